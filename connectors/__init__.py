@@ -1,0 +1,1 @@
+"""Platform connectors: one package per platform with the same modules (auth, webhooks, client, mapping)."""

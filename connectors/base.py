@@ -1,0 +1,77 @@
+"""Platform-neutral shapes every connector maps to, and the protocol the integrator calls through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+
+class PayloadError(ValueError):
+    """A verified delivery whose body cannot be understood; recorded as failed, never retried."""
+
+
+class PlatformError(RuntimeError):
+    """The platform refused or failed a call; `retryable` says whether trying later may help."""
+
+    def __init__(self, message: str, retryable: bool = True, status: int | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Customer:
+    platform_customer_id: str
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Order:
+    """One order as it stands now. `status` is "paid" (money received), "unpaid", or "void"
+    (cancelled, refunded or voided)."""
+
+    platform_order_id: str
+    currency: str
+    basis: Decimal  # subtotal after discounts, without shipping and taxes, shop currency
+    status: str
+    test: bool = False
+    name: str | None = None
+    customer: Customer | None = None
+    updated_at: datetime | None = None
+    paid_at: datetime | None = None
+    # Refunds this snapshot's basis already reflects.
+    refund_ids: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Refund:
+    platform_refund_id: str
+    platform_order_id: str
+    basis: Decimal  # how much of the earning basis this refund gives back
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ShopInfo:
+    name: str
+    currency: str
+    language: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookRegistration:
+    topic: str
+    callback_url: str
+
+
+class Connector(Protocol):
+    """What the integrator asks of a platform, whatever the platform."""
+
+    def fetch_shop(self) -> ShopInfo: ...
+
+    def register_webhooks(self, callback_url: str, topics: list[str]) -> list[WebhookRegistration]: ...

@@ -1,0 +1,1 @@
+"""Shopify: webhooks (verify, headers), mapping (payloads → neutral objects), client (Admin GraphQL)."""

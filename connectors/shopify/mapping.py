@@ -1,0 +1,145 @@
+"""Shopify REST-shaped payloads (webhook bodies) → neutral Order, Refund and Customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from connectors.base import Customer, Order, PayloadError, Refund
+
+PAID = frozenset({"paid", "partially_refunded"})
+VOID = frozenset({"refunded", "voided"})
+
+
+def _money(payload: dict[str, Any], set_key: str, plain_key: str) -> Decimal:
+    """The shop-currency amount: `<x>_set.shop_money.amount`, else the plain field."""
+    money_set = payload.get(set_key)
+    value: Any = None
+    if isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict):
+        value = money_set["shop_money"].get("amount")
+    if value is None:
+        value = payload.get(plain_key)
+    if value is None or value == "":
+        return Decimal(0)
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise PayloadError(f"{set_key}: not an amount: {value!r}") from exc
+    if not amount.is_finite():
+        raise PayloadError(f"{set_key}: not an amount: {value!r}")
+    return amount
+
+
+def _time(value: Any, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise PayloadError(f"{field}: not a timestamp: {value!r}") from exc
+    if parsed.tzinfo is None:
+        raise PayloadError(f"{field}: timestamp without a time zone: {value!r}")
+    return parsed
+
+
+def _id(payload: dict[str, Any], field: str = "id") -> str:
+    value = payload.get(field)
+    if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
+        raise PayloadError(f"{field} is missing")
+    return str(value)
+
+
+def _object(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise PayloadError("payload is not a JSON object")
+    return payload
+
+
+def to_customer(payload: Any) -> Customer:
+    payload = _object(payload)
+    email = payload.get("email")
+    return Customer(
+        platform_customer_id=_id(payload),
+        email=email.strip() if isinstance(email, str) and email.strip() else None,
+        first_name=payload.get("first_name") if isinstance(payload.get("first_name"), str) else None,
+        last_name=payload.get("last_name") if isinstance(payload.get("last_name"), str) else None,
+    )
+
+
+def _status(payload: dict[str, Any]) -> str:
+    if payload.get("cancelled_at"):
+        return "void"
+    financial = payload.get("financial_status")
+    if financial in VOID:
+        return "void"
+    if financial in PAID:
+        return "paid"
+    return "unpaid"
+
+
+def _basis(payload: dict[str, Any]) -> Decimal:
+    """Subtotal after discounts without shipping; when prices include tax, less the items' tax."""
+    subtotal = _money(payload, "current_subtotal_price_set", "current_subtotal_price")
+    if payload.get("current_subtotal_price_set") is None and payload.get("current_subtotal_price") is None:
+        subtotal = _money(payload, "subtotal_price_set", "subtotal_price")
+    if payload.get("taxes_included"):
+        tax = _money(payload, "current_total_tax_set", "current_total_tax")
+        for line in payload.get("shipping_lines") or []:
+            for tax_line in (line or {}).get("tax_lines") or []:
+                tax -= _money(tax_line, "price_set", "price")
+        subtotal -= max(tax, Decimal(0))
+    return max(subtotal, Decimal(0))
+
+
+def _currency(payload: dict[str, Any]) -> str:
+    money_set = payload.get("current_subtotal_price_set")
+    if isinstance(money_set, dict):
+        code = (money_set.get("shop_money") or {}).get("currency_code")
+        if isinstance(code, str) and len(code) == 3:
+            return code.upper()
+    code = payload.get("currency")
+    return code.upper() if isinstance(code, str) and len(code) == 3 else "USD"
+
+
+def to_order(payload: Any) -> Order:
+    payload = _object(payload)
+    customer_payload = payload.get("customer")
+    customer = None
+    if isinstance(customer_payload, dict) and customer_payload.get("id") is not None:
+        customer = to_customer(customer_payload)
+        if customer.email is None and isinstance(payload.get("email"), str) and payload["email"]:
+            customer = Customer(
+                customer.platform_customer_id, payload["email"], customer.first_name, customer.last_name
+            )
+    refunds = payload.get("refunds") or []
+    status = _status(payload)
+    return Order(
+        platform_order_id=_id(payload),
+        currency=_currency(payload),
+        basis=_basis(payload),
+        status=status,
+        test=bool(payload.get("test")),
+        name=str(payload.get("name") or "") or None,
+        customer=customer,
+        updated_at=_time(payload.get("updated_at"), "updated_at"),
+        paid_at=_time(payload.get("processed_at"), "processed_at") if status == "paid" else None,
+        refund_ids=tuple(str(r["id"]) for r in refunds if isinstance(r, dict) and r.get("id") is not None),
+    )
+
+
+def to_refund(payload: Any) -> Refund:
+    """A refund gives back the subtotals of its refunded lines (after their discounts)."""
+    payload = _object(payload)
+    basis = Decimal(0)
+    for line in payload.get("refund_line_items") or []:
+        if isinstance(line, dict):
+            basis += _money(line, "subtotal_set", "subtotal")
+    return Refund(
+        platform_refund_id=_id(payload),
+        platform_order_id=_id(payload, "order_id"),
+        basis=max(basis, Decimal(0)),
+        created_at=_time(payload.get("created_at"), "created_at"),
+    )

@@ -1,0 +1,88 @@
+"""Members, their ledger, and adjustments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from integrator import jobs
+from integrator.loyalty.members import adjust_points, get_member, ledger_of, search_members
+
+from .schemas import (
+    AdjustmentResult,
+    AdjustmentSchema,
+    EntryList,
+    MemberList,
+    MemberQuery,
+    MemberSchema,
+    PageQuery,
+    entry_view,
+    member_view,
+)
+
+blp = Blueprint("members", __name__, description="Members of the loyalty programme")
+
+
+def _db() -> Any:
+    return current_app.extensions["setia_db"]
+
+
+@blp.route("/members")
+class Members(MethodView):
+    @blp.arguments(MemberQuery, location="query")
+    @blp.response(200, MemberList)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Members, optionally those with an email address (case-insensitive)."""
+        with _db().session() as session:
+            found = search_members(session, g.shop.id, query["email"], query["page"], query["page_size"])
+            return {"items": [member_view(m, g.shop.currency) for m in found]}
+
+
+@blp.route("/members/<int:member_id>")
+class MemberDetail(MethodView):
+    @blp.response(200, MemberSchema)
+    def get(self, member_id: int) -> dict[str, Any]:
+        """One member and its balances."""
+        with _db().session() as session:
+            return member_view(get_member(session, g.shop.id, member_id), g.shop.currency)
+
+
+@blp.route("/members/<int:member_id>/ledger")
+class MemberLedger(MethodView):
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, EntryList)
+    def get(self, query: dict[str, Any], member_id: int) -> dict[str, Any]:
+        """The member's ledger entries, newest first."""
+        with _db().session() as session:
+            member = get_member(session, g.shop.id, member_id)
+            entries = ledger_of(session, member, query["page"], query["page_size"])
+            return {"items": [entry_view(e, g.shop.currency) for e in entries]}
+
+
+@blp.route("/members/<int:member_id>/adjustments")
+class MemberAdjustments(MethodView):
+    @blp.arguments(AdjustmentSchema)
+    @blp.response(201, AdjustmentResult)
+    @blp.alt_response(200, schema=AdjustmentResult, description="Replay of an idempotency key: the first result")
+    @blp.alt_response(409, description="Not enough points, or the key was used for another adjustment")
+    def post(self, body: dict[str, Any], member_id: int) -> tuple[dict[str, Any], int]:
+        """Add (or remove) points; the same idempotency_key never applies twice."""
+
+        def work(session: Any) -> tuple[dict[str, Any], int]:
+            member = get_member(session, g.shop.id, member_id)
+            entry, created = adjust_points(
+                session, member, body["points"], body["reason"], body["idempotency_key"], g.actor
+            )
+            session.flush()
+            session.refresh(member)
+            view = {
+                "entry": entry_view(entry, g.shop.currency),
+                "member": member_view(member, g.shop.currency),
+                "created": created,
+            }
+            return view, 201 if created else 200
+
+        return jobs.in_transaction(work)

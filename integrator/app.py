@@ -1,0 +1,67 @@
+"""The application factory: the app exists only through create_app()."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from flask_migrate import Migrate
+from werkzeug.exceptions import HTTPException
+
+from integrator import jobs
+from integrator.api import JSON_PREFIXES, init_api
+from integrator.config import ROOT, Config, load_config
+from integrator.db import Database
+from integrator.secretbox import SecretBox
+from integrator.webhooks import ShopSecrets
+
+migrate = Migrate()
+
+
+def create_app(config: Config | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.update(SECRET_KEY=config.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=8 * 1024 * 1024)
+    app.config.update(overrides or {})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db = Database()
+    db.configure(config.database_url)
+    app.extensions["setia_db"] = db
+    app.extensions["setia_config"] = config
+    app.extensions["setia_box"] = SecretBox(config.token_encryption_key, config.secret_key)
+    app.extensions["setia_shop_secrets"] = ShopSecrets()
+    jobs.configure(db, config)
+
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
+    migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
+
+    from integrator import health, webhooks
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(webhooks.bp)
+    init_api(app)
+    _json_errors(app)
+
+    from integrator.cli import register_cli
+    from integrator.demo import demo_cli
+
+    register_cli(app)
+    app.cli.add_command(demo_cli)
+    return app
+
+
+def _json_errors(app: Flask) -> None:
+    """Under the JSON prefixes every error is JSON, unexpected ones included."""
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        if isinstance(error, HTTPException):
+            return error
+        app.logger.exception("unhandled error")
+        if request.path.startswith(JSON_PREFIXES):
+            response: Response = jsonify({"error": "internal error", "details": None})
+            response.status_code = 500
+            return response
+        return "Internal Server Error", 500

@@ -1,0 +1,60 @@
+"""Settings read from the environment: the only module that looks at os.environ (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    app_url: str
+    shopify_api_key: str | None
+    shopify_api_secret: str | None
+    shopify_scopes: str | None
+    shopify_api_base_url: str | None
+    token_encryption_key: str | None
+    allow_private_store_urls: bool
+
+
+def _secret_key(env: dict[str, str]) -> str:
+    """SECRET_KEY, or one generated once and kept in instance/secret_key for development."""
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(env: dict[str, str] | None = None) -> Config:
+    env = dict(os.environ if env is None else env)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'setia.db'}"
+    if database_url.startswith("sqlite:///") and not env.get("DATABASE_URL"):
+        INSTANCE.mkdir(exist_ok=True)
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return Config(
+        database_url=database_url,
+        redis_url=env.get("REDIS_URL") or None,
+        secret_key=_secret_key(env),
+        app_url=(env.get("APP_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        shopify_api_key=env.get("SHOPIFY_API_KEY") or None,
+        shopify_api_secret=env.get("SHOPIFY_API_SECRET") or None,
+        shopify_scopes=env.get("SHOPIFY_SCOPES") or None,
+        shopify_api_base_url=(env.get("SHOPIFY_API_BASE_URL") or "").rstrip("/") or None,
+        token_encryption_key=env.get("TOKEN_ENCRYPTION_KEY") or None,
+        allow_private_store_urls=env.get("ALLOW_PRIVATE_STORE_URLS") == "1",
+    )

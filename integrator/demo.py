@@ -1,0 +1,142 @@
+"""`make run`: a demo shop with a few orders, and a development server that also runs the
+periodic jobs (sweeper, vesting) on a timer, as production's rq cron would."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from integrator import jobs
+from integrator.config import INSTANCE
+from integrator.inbox import Incoming, store_delivery
+from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
+
+demo_cli = AppGroup("demo", help="Demo data for local use.")
+
+DEMO_DOMAIN = "setia-demo.myshopify.com"
+DEMO_FILE = INSTANCE / "demo.json"
+SHOPPERS = [
+    (7001, "sari@example.com", "Sari", "Wulandari"),
+    (7002, "budi@example.com", "Budi", "Santoso"),
+    (7003, "dewi@example.com", "Dewi", "Lestari"),
+]
+# (order id, shopper index, subtotal in rupiah, what happened to it)
+ORDERS = [
+    (9001, 0, "250000", "paid"),
+    (9002, 0, "1250000", "paid"),
+    (9003, 1, "480000", "paid"),
+    (9004, 1, "99000", "refunded_half"),
+    (9005, 2, "730000", "pending"),
+]
+
+
+def _order_payload(
+    order_id: int, shopper: tuple[int, str, str, str], subtotal: str, financial: str, updated: datetime
+) -> dict[str, Any]:
+    customer_id, email, first, last = shopper
+    money = {
+        "shop_money": {"amount": subtotal, "currency_code": "IDR"},
+        "presentment_money": {"amount": subtotal, "currency_code": "IDR"},
+    }
+    return {
+        "id": order_id,
+        "name": f"#{order_id}",
+        "email": email,
+        "currency": "IDR",
+        "test": False,
+        "financial_status": financial,
+        "cancelled_at": None,
+        "taxes_included": False,
+        "current_subtotal_price": subtotal,
+        "current_subtotal_price_set": money,
+        "processed_at": updated.isoformat(),
+        "updated_at": updated.isoformat(),
+        "refunds": [],
+        "customer": {"id": customer_id, "email": email, "first_name": first, "last_name": last},
+    }
+
+
+def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
+    out = []
+    for order_id, who, subtotal, what in ORDERS:
+        financial = "pending" if what == "pending" else "paid"
+        payload = _order_payload(order_id, SHOPPERS[who], subtotal, financial, now - timedelta(days=3))
+        out.append(("orders/create", f"demo-{order_id}-create", payload))
+        if what == "refunded_half":
+            half = str(Decimal(subtotal) / 2)
+            refund = {
+                "id": order_id * 10,
+                "order_id": order_id,
+                "refund_line_items": [{"subtotal_set": {"shop_money": {"amount": half, "currency_code": "IDR"}}}],
+            }
+            out.append(("refunds/create", f"demo-{order_id}-refund", refund))
+    return out
+
+
+@demo_cli.command("seed")
+def seed() -> None:
+    """Create the demo shop and its orders (again safe: nothing is added twice)."""
+    db = current_app.extensions["setia_db"]
+    box = current_app.extensions["setia_box"]
+    now = datetime.now(UTC)
+    with db.session() as session:
+        shop = find_shop(session, "shopify", DEMO_DOMAIN)
+        if shop is None:
+            shop, _ = connect_shop(session, box, "shopify", DEMO_DOMAIN, None, "demo-webhook-secret", "custom_app")
+            shop.name, shop.currency, shop.language = "Toko Setia (demo)", "IDR", "id"
+            shop.settings = {"cashback_percent": "2"}
+        shop_id = shop.id
+        saved = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else {}
+        if saved.get("shop_id") != shop_id:
+            saved = {"shop_id": shop_id, "public_id": shop.public_id, "api_key": issue_api_key(session, shop)}
+            DEMO_FILE.write_text(json.dumps(saved))
+        stored = []
+        for topic, delivery_id, payload in _deliveries(now):
+            incoming = Incoming(
+                "shopify", DEMO_DOMAIN, shop_id, topic, delivery_id, None, now, json.dumps(payload).encode()
+            )
+            event_id = store_delivery(session, incoming, "received")
+            if event_id is not None:
+                stored.append(event_id)
+    for event_id in stored:
+        jobs.process_event(event_id)
+    click.echo(f"demo shop {DEMO_DOMAIN} (id {shop_id}): {len(stored)} new delivery(ies) processed")
+
+
+def _periodic(app: Any, stop: threading.Event) -> None:
+    with app.app_context():
+        while not stop.wait(60):
+            jobs.sweep()
+            jobs.vest()
+
+
+@demo_cli.command("serve")
+@click.option("--port", default=5000, show_default=True)
+def serve(port: int) -> None:
+    """Print the demo links and serve on 127.0.0.1 with the periodic jobs on a timer."""
+    from werkzeug.serving import run_simple
+
+    config = current_app.extensions["setia_config"]
+    saved = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else {}
+    base = config.app_url
+    click.echo("\nSetia is running with demo data (shop 'Toko Setia', Rupiah):")
+    click.echo(f"  health:        {base}/healthz")
+    click.echo(f"  API document:  {base}/api/v1/openapi.json")
+    if saved:
+        click.echo(f"  demo API key:  {saved['api_key']}")
+        click.echo(f"  members:       curl -H 'Authorization: Bearer {saved['api_key']}' {base}/api/v1/members")
+    click.echo("  (the storefront widget and the merchant pages arrive with issues 6 and 7)\n")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop = threading.Event()
+    threading.Thread(target=_periodic, args=(app, stop), daemon=True).start()
+    try:
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+    finally:
+        stop.set()

@@ -1,0 +1,221 @@
+"""Background work: RQ on Redis when REDIS_URL is set, inline otherwise. Enqueueing, job ids and
+the retry policy live here; jobs take ids, open their own transaction and are safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from connectors.base import PayloadError
+from integrator import events
+from integrator.config import Config
+from integrator.db import Database
+from integrator.loyalty import orders
+from integrator.loyalty.models import Shop, WebhookEvent, utcnow
+
+log = logging.getLogger(__name__)
+
+QUEUE = "setia"
+MAX_ATTEMPTS = 6
+BASE_BACKOFF = timedelta(seconds=30)
+SWEEP_AFTER = timedelta(minutes=2)
+TRANSACTION_RETRIES = 5
+
+T = TypeVar("T")
+
+
+@dataclass
+class Runtime:
+    db: Database
+    config: Config
+    redis: Redis | None = None
+
+
+_runtime: Runtime | None = None
+
+
+def configure(db: Database, config: Config) -> None:
+    """Called by create_app: jobs run in whatever process made the app (web, worker, CLI)."""
+    global _runtime
+    _runtime = Runtime(db=db, config=config)
+
+
+def runtime() -> Runtime:
+    """What create_app configured; workers run as `flask --app wsgi jobs worker` for that reason."""
+    if _runtime is None:
+        raise RuntimeError("jobs not configured: create the app first (flask --app wsgi jobs worker)")
+    return _runtime
+
+
+def redis_connection() -> Redis | None:
+    """Redis for enqueueing on the request path: short timeouts and no retries, so that a Redis
+    outage costs a request milliseconds, not Shopify's 5-second budget (DESIGN.md)."""
+    state = runtime()
+    if state.config.redis_url is None:
+        return None
+    if state.redis is None:
+        state.redis = Redis.from_url(
+            state.config.redis_url,
+            socket_timeout=0.5,
+            socket_connect_timeout=0.5,
+            retry=None,
+            health_check_interval=0,
+        )
+    return state.redis
+
+
+def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None) -> bool:
+    """Run `func(*args)` in a worker (Redis) or right now (inline). False when Redis refused it;
+    the caller's data is already stored and the sweeper will find it."""
+    connection = redis_connection()
+    if connection is None:
+        try:
+            func(*args)
+        except Exception:
+            log.exception("inline job %s%r failed", func.__name__, args)
+        return True
+    from rq import Queue
+
+    try:
+        Queue(QUEUE, connection=connection).enqueue(
+            func, *args, job_id=job_id, result_ttl=60, failure_ttl=7 * 86400, job_timeout=300
+        )
+    except RedisError as exc:
+        log.warning("could not enqueue %s%r: %s (the sweeper will pick it up)", func.__name__, args, exc)
+        return False
+    return True
+
+
+def in_transaction(work: Callable[[Session], T]) -> T:
+    """Run `work` in a transaction, again on a conflict with a concurrent one (unique key taken,
+    serialisation failure, deadlock, busy database)."""
+    db = runtime().db
+    for attempt in range(TRANSACTION_RETRIES):
+        try:
+            with db.session() as session:
+                return work(session)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == TRANSACTION_RETRIES - 1:
+                raise
+            log.info("transaction conflict, retrying: %s", exc.__class__.__name__)
+            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))  # noqa: S311 (jitter, not crypto)
+    raise AssertionError("unreachable")
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 2 min, 8 min, 32 min, ~2 h between attempts."""
+    return BASE_BACKOFF * (4 ** max(attempts - 1, 0))
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+
+
+def process_event(event_id: int) -> str:
+    """Apply one stored delivery. Returns its final status."""
+
+    def work(session: Session) -> str:
+        event = session.execute(
+            select(WebhookEvent).where(WebhookEvent.id == event_id).with_for_update()
+        ).scalar_one_or_none()
+        if event is None or event.status in ("processed", "ignored", "failed"):
+            return event.status if event else "missing"
+        shop = session.get(Shop, event.shop_id) if event.shop_id else None
+        if shop is None or not events.accepts(shop, event.platform, event.topic):
+            event.status = "ignored"
+        else:
+            events.handle(session, shop, event)
+            event.status = "processed"
+        event.attempts += 1
+        event.processed_at = utcnow()
+        event.last_error = None
+        event.next_attempt_at = None
+        return event.status
+
+    try:
+        return in_transaction(work)
+    except PayloadError as exc:
+        return _record_failure(event_id, str(exc), final=True)
+    except Exception as exc:
+        log.exception("event %s failed", event_id)
+        return _record_failure(event_id, f"{exc.__class__.__name__}: {exc}", final=False)
+
+
+def _record_failure(event_id: int, reason: str, final: bool) -> str:
+    def work(session: Session) -> str:
+        event = session.get(WebhookEvent, event_id)
+        if event is None:
+            return "missing"
+        event.attempts += 1
+        event.last_error = reason[:2000]
+        if final or event.attempts >= MAX_ATTEMPTS:
+            event.status = "failed"
+            event.next_attempt_at = None
+        else:
+            event.status = "retrying"
+            event.next_attempt_at = utcnow() + backoff(event.attempts)
+        return event.status
+
+    return in_transaction(work)
+
+
+def due_events(session: Session, now: datetime, limit: int = 1000) -> list[int]:
+    """Deliveries stored but not processed a while after arrival, and retries whose time has come."""
+    query = (
+        select(WebhookEvent.id)
+        .where(
+            or_(
+                (WebhookEvent.status == "received") & (WebhookEvent.received_at <= now - SWEEP_AFTER),
+                (WebhookEvent.status == "retrying") & (WebhookEvent.next_attempt_at <= now),
+            )
+        )
+        .order_by(WebhookEvent.id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def sweep() -> int:
+    """Re-enqueue what was stored and never processed (a crash, a lost job, Redis down)."""
+    with runtime().db.session() as session:
+        ids = due_events(session, utcnow())
+    for event_id in ids:
+        enqueue(process_event, event_id, job_id=f"event-{event_id}-sweep-{int(time.time()) // 60}")
+    if ids:
+        log.info("sweeper re-enqueued %d deliveries", len(ids))
+    return len(ids)
+
+
+def vest() -> int:
+    """Move pending points and cashback whose time has come to available."""
+    return in_transaction(lambda session: orders.vest_due(session))
+
+
+def retry_failed(event_ids: list[int] | None = None) -> int:
+    """Put failed deliveries back in the queue (all of them, or the given ids)."""
+
+    def work(session: Session) -> list[int]:
+        query = select(WebhookEvent).where(WebhookEvent.status.in_(("failed", "retrying")))
+        if event_ids:
+            query = query.where(WebhookEvent.id.in_(event_ids))
+        rows = list(session.execute(query).scalars())
+        for event in rows:
+            event.status = "received"
+            event.attempts = 0
+            event.next_attempt_at = None
+        return [event.id for event in rows]
+
+    ids = in_transaction(work)
+    for event_id in ids:
+        enqueue(process_event, event_id)
+    return len(ids)

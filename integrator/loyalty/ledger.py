@@ -1,0 +1,165 @@
+"""The ledger: append-only entries, and member balances changed only in the same transaction.
+
+Every entry carries an idempotency key unique per shop; posting the same key twice fails in the
+database, never silently. Balances are recomputed from entries by `verify`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .errors import InsufficientPoints
+from .models import LedgerEntry, Member
+
+ACCOUNTS = ("points", "cashback")
+STATES = ("pending", "available", "debt")
+BALANCE_COLUMNS = (
+    "points_available",
+    "points_pending",
+    "points_debt",
+    "lifetime_points",
+    "cashback_available",
+    "cashback_pending",
+    "cashback_debt",
+)
+
+
+def effects(account: str, state: str, kind: str, amount: int) -> dict[str, int]:
+    """Which member balance columns an entry moves, and by how much."""
+    moved = {f"{account}_{state}": amount}
+    if account == "points":
+        if kind == "earn" or (kind == "adjust" and amount > 0):
+            moved["lifetime_points"] = amount
+        elif kind == "takeback":
+            # A takeback lowers lifetime points by what it takes, wherever it takes it from:
+            # pending and available entries are negative, the owed (debt) part is positive.
+            moved["lifetime_points"] = -abs(amount)
+    return moved
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: str
+    state: str
+    amount: int
+    kind: str
+    key: str
+
+
+def post(
+    session: Session,
+    member: Member,
+    posting: Posting,
+    source: str,
+    source_id: str | None = None,
+    reason: str | None = None,
+    available_at: datetime | None = None,
+) -> LedgerEntry:
+    """Append one entry and move the member's balances with it (same transaction)."""
+    if posting.account not in ACCOUNTS or posting.state not in STATES:
+        raise ValueError(f"bad posting {posting}")
+    entry = LedgerEntry(
+        shop_id=member.shop_id,
+        member_id=member.id,
+        account=posting.account,
+        state=posting.state,
+        amount=posting.amount,
+        kind=posting.kind,
+        source=source,
+        source_id=source_id,
+        reason=reason,
+        idempotency_key=posting.key,
+        available_at=available_at,
+    )
+    session.add(entry)
+    session.flush()  # the unique key is checked here, before any balance moves
+    moved = effects(posting.account, posting.state, posting.kind, posting.amount)
+    values = {column: getattr(Member, column) + delta for column, delta in moved.items()}
+    session.execute(update(Member).where(Member.id == member.id).values(**values))
+    return entry
+
+
+def debit_available(session: Session, member: Member, account: str, amount: int) -> bool:
+    """The one race-free spend: a conditional UPDATE; False when the balance is too low."""
+    column = getattr(Member, f"{account}_available")
+    result = session.execute(
+        update(Member)
+        .where(Member.id == member.id, column >= amount)
+        .values({column: column - amount})
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def lock_member(session: Session, member_id: int) -> Member:
+    """The member row, locked for this transaction (PostgreSQL); SQLite's BEGIN IMMEDIATE already
+    serialises writers."""
+    member = session.execute(
+        select(Member).where(Member.id == member_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+    return member
+
+
+@dataclass(frozen=True)
+class Difference:
+    member_id: int
+    column: str
+    stored: int
+    from_entries: int
+
+
+def verify(session: Session, shop_id: int | None = None) -> list[Difference]:
+    """Recompute every balance from the entries and list each one that disagrees."""
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(BALANCE_COLUMNS, 0))
+    query = select(LedgerEntry.member_id, LedgerEntry.account, LedgerEntry.state, LedgerEntry.kind, LedgerEntry.amount)
+    if shop_id is not None:
+        query = query.where(LedgerEntry.shop_id == shop_id)
+    for member_id, account, state, kind, amount in session.execute(query.execution_options(yield_per=5000)):
+        for column, delta in effects(account, state, kind, amount).items():
+            sums[member_id][column] += delta
+    members = select(Member)
+    if shop_id is not None:
+        members = members.where(Member.shop_id == shop_id)
+    differences = []
+    for member in session.execute(members).scalars():
+        expected = sums.get(member.id, dict.fromkeys(BALANCE_COLUMNS, 0))
+        for column in BALANCE_COLUMNS:
+            stored = getattr(member, column)
+            if stored != expected[column] or stored < 0:
+                differences.append(Difference(member.id, column, stored, expected[column]))
+    return differences
+
+
+def spend(
+    session: Session,
+    member: Member,
+    posting: Posting,
+    source: str,
+    source_id: str | None = None,
+    reason: str | None = None,
+) -> LedgerEntry:
+    """Take `-posting.amount` from the available balance, or raise InsufficientPoints."""
+    if posting.amount >= 0 or posting.state != "available":
+        raise ValueError("spend takes a negative amount from the available balance")
+    if not debit_available(session, member, posting.account, -posting.amount):
+        raise InsufficientPoints(f"not enough {posting.account} available")
+    entry = LedgerEntry(
+        shop_id=member.shop_id,
+        member_id=member.id,
+        account=posting.account,
+        state=posting.state,
+        amount=posting.amount,
+        kind=posting.kind,
+        source=source,
+        source_id=source_id,
+        reason=reason,
+        idempotency_key=posting.key,
+    )
+    session.add(entry)
+    session.flush()
+    return entry

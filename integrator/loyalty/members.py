@@ -1,0 +1,109 @@
+"""Members: enrolment on a first order, profile updates, and merchant adjustments."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from connectors.base import Customer
+
+from .errors import IdempotencyConflict, NotFound
+from .ledger import Posting, lock_member, post, spend
+from .models import LedgerEntry, Member, Shop, utcnow
+from .rows import insert_ignore
+
+
+def find_member(session: Session, shop_id: int, platform_customer_id: str) -> Member | None:
+    return session.execute(
+        select(Member).where(Member.shop_id == shop_id, Member.platform_customer_id == platform_customer_id)
+    ).scalar_one_or_none()
+
+
+def get_member(session: Session, shop_id: int, member_id: int) -> Member:
+    member = session.execute(
+        select(Member).where(Member.shop_id == shop_id, Member.id == member_id)
+    ).scalar_one_or_none()
+    if member is None:
+        raise NotFound("no such member")
+    return member
+
+
+def enroll(session: Session, shop: Shop, customer: Customer) -> Member:
+    """The shop's member for this customer, created on first sight (safe under concurrency)."""
+    insert_ignore(
+        session,
+        Member,
+        {
+            "shop_id": shop.id,
+            "platform_customer_id": customer.platform_customer_id,
+            "email": customer.email,
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "points_available": 0,
+            "points_pending": 0,
+            "points_debt": 0,
+            "lifetime_points": 0,
+            "cashback_available": 0,
+            "cashback_pending": 0,
+            "cashback_debt": 0,
+            "created_at": utcnow(),
+        },
+        ["shop_id", "platform_customer_id"],
+    )
+    # Inserted above, or by a concurrent transaction that committed first.
+    member = session.execute(
+        select(Member).where(Member.shop_id == shop.id, Member.platform_customer_id == customer.platform_customer_id)
+    ).scalar_one()
+    update_profile(member, customer)
+    return member
+
+
+def update_profile(member: Member, customer: Customer) -> None:
+    """Keep the contact details current; an erased member stays erased."""
+    if member.erased_at is not None:
+        return
+    for field in ("email", "first_name", "last_name"):
+        value = getattr(customer, field)
+        if value is not None and getattr(member, field) != value:
+            setattr(member, field, value)
+
+
+def search_members(session: Session, shop_id: int, email: str | None, page: int, page_size: int) -> list[Member]:
+    query = select(Member).where(Member.shop_id == shop_id)
+    if email:
+        query = query.where(func.lower(Member.email) == email.strip().lower())
+    query = query.order_by(Member.id).offset((page - 1) * page_size).limit(page_size)
+    return list(session.execute(query).scalars())
+
+
+def ledger_of(session: Session, member: Member, page: int, page_size: int) -> list[LedgerEntry]:
+    query = (
+        select(LedgerEntry)
+        .where(LedgerEntry.shop_id == member.shop_id, LedgerEntry.member_id == member.id)
+        .order_by(LedgerEntry.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(session.execute(query).scalars())
+
+
+def adjust_points(
+    session: Session, member: Member, points: int, reason: str, idempotency_key: str, actor: str
+) -> tuple[LedgerEntry, bool]:
+    """A merchant's adjustment; the same idempotency key returns the first entry (created=False)."""
+    key = f"adjust:{idempotency_key}"
+    existing = session.execute(
+        select(LedgerEntry).where(LedgerEntry.shop_id == member.shop_id, LedgerEntry.idempotency_key == key)
+    ).scalar_one_or_none()
+    if existing is not None:
+        if existing.member_id != member.id or existing.amount != points:
+            raise IdempotencyConflict("this idempotency_key was used for a different adjustment")
+        return existing, False
+    locked = lock_member(session, member.id)
+    posting = Posting("points", "available", points, "adjust", key)
+    text = f"{reason} (by {actor})"[:500]
+    if points < 0:
+        entry = spend(session, locked, posting, "adjustment", reason=text)
+    else:
+        entry = post(session, locked, posting, "adjustment", reason=text)
+    return entry, True

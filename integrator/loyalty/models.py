@@ -1,0 +1,226 @@
+"""Tables of the domain: shops, members, the append-only ledger, orders and the webhook inbox.
+
+Plain SQLAlchemy 2 declarative classes; Alembic (migrations/) is pointed at `Base.metadata`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BigInteger primary keys that are still INTEGER PRIMARY KEY (rowid) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, on SQLite (which stores no zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+
+
+class Shop(Base):
+    __tablename__ = "shops"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    # The platform's identity: "name.myshopify.com" for Shopify.
+    domain: Mapped[str] = mapped_column(String(255))
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    access_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # A custom-app shop's own webhook secret (encrypted); NULL means the app's SHOPIFY_API_SECRET.
+    webhook_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    widget_secret_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    install_kind: Mapped[str] = mapped_column(String(20), default="custom_app", server_default="custom_app")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("platform", "domain"),)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    # sha256 of the key: the key itself is shown once and never stored.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    platform_customer_id: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    first_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    last_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    points_available: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_debt: Mapped[int] = mapped_column(BigInteger, default=0)
+    lifetime_points: Mapped[int] = mapped_column(BigInteger, default=0)
+    cashback_available: Mapped[int] = mapped_column(BigInteger, default=0)  # minor units
+    cashback_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    cashback_debt: Mapped[int] = mapped_column(BigInteger, default=0)
+    erased_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "platform_customer_id"),
+        Index("ix_members_shop_email", "shop_id", "email"),
+    )
+
+
+class LedgerEntry(Base):
+    """One movement of points or cashback. Never updated, never deleted (but by shop/redact)."""
+
+    __tablename__ = "ledger_entries"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    account: Mapped[str] = mapped_column(String(10))  # points | cashback
+    state: Mapped[str] = mapped_column(String(10))  # pending | available | debt
+    amount: Mapped[int] = mapped_column(BigInteger)  # points, or cashback in minor units
+    kind: Mapped[str] = mapped_column(String(16))  # earn, vest, takeback, settle, adjust, redeem
+    source: Mapped[str] = mapped_column(String(16))  # order, adjustment, ...
+    source_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    available_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("shop_id", "idempotency_key"),)
+
+
+class Order(Base):
+    """What Setia knows of one platform order, and what it has earned so far."""
+
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    platform_order_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), nullable=True)
+    name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    # The newest snapshot seen, by the platform's updated_at; older ones are ignored.
+    snapshot_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    basis_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunded_in_snapshot: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="unknown")  # paid, unpaid, void, test
+    paid_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Rates fixed when the order first earns: a later rule change does not rewrite history.
+    points_per_unit: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    cashback_percent: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    pending_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # What this order's entries hold now, per account and state.
+    points_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_held: Mapped[int] = mapped_column(BigInteger, default=0)
+    cashback_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    cashback_held: Mapped[int] = mapped_column(BigInteger, default=0)
+    vests_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    __table_args__ = (UniqueConstraint("shop_id", "platform_order_id"),)
+
+
+class OrderRefund(Base):
+    """A refund, keyed by the platform's refund id (refunds/create carries no order updated_at)."""
+
+    __tablename__ = "order_refunds"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    platform_order_id: Mapped[str] = mapped_column(String(64))
+    platform_refund_id: Mapped[str] = mapped_column(String(64))
+    basis_minor: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "platform_refund_id"),
+        Index("ix_order_refunds_order", "shop_id", "platform_order_id"),
+    )
+
+
+class WebhookEvent(Base):
+    """The inbox: every verified delivery, stored before it is acknowledged."""
+
+    __tablename__ = "webhook_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    shop_key: Mapped[str] = mapped_column(String(255))
+    shop_id: Mapped[int | None] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), nullable=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    delivery_id: Mapped[str] = mapped_column(String(128))
+    event_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    triggered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    # received → processed | ignored | retrying → failed
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    __table_args__ = (
+        UniqueConstraint("platform", "shop_key", "delivery_id"),
+        UniqueConstraint("platform", "shop_key", "topic", "event_id"),
+        Index("ix_webhook_events_status", "status", "received_at"),
+    )
+
+
+class SettingsChange(Base):
+    """Who changed which setting, when, from what to what."""
+
+    __tablename__ = "settings_changes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,16 @@
+"""Race-free "insert unless it exists" for the tables keyed by platform ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(session: Session, model: Any, values: dict[str, Any], keys: list[str] | None = None) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING (on the unique `keys`, or on any unique constraint when
+    None). Returns the new row's id, or None when a row with those keys already existed."""
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    return session.execute(statement.returning(model.id)).scalar_one_or_none()

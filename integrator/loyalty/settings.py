@@ -1,0 +1,125 @@
+"""A shop's loyalty rules: defaults, validation (marshmallow) and changes recorded with who and when."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from sqlalchemy.orm import Session
+
+from .earning import Rates
+from .errors import InvalidSettings
+from .models import SettingsChange, Shop
+
+DEFAULTS: dict[str, Any] = {
+    "points_per_unit": "1",
+    "cashback_percent": "0",
+    "pending_days": 0,
+    "award_test_orders": False,
+    "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
+}
+
+# Shops in currencies with large numbers (1 USD ≈ 16,000 IDR) get a rate that gives a
+# comparable number of points: 1 point per Rp 1.000.
+CURRENCY_DEFAULTS: dict[str, dict[str, Any]] = {"IDR": {"points_per_unit": "0.001"}}
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true/false: "yes", 1 or "false" are errors, not guesses."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def _decimal(low: str, high: str) -> fields.Decimal:
+    return fields.Decimal(
+        as_string=True,
+        allow_nan=False,
+        places=None,
+        validate=validate.Range(min=Decimal(low), max=Decimal(high)),
+    )
+
+
+class UnboxingSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    enabled = StrictBoolean()
+    discount_percent = _decimal("0.01", "100")
+    expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
+
+
+class SettingsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    points_per_unit = _decimal("0", "1000000")
+    cashback_percent = _decimal("0", "100")
+    pending_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
+    award_test_orders = StrictBoolean()
+    unboxing = fields.Nested(UnboxingSchema)
+
+
+def defaults_for(currency: str) -> dict[str, Any]:
+    values = copy.deepcopy(DEFAULTS)
+    values.update(CURRENCY_DEFAULTS.get(currency.upper(), {}))
+    return values
+
+
+def current_settings(shop: Shop) -> dict[str, Any]:
+    """The shop's settings with defaults filled in, in the shape the API shows."""
+    merged = defaults_for(shop.currency)
+    stored = shop.settings or {}
+    for key, value in stored.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def rates_of(shop: Shop) -> Rates:
+    values = current_settings(shop)
+    return Rates(Decimal(values["points_per_unit"]), Decimal(values["cashback_percent"]))
+
+
+def _normalised(value: Any) -> Any:
+    """Decimals stored as plain strings ("1.50" stays "1.50"; exponent forms are expanded)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {key: _normalised(item) for key, item in value.items()}
+    return value
+
+
+def update_settings(session: Session, shop: Shop, patch: Any, actor: str) -> dict[str, Any]:
+    """Validate a partial change and apply it whole, or raise InvalidSettings and change nothing."""
+    if not isinstance(patch, dict):
+        raise InvalidSettings("settings must be a JSON object", {"_schema": ["Invalid input type."]})
+    try:
+        loaded = SettingsSchema().load(patch, partial=True)
+    except ValidationError as exc:
+        raise InvalidSettings("invalid settings", exc.messages) from exc
+    before = current_settings(shop)
+    stored = copy.deepcopy(shop.settings or {})
+    changes: dict[str, Any] = {}
+    for key, value in _normalised(loaded).items():
+        if isinstance(value, dict):
+            merged = {**stored.get(key, {}), **value}
+            for sub, sub_value in value.items():
+                if before[key].get(sub) != sub_value:
+                    changes[f"{key}.{sub}"] = {"from": before[key].get(sub), "to": sub_value}
+            stored[key] = merged
+        else:
+            if before.get(key) != value:
+                changes[key] = {"from": before.get(key), "to": value}
+            stored[key] = value
+    if changes:
+        shop.settings = stored
+        session.add(SettingsChange(shop_id=shop.id, actor=actor, changes=changes))
+        session.flush()
+    return current_settings(shop)

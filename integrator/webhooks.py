@@ -1,0 +1,87 @@
+"""POST /webhooks/shopify: verify → identify the shop → store → enqueue → 200, in milliseconds."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import select
+
+from connectors.shopify.webhooks import read_delivery, verify_webhook
+from integrator import events, jobs
+from integrator.inbox import Incoming, store_delivery
+from integrator.loyalty.models import Shop
+
+bp = Blueprint("webhooks", __name__)
+
+SHOP_CACHE_SECONDS = 30.0
+
+
+class ShopSecrets:
+    """Per-process cache of (shop, webhook secret) by domain, so the hot path does not read and
+    decrypt the shop on every delivery. Entries live 30 s; an unknown domain is not cached."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Shop, str | None]] = {}
+
+    def lookup(self, domain: str) -> tuple[Shop | None, str | None]:
+        now = time.monotonic()
+        cached = self._entries.get(domain)
+        if cached and cached[0] > now:
+            return cached[1], cached[2]
+        db = current_app.extensions["setia_db"]
+        with db.session() as session:
+            shop = session.execute(
+                select(Shop).where(Shop.platform == "shopify", Shop.domain == domain)
+            ).scalar_one_or_none()
+            if shop is None:
+                return None, None
+            session.expunge(shop)
+        box = current_app.extensions["setia_box"]
+        secret = box.decrypt(shop.webhook_secret_enc) if shop.webhook_secret_enc else None
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[domain] = (now + SHOP_CACHE_SECONDS, shop, secret)
+        return shop, secret
+
+    def forget(self, domain: str | None = None) -> None:
+        if domain is None:
+            self._entries.clear()
+        else:
+            self._entries.pop(domain, None)
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify({"error": message, "details": None})
+    response.status_code = status
+    return response
+
+
+@bp.post("/webhooks/shopify")
+def shopify_webhook() -> Response:
+    raw = request.get_data(cache=False)  # the raw bytes, before anything parses them
+    delivery = read_delivery(request.headers)
+    hmac_header = request.headers.get("X-Shopify-Hmac-Sha256")
+    cache: ShopSecrets = current_app.extensions["setia_shop_secrets"]
+    shop, shop_secret = cache.lookup(delivery.shop_domain) if delivery else (None, None)
+    secret = shop_secret or current_app.extensions["setia_config"].shopify_api_secret or ""
+    if not verify_webhook(raw, hmac_header, secret):
+        return _error(401, "invalid webhook signature")
+    if delivery is None:
+        return _error(400, "missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Webhook-Id")
+    status = "received" if events.accepts(shop, "shopify", delivery.topic) else "ignored"
+    incoming = Incoming(
+        platform="shopify",
+        shop_key=delivery.shop_domain,
+        shop_id=shop.id if shop else None,
+        topic=delivery.topic,
+        delivery_id=delivery.webhook_id,
+        event_id=delivery.event_id,
+        triggered_at=delivery.triggered_at,
+        body=raw,
+    )
+    with current_app.extensions["setia_db"].session() as session:
+        event_id = store_delivery(session, incoming, status)
+    if event_id is not None and status == "received":
+        jobs.enqueue(jobs.process_event, event_id)
+    return jsonify({"ok": True, "duplicate": event_id is None})

@@ -1,0 +1,5 @@
+"""gunicorn wsgi:app, and flask --app wsgi ..."""
+
+from integrator.app import create_app
+
+app = create_app()
