@@ -126,7 +126,7 @@ def process_event(event_id: int) -> str:
 
     def work(session: Session) -> str:
         event = session.execute(
-            select(WebhookEvent).where(WebhookEvent.id == event_id).with_for_update()
+            select(WebhookEvent).where(WebhookEvent.id == event_id).with_for_update(key_share=True)
         ).scalar_one_or_none()
         if event is None or event.status in ("processed", "ignored", "failed"):
             return event.status if event else "missing"

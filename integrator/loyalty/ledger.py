@@ -98,9 +98,14 @@ def debit_available(session: Session, member: Member, account: str, amount: int)
 
 def lock_member(session: Session, member_id: int) -> Member:
     """The member row, locked for this transaction (PostgreSQL); SQLite's BEGIN IMMEDIATE already
-    serialises writers."""
+    serialises writers. FOR NO KEY UPDATE, not FOR UPDATE: rows that reference the member (orders,
+    entries) take KEY SHARE locks on it, which FOR UPDATE would conflict with (a deadlock between
+    two orders of one member)."""
     member = session.execute(
-        select(Member).where(Member.id == member_id).with_for_update().execution_options(populate_existing=True)
+        select(Member)
+        .where(Member.id == member_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
     ).scalar_one()
     return member
 

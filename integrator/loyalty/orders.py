@@ -55,7 +55,7 @@ def _order_row(session: Session, shop: Shop, platform_order_id: str, currency: s
     return session.execute(
         select(Order)
         .where(Order.shop_id == shop.id, Order.platform_order_id == platform_order_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()
 
@@ -273,7 +273,10 @@ def vest_due(session: Session, now: datetime | None = None, limit: int = 500) ->
     vested = 0
     for order_id in ids:
         order = session.execute(
-            select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+            select(Order)
+            .where(Order.id == order_id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
         ).scalar_one()
         if order.vests_at is None or order.vests_at > moment or order.member_id is None:
             continue

@@ -1,0 +1,191 @@
+"""Concurrency on real PostgreSQL, and nothing lost when Redis is down, a process crashes or a
+handler fails."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from redis import Redis
+from sqlalchemy import select, update
+from werkzeug.serving import make_server
+
+from integrator import events, jobs
+from integrator.inbox import Incoming, store_delivery
+from integrator.loyalty import ledger
+from integrator.loyalty.models import WebhookEvent, utcnow
+from tests.conftest import drain, requires_postgres, requires_redis
+from tests.deliveries import SHOP_DOMAIN, fake30, money_set, sign, with_changes
+
+CUSTOMER = "1073339475"
+
+
+@pytest.fixture()
+def live_url(app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def post_delivery(url: str, topic: str, payload: dict, webhook_id: str) -> int:
+    body = json.dumps(payload).encode()
+    request = urllib.request.Request(  # noqa: S310 (our own loopback server)
+        f"{url}/webhooks/shopify",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "X-Shopify-Topic": topic,
+            "X-Shopify-Shop-Domain": SHOP_DOMAIN,
+            "X-Shopify-Webhook-Id": webhook_id,
+            "X-Shopify-Hmac-Sha256": sign(body),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return int(response.status)
+
+
+def all_at_once(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+
+    def run(index: int):
+        barrier.wait()
+        return work(index)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def event_ids(app) -> list[int]:
+    with app.extensions["setia_db"].session() as session:
+        return list(session.execute(select(WebhookEvent.id).order_by(WebhookEvent.id)).scalars())
+
+
+def statuses(app) -> list[str]:
+    with app.extensions["setia_db"].session() as session:
+        return list(session.execute(select(WebhookEvent.status).order_by(WebhookEvent.id)).scalars())
+
+
+def assert_ledger_ok(app) -> None:
+    with app.extensions["setia_db"].session() as session:
+        assert ledger.verify(session) == []
+
+
+@requires_postgres
+def test_50_concurrent_identical_deliveries_earn_once(app, shop, api, live_url):
+    codes = all_at_once(50, lambda _: post_delivery(live_url, "orders/paid", fake30(), "the-same-delivery"))
+    assert codes == [200] * 50
+    assert len(event_ids(app)) == 1
+    drain()
+    member = api.member(CUSTOMER)
+    assert (member["points_available"], member["cashback_available"]) == (181, "3.62")
+    assert_ledger_ok(app)
+
+
+@requires_postgres
+def test_50_deliveries_of_one_order_processed_in_parallel_earn_once(app, shop, api, live_url):
+    topics = ["orders/create", "orders/paid", "orders/updated"]
+    codes = all_at_once(50, lambda i: post_delivery(live_url, topics[i % 3], fake30(), f"delivery-{i}"))
+    assert codes == [200] * 50
+    ids = event_ids(app)
+    assert len(ids) == 50
+    # Fifty workers at once on the stored deliveries (inline mode has processed them in the requests).
+    all_at_once(50, lambda i: jobs.process_event(ids[i]))
+    assert set(statuses(app)) == {"processed"}
+    member = api.member(CUSTOMER)
+    assert (member["points_available"], member["cashback_available"]) == (181, "3.62")
+    assert_ledger_ok(app)
+
+
+@requires_postgres
+def test_concurrent_orders_of_one_member_all_count(app, shop, api):
+    db = app.extensions["setia_db"]
+    ids = []
+    with db.session() as session:
+        for i in range(30):
+            order = with_changes(fake30(), id=5000 + i, current_subtotal_price_set=money_set("10.00"))
+            incoming = Incoming(
+                "shopify", SHOP_DOMAIN, shop["id"], "orders/paid", f"o-{i}", None, None, json.dumps(order).encode()
+            )
+            ids.append(store_delivery(session, incoming, "received"))
+    all_at_once(30, lambda i: jobs.process_event(ids[i]))
+    assert api.member(CUSTOMER)["points_available"] == 300
+    assert_ledger_ok(app)
+
+
+@requires_redis
+def test_delivery_is_acknowledged_fast_while_redis_is_down_and_swept_later(app, shop, deliver, api, monkeypatch):
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5, socket_connect_timeout=0.5, retry=None)
+    monkeypatch.setattr(jobs.runtime(), "redis", dead)
+    started = time.monotonic()
+    response = deliver("orders/paid", fake30(), process=False)
+    assert response.status_code == 200
+    assert time.monotonic() - started < 1.5
+    assert statuses(app) == ["received"]
+    monkeypatch.undo()
+    assert jobs.sweep() == 0  # not overdue yet: a healthy queue may still be on it
+    age_deliveries(app, minutes=5)
+    assert jobs.sweep() == 1
+    drain()
+    assert statuses(app) == ["processed"]
+    assert api.member(CUSTOMER)["points_available"] == 181
+
+
+def age_deliveries(app, minutes: int) -> None:
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(WebhookEvent).values(received_at=utcnow() - timedelta(minutes=minutes)))
+
+
+def test_crash_between_storing_and_processing_loses_nothing(app, shop, api):
+    # The process died right after the delivery committed: stored, never enqueued.
+    with app.extensions["setia_db"].session() as session:
+        incoming = Incoming(
+            "shopify", SHOP_DOMAIN, shop["id"], "orders/paid", "crashed", None, None, json.dumps(fake30()).encode()
+        )
+        store_delivery(session, incoming, "received")
+    age_deliveries(app, minutes=3)
+    assert jobs.sweep() == 1
+    drain()
+    assert statuses(app) == ["processed"]
+    assert api.member(CUSTOMER)["points_available"] == 181
+    assert jobs.sweep() == 0
+
+
+def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app, shop, deliver, api, monkeypatch):
+    real_handler = events.TOPIC_HANDLERS["shopify"]["orders/paid"]
+
+    def broken(session, shop, payload):  # fault injection: the platform or a dependency failing
+        raise RuntimeError("simulated outage")
+
+    monkeypatch.setitem(events.TOPIC_HANDLERS["shopify"], "orders/paid", broken)
+    deliver("orders/paid", fake30())
+    waits = []
+    for attempt in range(1, jobs.MAX_ATTEMPTS):
+        with app.extensions["setia_db"].session() as session:
+            event = session.execute(select(WebhookEvent)).scalar_one()
+            assert (event.status, event.attempts) == ("retrying", attempt)
+            assert "simulated outage" in event.last_error
+            waits.append(round((event.next_attempt_at - utcnow()).total_seconds() / 30))
+        assert jobs.sweep() == 0  # not due yet
+        with app.extensions["setia_db"].session() as session:
+            session.execute(update(WebhookEvent).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        assert jobs.sweep() == 1
+        drain()
+    assert waits == [1, 4, 16, 64, 256]  # 30 s × 4^n
+    assert statuses(app) == ["failed"]
+    result = app.test_cli_runner().invoke(args=["jobs", "failed"])
+    assert "simulated outage" in result.output and "orders/paid" in result.output
+    monkeypatch.setitem(events.TOPIC_HANDLERS["shopify"], "orders/paid", real_handler)
+    result = app.test_cli_runner().invoke(args=["jobs", "retry"])
+    assert result.exit_code == 0 and "1 delivery(ies) queued again" in result.output
+    drain()
+    assert statuses(app) == ["processed"]
+    assert api.member(CUSTOMER)["points_available"] == 181
