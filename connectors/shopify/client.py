@@ -80,6 +80,8 @@ class ShopifyClient:
                     f"Shopify refused the access token ({response.status_code})", False, response.status_code
                 )
             if response.status_code == 429 or response.status_code >= 500:
+                if attempt == MAX_ATTEMPTS - 1:
+                    break
                 self._sleep(float(response.headers.get("Retry-After") or wait))
                 continue
             if response.status_code != 200:
@@ -87,6 +89,8 @@ class ShopifyClient:
             body = response.json()
             errors = body.get("errors") or []
             if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors if isinstance(e, dict)):
+                if attempt == MAX_ATTEMPTS - 1:
+                    break
                 self._sleep(self._throttle_wait(body, wait))
                 continue
             if errors:

@@ -43,7 +43,7 @@ def domain_error(error: DomainError) -> Response:
 
 def authenticate() -> Response | None:
     """Every /api/v1 call but the OpenAPI document carries `Authorization: Bearer <api_key>`."""
-    if request.method == "OPTIONS" or request.path.endswith("/openapi.json"):
+    if request.method == "OPTIONS" or request.path == "/api/v1/openapi.json":
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")

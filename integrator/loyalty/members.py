@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.base import Customer
@@ -37,6 +37,7 @@ def enroll(session: Session, shop: Shop, customer: Customer) -> Member:
             "shop_id": shop.id,
             "platform_customer_id": customer.platform_customer_id,
             "email": customer.email,
+            "email_key": email_key(customer.email),
             "first_name": customer.first_name,
             "last_name": customer.last_name,
             "points_available": 0,
@@ -66,12 +67,19 @@ def update_profile(member: Member, customer: Customer) -> None:
         value = getattr(customer, field)
         if value is not None and getattr(member, field) != value:
             setattr(member, field, value)
+    if member.email_key != email_key(member.email):
+        member.email_key = email_key(member.email)
+
+
+def email_key(email: str | None) -> str | None:
+    """How emails are compared: trimmed and casefolded (Ö = ö, ß = ss)."""
+    return email.strip().casefold() if email else None
 
 
 def search_members(session: Session, shop_id: int, email: str | None, page: int, page_size: int) -> list[Member]:
     query = select(Member).where(Member.shop_id == shop_id)
     if email:
-        query = query.where(func.lower(Member.email) == email.strip().lower())
+        query = query.where(Member.email_key == email_key(email))
     query = query.order_by(Member.id).offset((page - 1) * page_size).limit(page_size)
     return list(session.execute(query).scalars())
 

@@ -103,6 +103,8 @@ class Member(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     platform_customer_id: Mapped[str] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    # The email casefolded in Python: SQLite's lower() only folds ASCII, so search compares this.
+    email_key: Mapped[str | None] = mapped_column(String(320), nullable=True)
     first_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     last_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     points_available: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -116,7 +118,7 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     __table_args__ = (
         UniqueConstraint("shop_id", "platform_customer_id"),
-        Index("ix_members_shop_email", "shop_id", "email"),
+        Index("ix_members_shop_email_key", "shop_id", "email_key"),
     )
 
 

@@ -96,6 +96,16 @@ def _normalised(value: Any) -> Any:
     return value
 
 
+def _same(old: Any, new: Any) -> bool:
+    """ "2" and "2.0" are the same rate: decimal strings compare as numbers."""
+    if isinstance(old, str) and isinstance(new, str):
+        try:
+            return Decimal(old) == Decimal(new)
+        except ArithmeticError:
+            return old == new
+    return bool(old == new)
+
+
 def update_settings(session: Session, shop: Shop, patch: Any, actor: str) -> dict[str, Any]:
     """Validate a partial change and apply it whole, or raise InvalidSettings and change nothing."""
     if not isinstance(patch, dict):
@@ -109,15 +119,16 @@ def update_settings(session: Session, shop: Shop, patch: Any, actor: str) -> dic
     changes: dict[str, Any] = {}
     for key, value in _normalised(loaded).items():
         if isinstance(value, dict):
-            merged = {**stored.get(key, {}), **value}
+            merged = dict(stored.get(key, {}))
             for sub, sub_value in value.items():
-                if before[key].get(sub) != sub_value:
+                if not _same(before[key].get(sub), sub_value):
                     changes[f"{key}.{sub}"] = {"from": before[key].get(sub), "to": sub_value}
+                    merged[sub] = sub_value
             stored[key] = merged
         else:
-            if before.get(key) != value:
+            if not _same(before.get(key), value):
                 changes[key] = {"from": before.get(key), "to": value}
-            stored[key] = value
+                stored[key] = value
     if changes:
         shop.settings = stored
         session.add(SettingsChange(shop_id=shop.id, actor=actor, changes=changes))

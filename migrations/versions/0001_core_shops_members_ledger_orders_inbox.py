@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 23:53:01.939100
+Create Date: 2026-11-30 00:07:31.628317
 """
 
 from alembic import op
@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('shop_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('platform_customer_id', sa.String(length=64), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=True),
+    sa.Column('email_key', sa.String(length=320), nullable=True),
     sa.Column('first_name', sa.String(length=255), nullable=True),
     sa.Column('last_name', sa.String(length=255), nullable=True),
     sa.Column('points_available', sa.BigInteger(), nullable=False),
@@ -71,7 +72,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('shop_id', 'platform_customer_id', name=op.f('uq_members_shop_id_platform_customer_id'))
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.create_index('ix_members_shop_email', ['shop_id', 'email'], unique=False)
+        batch_op.create_index('ix_members_shop_email_key', ['shop_id', 'email_key'], unique=False)
 
     op.create_table('order_refunds',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -202,7 +203,7 @@ def downgrade() -> None:
 
     op.drop_table('order_refunds')
     with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.drop_index('ix_members_shop_email')
+        batch_op.drop_index('ix_members_shop_email_key')
 
     op.drop_table('members')
     with op.batch_alter_table('api_keys', schema=None) as batch_op:

@@ -1,0 +1,367 @@
+"""The Shopify Admin GraphQL client against a Shopify faked by `responses`: retries (THROTTLED,
+429, 5xx, network), refusals, pagination of webhook subscriptions and what is sent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+import responses
+
+from connectors.base import PlatformError
+from connectors.shopify.client import ShopifyClient, topic_enum
+
+DOMAIN = "setia-test.myshopify.com"
+URL = f"https://{DOMAIN}/admin/api/2026-07/graphql.json"
+TOKEN = "shpat_unit_token"
+CALLBACK = "https://setia.test/webhooks/shopify"
+
+SHOP_DATA = {
+    "shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR"},
+    "shopLocales": [{"locale": "en", "primary": False}, {"locale": "id-ID", "primary": True}],
+}
+THROTTLED = {
+    "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev"}}],
+    "extensions": {
+        "cost": {
+            "requestedQueryCost": 102,
+            "actualQueryCost": None,
+            "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": 2, "restoreRate": 100.0},
+        }
+    },
+}
+
+
+@pytest.fixture()
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock() as mock:
+        yield mock
+
+
+class Sleeps(list[float]):
+    """A `sleep` that records how long it was asked to wait, and waits not at all."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture()
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture()
+def client(sleeps: Sleeps) -> ShopifyClient:
+    return ShopifyClient(DOMAIN, TOKEN, sleep=sleeps)
+
+
+def sent(mock: responses.RequestsMock, index: int = -1) -> dict[str, Any]:
+    body = mock.calls[index].request.body
+    assert body is not None
+    return dict(json.loads(body))
+
+
+def page(nodes: list[tuple[str, str]], cursor: str | None = None) -> dict[str, Any]:
+    return {
+        "data": {
+            "webhookSubscriptions": {
+                "nodes": [
+                    {"id": f"gid://shopify/WebhookSubscription/{n}", "topic": topic, "uri": uri}
+                    for n, (topic, uri) in enumerate(nodes)
+                ],
+                "pageInfo": {"hasNextPage": cursor is not None, "endCursor": cursor},
+            }
+        }
+    }
+
+
+def created(topic: str) -> dict[str, Any]:
+    node = {"id": "gid://shopify/WebhookSubscription/77", "topic": topic, "uri": CALLBACK}
+    return {"data": {"webhookSubscriptionCreate": {"webhookSubscription": node, "userErrors": []}}}
+
+
+# --- what is sent --------------------------------------------------------------------------------
+
+
+def test_query_is_posted_with_the_access_token_and_variables(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json={"data": {"ok": True}})
+
+    assert client.graphql("query Q($a: Int) { ok }", {"a": 1}) == {"ok": True}
+
+    request = mocked.calls[0].request
+    assert request.headers["X-Shopify-Access-Token"] == TOKEN
+    assert request.headers["Content-Type"] == "application/json"
+    assert sent(mocked) == {"query": "query Q($a: Int) { ok }", "variables": {"a": 1}}
+
+
+def test_query_without_variables_sends_an_empty_object(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json={"data": {}})
+
+    client.graphql("{ shop { name } }")
+
+    assert sent(mocked)["variables"] == {}
+
+
+def test_base_url_sends_calls_to_the_mock_origin(mocked: Any, sleeps: Sleeps) -> None:
+    mocked.add(responses.POST, "http://127.0.0.1:9999/admin/api/2026-07/graphql.json", json={"data": {"x": 1}})
+
+    assert ShopifyClient(DOMAIN, TOKEN, base_url="http://127.0.0.1:9999", sleep=sleeps).graphql("{ x }") == {"x": 1}
+
+
+def test_shop_info_maps_name_currency_and_primary_language(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json={"data": SHOP_DATA})
+
+    info = client.fetch_shop()
+
+    assert (info.name, info.currency, info.language, info.email) == ("Toko Setia", "IDR", "id", "owner@example.com")
+    assert "shopLocales" in sent(mocked)["query"]
+
+
+def test_shop_info_falls_back_to_the_domain_and_usd(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json={"data": {"shop": {"name": None, "currencyCode": None}, "shopLocales": []}})
+
+    info = client.fetch_shop()
+
+    assert (info.name, info.currency, info.language) == (DOMAIN, "USD", None)
+
+
+@pytest.mark.parametrize(
+    ("topic", "enum"),
+    [("orders/paid", "ORDERS_PAID"), ("app/uninstalled", "APP_UNINSTALLED"), ("refunds/create", "REFUNDS_CREATE")],
+)
+def test_topics_become_graphql_enums(topic: str, enum: str) -> None:
+    assert topic_enum(topic) == enum
+
+
+# --- retries -------------------------------------------------------------------------------------
+
+
+def test_throttled_query_is_retried_after_the_bucket_refills(
+    mocked: Any, client: ShopifyClient, sleeps: Sleeps
+) -> None:
+    mocked.add(responses.POST, URL, json=THROTTLED)  # Shopify throttles with HTTP 200
+    mocked.add(responses.POST, URL, json=THROTTLED)
+    mocked.add(responses.POST, URL, json={"data": SHOP_DATA})
+
+    info = client.fetch_shop()
+
+    assert info.name == "Toko Setia"
+    assert len(mocked.calls) == 3
+    assert sleeps == [1.0, 1.0]  # (102 requested - 2 available) / 100 restored per second
+    assert sent(mocked, 0) == sent(mocked, 2)  # the same query again
+
+
+def test_throttle_wait_is_bounded(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
+    slow = json.loads(json.dumps(THROTTLED))
+    slow["extensions"]["cost"]["throttleStatus"].update(currentlyAvailable=0, restoreRate=1.0)
+    full = json.loads(json.dumps(THROTTLED))
+    full["extensions"]["cost"]["throttleStatus"].update(currentlyAvailable=2000)
+    bare = {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]}
+    for body in (slow, full, bare):
+        mocked.add(responses.POST, URL, json=body)
+    mocked.add(responses.POST, URL, json={"data": {}})
+
+    client.graphql("{ shop { name } }")
+
+    assert sleeps[0] == 10.0  # 102 s by the numbers, capped
+    assert sleeps[1] == 0.1  # nothing missing: a short pause, never zero
+    assert 0 < sleeps[2] <= 8.0  # no cost information: the attempt's backoff
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_rate_limit_and_server_errors_are_retried(
+    mocked: Any, client: ShopifyClient, sleeps: Sleeps, status: int
+) -> None:
+    mocked.add(responses.POST, URL, status=status, body="busy")
+    mocked.add(responses.POST, URL, json={"data": {"ok": True}})
+
+    assert client.graphql("{ ok }") == {"ok": True}
+    assert len(mocked.calls) == 2
+    assert len(sleeps) == 1
+
+
+def test_retry_after_header_sets_the_wait(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
+    mocked.add(responses.POST, URL, status=429, headers={"Retry-After": "2.0"})
+    mocked.add(responses.POST, URL, json={"data": {}})
+
+    client.graphql("{ ok }")
+
+    assert sleeps == [2.0]
+
+
+def test_backoff_grows_between_attempts(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
+    for _ in range(3):
+        mocked.add(responses.POST, URL, status=503)
+    mocked.add(responses.POST, URL, json={"data": {}})
+
+    client.graphql("{ ok }")
+
+    assert len(sleeps) == 3
+    assert sleeps[0] < sleeps[1] < sleeps[2]
+
+
+def test_network_errors_are_retried(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
+    mocked.add(responses.POST, URL, body=requests.ConnectionError("connection reset"))
+    mocked.add(responses.POST, URL, body=requests.Timeout("read timed out"))
+    mocked.add(responses.POST, URL, json={"data": {"ok": True}})
+
+    assert client.graphql("{ ok }") == {"ok": True}
+    assert len(sleeps) == 2
+
+
+def test_giving_up_after_repeated_failures_is_retryable(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
+    mocked.add(responses.POST, URL, status=503)
+
+    with pytest.raises(PlatformError) as raised:
+        client.graphql("{ ok }")
+
+    assert raised.value.retryable is True
+    assert len(mocked.calls) == 5
+    assert len(sleeps) <= 5
+
+
+def test_unreachable_shopify_is_a_retryable_error(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, body=requests.ConnectionError("no route to host"))
+
+    with pytest.raises(PlatformError) as raised:
+        client.graphql("{ ok }")
+
+    assert raised.value.retryable is True
+    assert len(mocked.calls) == 5
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_refused_token_is_not_retried(mocked: Any, client: ShopifyClient, sleeps: Sleeps, status: int) -> None:
+    mocked.add(responses.POST, URL, status=status, json={"errors": "[API] Invalid API key or access token"})
+
+    with pytest.raises(PlatformError) as raised:
+        client.fetch_shop()
+
+    assert raised.value.retryable is False
+    assert raised.value.status == status
+    assert len(mocked.calls) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_other_client_errors_are_not_retried(mocked: Any, client: ShopifyClient, sleeps: Sleeps, status: int) -> None:
+    mocked.add(responses.POST, URL, status=status, body="no")
+
+    with pytest.raises(PlatformError) as raised:
+        client.graphql("{ ok }")
+
+    assert raised.value.retryable is False
+    assert raised.value.status == status
+    assert len(mocked.calls) == 1
+
+
+def test_graphql_errors_other_than_throttling_are_not_retried(
+    mocked: Any, client: ShopifyClient, sleeps: Sleeps
+) -> None:
+    body = {
+        "errors": [{"message": "Field 'nope' doesn't exist on type 'Shop'", "extensions": {"code": "undefinedField"}}]
+    }
+    mocked.add(responses.POST, URL, json=body)
+
+    with pytest.raises(PlatformError) as raised:
+        client.graphql("{ shop { nope } }")
+
+    assert raised.value.retryable is False
+    assert "nope" in str(raised.value)
+    assert len(mocked.calls) == 1
+    assert sleeps == []
+
+
+# --- webhook subscriptions -----------------------------------------------------------------------
+
+
+def test_register_webhooks_creates_each_missing_topic(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json=page([]))
+    mocked.add(responses.POST, URL, json=created("ORDERS_PAID"))
+    mocked.add(responses.POST, URL, json=created("REFUNDS_CREATE"))
+
+    registered = client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"])
+
+    assert [(r.topic, r.callback_url) for r in registered] == [("orders/paid", CALLBACK), ("refunds/create", CALLBACK)]
+    assert sent(mocked, 0)["variables"] == {"after": None}
+    for index, topic in ((1, "ORDERS_PAID"), (2, "REFUNDS_CREATE")):
+        body = sent(mocked, index)
+        assert "webhookSubscriptionCreate" in body["query"]
+        assert body["variables"] == {"topic": topic, "webhookSubscription": {"uri": CALLBACK, "format": "JSON"}}
+
+
+def test_register_webhooks_reads_every_page_of_subscriptions(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", CALLBACK)], cursor="cursor-1"))
+    mocked.add(responses.POST, URL, json=page([("ORDERS_CREATE", CALLBACK)], cursor="cursor-2"))
+    mocked.add(responses.POST, URL, json=page([("APP_UNINSTALLED", CALLBACK)]))
+    mocked.add(responses.POST, URL, json=created("ORDERS_UPDATED"))
+
+    topics = ["orders/create", "orders/paid", "orders/updated", "app/uninstalled"]
+    registered = client.register_webhooks(CALLBACK, topics)
+
+    assert [r.topic for r in registered] == ["orders/updated"]
+    assert [sent(mocked, i)["variables"] for i in range(3)] == [
+        {"after": None},
+        {"after": "cursor-1"},
+        {"after": "cursor-2"},
+    ]
+    assert sent(mocked, 3)["variables"]["topic"] == "ORDERS_UPDATED"
+    assert len(mocked.calls) == 4
+
+
+def test_subscription_to_another_address_does_not_count(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", "https://old.example/webhooks")]))
+    mocked.add(responses.POST, URL, json=created("ORDERS_PAID"))
+
+    assert [r.topic for r in client.register_webhooks(CALLBACK, ["orders/paid"])] == ["orders/paid"]
+
+
+def test_nothing_is_created_when_every_topic_exists(mocked: Any, client: ShopifyClient) -> None:
+    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", CALLBACK), ("REFUNDS_CREATE", CALLBACK)]))
+
+    assert client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"]) == []
+    assert len(mocked.calls) == 1
+
+
+def test_refused_subscription_is_an_error_naming_the_topic(mocked: Any, client: ShopifyClient) -> None:
+    refused = {
+        "data": {
+            "webhookSubscriptionCreate": {
+                "webhookSubscription": None,
+                "userErrors": [
+                    {
+                        "field": ["webhookSubscription", "uri"],
+                        "message": "Address for this topic has already been taken",
+                    }
+                ],
+            }
+        }
+    }
+    mocked.add(responses.POST, URL, json=page([]))
+    mocked.add(responses.POST, URL, json=refused)
+
+    with pytest.raises(PlatformError) as raised:
+        client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"])
+
+    assert raised.value.retryable is False
+    assert "orders/paid" in str(raised.value)
+    assert "already been taken" in str(raised.value)
+    assert len(mocked.calls) == 2
+
+
+def test_throttling_while_paging_resumes_from_the_same_cursor(
+    mocked: Any, client: ShopifyClient, sleeps: Sleeps
+) -> None:
+    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", CALLBACK)], cursor="cursor-1"))
+    mocked.add(responses.POST, URL, json=THROTTLED)
+    mocked.add(responses.POST, URL, json=page([("REFUNDS_CREATE", CALLBACK)]))
+
+    assert client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"]) == []
+    assert sent(mocked, 1)["variables"] == sent(mocked, 2)["variables"] == {"after": "cursor-1"}
+    assert len(sleeps) == 1
