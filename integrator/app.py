@@ -37,10 +37,10 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
 
-    from integrator import health, webhooks
+    from integrator import admin, health, shopify_app, shopify_proxy, webhooks, widget_api
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(webhooks.bp)
+    for blueprint in (health.bp, webhooks.bp, shopify_app.bp, shopify_proxy.bp, admin.bp, widget_api.bp):
+        app.register_blueprint(blueprint)
     init_api(app)
     _json_errors(app)
 

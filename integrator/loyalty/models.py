@@ -80,6 +80,13 @@ class Shop(Base):
     webhook_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     widget_secret_enc: Mapped[bytes] = mapped_column(LargeBinary)
     install_kind: Mapped[str] = mapped_column(String(20), default="custom_app", server_default="custom_app")
+    # OAuth installs: expiring offline token + refresh token (research/shopify.md §0.2).
+    refresh_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    access_token_expires_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
+    refresh_token_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    scopes: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    # Orders updated up to this moment have been pulled from the platform (reconciliation).
+    reconciled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     uninstalled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -226,3 +233,68 @@ class SettingsChange(Base):
     actor: Mapped[str] = mapped_column(String(255))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Coupon(Base):
+    """A discount code Setia made on the store for a member (unboxing, or a redeemed reward).
+    Created `pending`, made on the platform by a job, then `active` (or `failed`)."""
+
+    __tablename__ = "coupons"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(16))  # unboxing | reward
+    source_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the order that earned it
+    code: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | active | failed
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    value_type: Mapped[str] = mapped_column(String(16))  # percentage | fixed_amount | free_shipping
+    value: Mapped[str] = mapped_column(String(32))  # decimal string (percent, or amount in shop currency)
+    starts_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "idempotency_key"),
+        UniqueConstraint("shop_id", "code"),
+        Index("ix_coupons_member", "member_id"),
+    )
+
+
+class DataRequest(Base):
+    """A privacy request from the platform (data request, customer redact, shop redact) and its result."""
+
+    __tablename__ = "data_requests"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # data_request | customer_redact
+    platform_customer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    member_id: Mapped[int | None] = mapped_column(nullable=True)  # no FK: the member may be erased
+    platform_request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="received")  # received | completed
+    export: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CreditTransfer(Base):
+    """Cashback moved to the platform's store credit: recorded before the call and after it."""
+
+    __tablename__ = "credit_transfers"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | done | failed
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    platform_transaction_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    __table_args__ = (UniqueConstraint("shop_id", "idempotency_key"),)

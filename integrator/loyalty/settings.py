@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "cashback_percent": "0",
     "pending_days": 0,
     "award_test_orders": False,
+    "cashback_store_credit": False,
     "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
 }
 
@@ -61,6 +62,7 @@ class SettingsSchema(Schema):
     cashback_percent = _decimal("0", "100")
     pending_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
     award_test_orders = StrictBoolean()
+    cashback_store_credit = StrictBoolean()
     unboxing = fields.Nested(UnboxingSchema)
 
 

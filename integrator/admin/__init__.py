@@ -1,0 +1,10 @@
+"""Merchant pages under /admin/: settings (and later rewards, members, analytics).
+
+Embedded in the Shopify admin every request is authenticated by the App Bridge session token;
+outside Shopify a login link starts a cookie session."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")

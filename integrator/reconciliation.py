@@ -1,0 +1,1 @@
+"""Reconciliation: pull recently updated orders from the platform so missed deliveries heal."""

@@ -1,0 +1,1 @@
+"""Shopify access tokens: expiring offline tokens refreshed before they expire."""

@@ -1,0 +1,7 @@
+"""The shopper-facing JSON API the storefront widgets call: /widget/v1/<public_id>/..."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("widget_api", __name__, url_prefix="/widget/v1")
