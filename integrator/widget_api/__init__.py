@@ -5,3 +5,5 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("widget_api", __name__, url_prefix="/widget/v1")
+
+from . import views  # noqa: E402,F401  (registers the routes on bp)
