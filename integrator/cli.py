@@ -13,6 +13,7 @@ from sqlalchemy import select
 from connectors.base import PlatformError
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
 from integrator import jobs
+from integrator.admin import login_links
 from integrator.loyalty import ledger
 from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import WebhookEvent
@@ -84,6 +85,19 @@ def api_key(shop_ref: str) -> None:
         except UnknownShop as exc:
             _fail(exc.message)
         click.echo(json.dumps({"shop_id": shop.id, "api_key": issue_api_key(session, shop)}))
+
+
+@shops_cli.command("login-link")
+@click.argument("shop_ref", metavar="SHOP")
+def login_link(shop_ref: str) -> None:
+    """Print a one-time URL (15 minutes) that signs into SHOP's settings page."""
+    config = current_app.extensions["setia_config"]
+    with current_app.extensions["setia_db"].session() as session:
+        try:
+            shop = resolve_shop(session, shop_ref)
+        except UnknownShop as exc:
+            _fail(exc.message)
+        click.echo(f"{config.app_url}/admin/login/{login_links.issue(config.secret_key, shop.id)}")
 
 
 @ledger_cli.command("verify")

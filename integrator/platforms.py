@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session, object_session
+
 from connectors.shopify.client import ShopifyClient
+from integrator import shopify_tokens
 from integrator.config import Config
-from integrator.loyalty.models import Shop
+from integrator.loyalty.models import Shop, utcnow
 from integrator.secretbox import SecretBox
 
 
@@ -16,9 +22,43 @@ def shopify_client(config: Config, domain: str, access_token: str) -> ShopifyCli
     return ShopifyClient(domain, access_token, base_url=config.shopify_api_base_url)
 
 
+@contextmanager
+def _session_of(shop: Shop) -> Iterator[Session]:
+    """The session the shop was loaded in (a refreshed token then commits with the caller's work;
+    a second transaction could wait on the caller's own lock on SQLite), or a new one for a detached shop."""
+    session = object_session(shop)
+    if session is not None:
+        yield session
+        return
+    from flask import current_app  # web requests, CLI and workers (flask --app wsgi jobs worker) have one
+
+    with current_app.extensions["setia_db"].session() as own:
+        yield own
+
+
 def connector_for(config: Config, box: SecretBox, shop: Shop) -> ShopifyClient:
+    """The shop's API client, with an OAuth shop's expiring token refreshed first when it is about to expire."""
     if shop.platform != "shopify":
         raise NotConnected(f"no connector for {shop.platform}")
     if shop.access_token_enc is None or shop.uninstalled_at is not None:
         raise NotConnected(f"{shop.domain} has no access token")
-    return shopify_client(config, shop.domain, box.decrypt(shop.access_token_enc))
+    if not shopify_tokens.needs_refresh(shop, utcnow(), shopify_tokens.REFRESH_MARGIN):
+        return shopify_client(config, shop.domain, box.decrypt(shop.access_token_enc))
+    try:
+        with _session_of(shop) as session:
+            token = shopify_tokens.access_token_for(config, box, session, shop)
+    except shopify_tokens.TokenUnavailable as exc:
+        raise NotConnected(str(exc)) from exc
+    return shopify_client(config, shop.domain, token)
+
+
+def connector_after_unauthorized(config: Config, box: SecretBox, shop: Shop) -> ShopifyClient:
+    """Shopify answered 401 (PlatformError.status) to the client connector_for gave for `shop`: an
+    OAuth shop's token expired early. A client with a refreshed token, to retry once; NotConnected
+    when there is none (a custom app, or an uninstalled shop whose refresh token is dead)."""
+    try:
+        with _session_of(shop) as session:
+            token = shopify_tokens.refresh_after_unauthorized(config, box, session, shop)
+    except shopify_tokens.TokenUnavailable as exc:
+        raise NotConnected(str(exc)) from exc
+    return shopify_client(config, shop.domain, token)

@@ -1,0 +1,222 @@
+"""Shopify app authentication: the OAuth grant (authorize URL, callback HMAC, code exchange), expiring
+offline tokens (refresh, token exchange) and App Bridge session tokens. Plain functions over
+`requests` and PyJWT; the Flask routes that use them live in integrator/ (research/shopify.md §1, §2)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import requests
+
+from connectors.base import PlatformError
+
+TIMEOUT = 10
+# The anchored form of Shopify's own pattern (research/shopify.md §1.4).
+# fullmatch, not match: `$` would also accept a trailing newline.
+SHOP_DOMAIN = re.compile(r"[a-z0-9][a-z0-9\-]*\.myshopify\.com")
+# Session tokens live one minute; Shopify's own libraries allow 10 s of clock skew.
+SESSION_TOKEN_LEEWAY = 10
+# Token exchange's names (RFC 8693 and Shopify's own token type), not secrets.
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105
+ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"  # noqa: S105
+OFFLINE_TOKEN = "urn:shopify:params:oauth:token-type:offline-access-token"  # noqa: S105
+
+
+class TokenRequestFailed(PlatformError):
+    """Shopify's token endpoint refused the code, refresh token or session token."""
+
+
+class InvalidSessionToken(ValueError):
+    """An App Bridge session token that is not Shopify's, not for this app, or not valid now."""
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """An answer of /admin/oauth/access_token. Expiring offline tokens carry all four lifetimes."""
+
+    access_token: str
+    scope: str
+    expires_in: int | None = None
+    refresh_token: str | None = None
+    refresh_token_expires_in: int | None = None
+
+    def access_expires_at(self, now: datetime) -> datetime | None:
+        return now + timedelta(seconds=self.expires_in) if self.expires_in is not None else None
+
+    def refresh_expires_at(self, now: datetime) -> datetime | None:
+        if self.refresh_token_expires_in is None:
+            return None
+        return now + timedelta(seconds=self.refresh_token_expires_in)
+
+
+@dataclass(frozen=True)
+class SessionToken:
+    shop: str  # NAME.myshopify.com, from `dest`
+    user_id: str  # `sub`: the staff member using the admin
+    session_id: str | None
+    expires_at: datetime
+
+
+def is_shop_domain(value: str) -> bool:
+    return bool(SHOP_DOMAIN.fullmatch(value))
+
+
+def authorize_url(shop: str, api_key: str, scopes: str, redirect_uri: str, state: str) -> str:
+    """The grant screen. No `grant_options[]`: an offline token, the kind background jobs need."""
+    if not is_shop_domain(shop):
+        raise ValueError(f"not a shop domain: {shop!r}")
+    query = urllib.parse.urlencode(
+        {"client_id": api_key, "scope": scopes, "redirect_uri": redirect_uri, "state": state}
+    )
+    return f"https://{shop}/admin/oauth/authorize?{query}"
+
+
+def oauth_hmac(params: Mapping[str, str], secret: str) -> str:
+    """Hex HMAC-SHA256 over the sorted `key=value` pairs joined with `&`, `hmac` left out (§1.3)."""
+    message = "&".join(f"{key}={value}" for key, value in sorted(params.items()) if key != "hmac")
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def verify_oauth_hmac(params: Mapping[str, str], secret: str) -> bool:
+    given = params.get("hmac") or ""
+    if not given or not secret:
+        return False
+    return hmac.compare_digest(oauth_hmac(params, secret).encode(), given.encode())
+
+
+def is_recent(timestamp: str | None, now: datetime, max_age: timedelta, skew: timedelta) -> bool:
+    """A callback's `timestamp` (Unix seconds) is at most `max_age` old and not from the future."""
+    try:
+        moment = datetime.fromtimestamp(int(timestamp or ""), UTC)
+    except (ValueError, OverflowError, OSError):
+        return False
+    return now - max_age <= moment <= now + skew
+
+
+def missing_scopes(requested: str, granted: str) -> list[str]:
+    """Requested scopes the merchant did not grant; a write scope covers its read scope."""
+    have = {scope.strip() for scope in granted.split(",") if scope.strip()}
+    have |= {"read_" + scope.removeprefix("write_") for scope in have if scope.startswith("write_")}
+    return [scope for scope in (s.strip() for s in requested.split(",")) if scope and scope not in have]
+
+
+def _token_url(shop: str, base_url: str | None) -> str:
+    if not is_shop_domain(shop):
+        raise ValueError(f"not a shop domain: {shop!r}")
+    return f"{base_url or 'https://' + shop}/admin/oauth/access_token"
+
+
+def _to_grant(body: Any) -> TokenGrant:
+    if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+        raise TokenRequestFailed("Shopify's token answer has no access_token", False)
+
+    def seconds(key: str) -> int | None:
+        value = body.get(key)
+        return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+
+    refresh = body.get("refresh_token")
+    return TokenGrant(
+        access_token=body["access_token"],
+        scope=str(body.get("scope") or ""),
+        expires_in=seconds("expires_in"),
+        refresh_token=refresh if isinstance(refresh, str) else None,
+        refresh_token_expires_in=seconds("refresh_token_expires_in"),
+    )
+
+
+def request_token(shop: str, form: dict[str, str], base_url: str | None = None) -> TokenGrant:
+    """POST the form to the shop's token endpoint; 4xx is final (bad code or token), the rest retryable."""
+    try:
+        response = requests.post(
+            _token_url(shop, base_url), data=form, headers={"Accept": "application/json"}, timeout=TIMEOUT
+        )
+    except requests.RequestException as exc:
+        raise TokenRequestFailed(f"Shopify unreachable: {exc}") from exc
+    if response.status_code != 200:
+        retryable = response.status_code == 429 or response.status_code >= 500
+        raise TokenRequestFailed(
+            f"Shopify's token endpoint answered {response.status_code}", retryable, response.status_code
+        )
+    try:
+        return _to_grant(response.json())
+    except ValueError as exc:
+        raise TokenRequestFailed("Shopify's token answer is not JSON", False) from exc
+
+
+def exchange_code(shop: str, code: str, api_key: str, secret: str, base_url: str | None = None) -> TokenGrant:
+    """The callback's code for an expiring offline token (60 min) and its refresh token (90 days)."""
+    form = {"client_id": api_key, "client_secret": secret, "code": code, "expiring": "1"}
+    return request_token(shop, form, base_url)
+
+
+def refresh_access_token(
+    shop: str, refresh_token: str, api_key: str, secret: str, base_url: str | None = None
+) -> TokenGrant:
+    """A new access token and a new refresh token; the old refresh token stops working."""
+    form = {
+        "client_id": api_key,
+        "client_secret": secret,
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+    }
+    return request_token(shop, form, base_url)
+
+
+def exchange_session_token(
+    shop: str, session_token: str, api_key: str, secret: str, base_url: str | None = None
+) -> TokenGrant:
+    """Token exchange (Shopify managed installation): an App Bridge session token for an expiring
+    offline token."""
+    form = {
+        "client_id": api_key,
+        "client_secret": secret,
+        "grant_type": TOKEN_EXCHANGE,
+        "subject_token": session_token,
+        "subject_token_type": ID_TOKEN,
+        "requested_token_type": OFFLINE_TOKEN,
+        "expiring": "1",
+    }
+    return request_token(shop, form, base_url)
+
+
+def _shop_of(claims: dict[str, Any]) -> str:
+    """`dest` is https://NAME.myshopify.com and `iss` the same shop's /admin, or the token is refused."""
+    dest, iss = str(claims.get("dest") or ""), str(claims.get("iss") or "")
+    shop = dest.removeprefix("https://")
+    if not dest.startswith("https://") or not is_shop_domain(shop):
+        raise InvalidSessionToken("dest is not a shop")
+    if iss != f"{dest}/admin":
+        raise InvalidSessionToken("iss and dest name different shops")
+    return shop
+
+
+def verify_session_token(token: str, api_key: str, secret: str) -> SessionToken:
+    """Check an App Bridge session token: HS256 with the app secret, for this app (`aud`), valid now
+    (`exp`, `nbf`, 10 s leeway), issued by the shop it is for (`iss`, `dest`)."""
+    if not token or not api_key or not secret:
+        raise InvalidSessionToken("no session token")
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            audience=api_key,
+            leeway=SESSION_TOKEN_LEEWAY,
+            options={"require": ["exp", "nbf", "iss", "dest", "aud", "sub"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidSessionToken(str(exc)) from exc
+    return SessionToken(
+        shop=_shop_of(claims),
+        user_id=str(claims["sub"]),
+        session_id=str(claims["sid"]) if claims.get("sid") else None,
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+    )

@@ -1,0 +1,114 @@
+"""The settings page and the JSON endpoint its form submits to; the login link and the login notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from integrator import jobs
+from integrator.admin import bp
+from integrator.admin.access import Merchant, NotSignedIn, check_csrf, current_merchant, start_session
+from integrator.admin.login_links import LinkRefused, UsedLinks, redeem
+from integrator.loyalty.errors import InvalidSettings
+from integrator.loyalty.models import Shop
+from integrator.loyalty.settings import current_settings, update_settings
+
+SHOPIFY_ADMIN = "https://admin.shopify.com"
+APP_BRIDGE = "https://cdn.shopify.com"
+
+
+@bp.record_once
+def _remember_used_links(state: Any) -> None:
+    state.app.extensions["setia_used_login_links"] = UsedLinks()
+
+
+@bp.after_request
+def _security_headers(response: Response) -> Response:
+    """A strict policy on every merchant page; framing only by the Shopify admin of the shop itself."""
+    shop = g.get("embedded_shop")
+    ancestors = f"https://{shop} {SHOPIFY_ADMIN}" if shop else "'none'"
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'self' {APP_BRIDGE}; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {ancestors}"
+    )
+    if not shop:
+        response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"  # page URLs carry id_token or a login link
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _json_error(status: int, message: str, details: Any = None) -> Response:
+    response = jsonify({"error": message, "details": details})
+    response.status_code = status
+    return response
+
+
+def _load_shop(merchant: Merchant) -> Shop:
+    with current_app.extensions["setia_db"].session() as session:
+        shop = session.get(Shop, merchant.shop_id)
+        if shop is None:
+            raise NotSignedIn("shop not found")
+        session.expunge(shop)
+        return shop
+
+
+@bp.get("/settings")
+def settings_page() -> Response | str:
+    try:
+        merchant = current_merchant(request, page_load=True)
+    except NotSignedIn as exc:
+        current_app.logger.info("settings page refused: %s", exc)
+        return redirect(url_for("admin.login_notice"), code=302)
+    if merchant.embedded:
+        g.embedded_shop = merchant.shop_domain
+    shop = _load_shop(merchant)
+    return render_template(
+        "admin/settings.html",
+        shop=shop,
+        settings=current_settings(shop),
+        merchant=merchant,
+        api_key=current_app.extensions["setia_config"].shopify_api_key,
+    )
+
+
+@bp.route("/api/settings", methods=["PATCH", "POST"])
+def save_settings() -> Response:
+    """The settings form's fetch: a partial change, validated whole; 422 with field errors."""
+    try:
+        merchant = current_merchant(request)
+    except NotSignedIn:
+        return _json_error(401, "not signed in")
+    if not check_csrf(merchant, request):
+        return _json_error(403, "missing or wrong CSRF token")
+    with current_app.extensions["setia_db"].session() as session:
+        shop = session.get(Shop, merchant.shop_id)
+        if shop is None:
+            return _json_error(401, "not signed in")
+        try:
+            values = update_settings(session, shop, request.get_json(silent=True), merchant.actor)
+        except InvalidSettings as exc:
+            return _json_error(422, exc.message, exc.details)
+    return jsonify({"settings": values})
+
+
+@bp.get("/login")
+def login_notice() -> tuple[str, int]:
+    return render_template("admin/login_notice.html", reason=None), 401
+
+
+@bp.get("/login/<token>")
+def login_with_link(token: str) -> Response | tuple[str, int]:
+    """A `shops login-link` URL: used once, it starts a cookie session and opens the settings."""
+    config = current_app.extensions["setia_config"]
+    used: UsedLinks = current_app.extensions["setia_used_login_links"]
+    try:
+        link = redeem(config.secret_key, token, used, jobs.redis_connection())
+    except LinkRefused as exc:
+        return render_template("admin/login_notice.html", reason=str(exc)), 401
+    response = redirect(url_for("admin.settings_page"), code=303)
+    start_session(response, link.shop_id)
+    return response
