@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -56,6 +57,45 @@ class Refund:
 
 
 @dataclass(frozen=True)
+class PrivacyRequest:
+    """A compliance request from the platform: export or erase a shopper's data, or the whole shop's."""
+
+    shop_domain: str | None
+    customer: Customer | None = None
+    order_ids: tuple[str, ...] = ()
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CouponSpec:
+    """A single-use discount code to create on the store, limited to one customer."""
+
+    code: str
+    title: str
+    value_type: str  # percentage | fixed_amount | free_shipping
+    value: Decimal  # percent (10 = 10 %), or an amount in the shop currency
+    starts_at: datetime
+    ends_at: datetime | None
+    customer_id: str  # the platform's customer id
+    usage_limit: int = 1
+    once_per_customer: bool = True
+
+
+class CouponRejected(PlatformError):
+    """The platform refused the coupon for a reason that trying again will not change."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+class CreditRejected(PlatformError):
+    """The platform refused a store credit for a reason that trying again will not change."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
+
+
+@dataclass(frozen=True)
 class ShopInfo:
     name: str
     currency: str
@@ -75,3 +115,9 @@ class Connector(Protocol):
     def fetch_shop(self) -> ShopInfo: ...
 
     def register_webhooks(self, callback_url: str, topics: list[str]) -> list[WebhookRegistration]: ...
+
+    def create_coupon(self, spec: CouponSpec) -> str: ...
+
+    def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str: ...
+
+    def orders_updated_since(self, since: datetime) -> Iterator[Order]: ...

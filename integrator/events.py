@@ -9,22 +9,27 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from connectors.base import PayloadError
+from connectors.base import PayloadError, PrivacyRequest
 from connectors.shopify import mapping as shopify_mapping
-from integrator.loyalty import orders
+from integrator.loyalty import orders, privacy
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Session, Shop, Any], None]
+# A handler returns what jobs must do after the commit (an order's Outcome: its new coupon, its
+# cashback to move to store credit), or None.
+Handler = Callable[[Session, Shop, Any], "orders.Outcome | None"]
+
+# Processed even after an uninstall: shop/redact itself arrives 48 hours after it (research §3.5).
+COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
 
 
-def _order(session: Session, shop: Shop, payload: Any) -> None:
-    orders.record_order(session, shop, shopify_mapping.to_order(payload))
+def _order(session: Session, shop: Shop, payload: Any) -> orders.Outcome:
+    return orders.record_order(session, shop, shopify_mapping.to_order(payload))
 
 
-def _refund(session: Session, shop: Shop, payload: Any) -> None:
-    orders.record_refund(session, shop, shopify_mapping.to_refund(payload))
+def _refund(session: Session, shop: Shop, payload: Any) -> orders.Outcome | None:
+    return orders.record_refund(session, shop, shopify_mapping.to_refund(payload))
 
 
 def _customer(session: Session, shop: Shop, payload: Any) -> None:
@@ -32,9 +37,36 @@ def _customer(session: Session, shop: Shop, payload: Any) -> None:
 
 
 def _uninstalled(session: Session, shop: Shop, payload: Any) -> None:
-    # The token is dead once the app is uninstalled; data stays until shop/redact (48 h later).
+    # The tokens are dead once the app is uninstalled; data stays until shop/redact (48 h later).
     shop.uninstalled_at = utcnow()
     shop.access_token_enc = None
+    shop.access_token_expires_at = None
+    shop.refresh_token_enc = None
+    shop.refresh_token_expires_at = None
+
+
+def _privacy_request(shop: Shop, payload: Any) -> PrivacyRequest:
+    request = shopify_mapping.to_privacy_request(payload)
+    if request.shop_domain is not None and request.shop_domain != shop.domain:
+        raise PayloadError(f"compliance request for {request.shop_domain} delivered as {shop.domain}")
+    return request
+
+
+def _data_request(session: Session, shop: Shop, payload: Any) -> None:
+    privacy.record_data_request(session, shop, _privacy_request(shop, payload))
+
+
+def _customer_redact(session: Session, shop: Shop, payload: Any) -> None:
+    privacy.redact_customer(session, shop, _privacy_request(shop, payload))
+
+
+def _shop_redact(session: Session, shop: Shop, payload: Any) -> None:
+    _privacy_request(shop, payload)
+    if shop.uninstalled_at is None:
+        # Shopify sends it only 48 h after an uninstall not followed by a reinstall; erasing an
+        # installed shop's data on a stray one would be irreversible. Recorded as failed instead.
+        raise PayloadError("shop/redact for a shop that is installed; nothing erased")
+    privacy.erase_shop(session, shop, record_topic="shop/redact")
 
 
 TOPIC_HANDLERS: dict[str, dict[str, Handler]] = {
@@ -48,6 +80,9 @@ TOPIC_HANDLERS: dict[str, dict[str, Handler]] = {
         "customers/create": _customer,
         "customers/update": _customer,
         "app/uninstalled": _uninstalled,
+        "customers/data_request": _data_request,
+        "customers/redact": _customer_redact,
+        "shop/redact": _shop_redact,
     },
 }
 
@@ -60,7 +95,7 @@ def accepts(shop: Shop | None, platform: str, topic: str) -> bool:
     """Whether a delivery will be processed; otherwise it is stored as ignored."""
     if shop is None or handler_for(platform, topic) is None:
         return False
-    return shop.uninstalled_at is None
+    return shop.uninstalled_at is None or topic in COMPLIANCE_TOPICS
 
 
 def parse_body(body: bytes) -> Any:
@@ -70,10 +105,11 @@ def parse_body(body: bytes) -> Any:
         raise PayloadError(f"body is not valid JSON: {exc}") from exc
 
 
-def handle(session: Session, shop: Shop, event: WebhookEvent) -> None:
-    """Apply one delivery to the domain (raises PayloadError for a body that makes no sense)."""
+def handle(session: Session, shop: Shop, event: WebhookEvent) -> orders.Outcome | None:
+    """Apply one delivery to the domain (raises PayloadError for a body that makes no sense);
+    returns what the handler left for jobs to do after the commit."""
     handler = handler_for(event.platform, event.topic)
     if handler is None:
         log.info("no handler for %s %s; acknowledged", event.platform, event.topic)
-        return
-    handler(session, shop, parse_body(event.body))
+        return None
+    return handler(session, shop, parse_body(event.body))

@@ -17,12 +17,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from connectors.base import PayloadError
-from integrator import events
+from connectors.base import Connector, PayloadError
+from integrator import events, outbox, reconciliation
 from integrator.config import Config
 from integrator.db import Database
-from integrator.loyalty import orders
+from integrator.loyalty import coupons, orders, store_credit
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
+from integrator.platforms import NotConnected, connector_for
+from integrator.secretbox import SecretBox
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class Runtime:
     db: Database
     config: Config
     redis: Redis | None = None
+    box: SecretBox | None = None
 
 
 _runtime: Runtime | None = None
@@ -118,37 +121,76 @@ def backoff(attempts: int) -> timedelta:
     return BASE_BACKOFF * (4 ** max(attempts - 1, 0))
 
 
+def retry_due(first_at: datetime, attempts: int, now: datetime) -> bool:
+    """Whether a platform call made `attempts` times since `first_at` may be tried again now (the
+    same backoff as deliveries, counted from the first attempt: the rows keep no last-attempt time)."""
+    if attempts >= MAX_ATTEMPTS:
+        return False
+    waited = sum((backoff(n) for n in range(1, attempts + 1)), timedelta())
+    return now >= first_at + waited
+
+
+def _connect(shop: Shop) -> Connector | None:
+    state = runtime()
+    if state.box is None:
+        state.box = SecretBox(state.config.token_encryption_key, state.config.secret_key)
+    try:
+        return connector_for(state.config, state.box, shop)
+    except NotConnected as exc:
+        log.info("shop %s not connected: %s", shop.id, exc)
+        return None
+
+
+def reach() -> outbox.Reach:
+    state = runtime()
+    return outbox.Reach(state.db, in_transaction, _connect, state.config, MAX_ATTEMPTS)
+
+
+def follow_up(shop_id: int, outcome: orders.Outcome | None, store_credit_enabled: bool) -> None:
+    """After a commit: make the coupon an order recorded, move the cashback it made available."""
+    if outcome is None:
+        return
+    if outcome.coupon_id is not None:
+        enqueue(push_coupon, outcome.coupon_id)
+    if store_credit_enabled and outcome.cashback > 0 and outcome.member_id is not None:
+        enqueue(transfer_cashback, shop_id, outcome.member_id)
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 
 
 def process_event(event_id: int) -> str:
-    """Apply one stored delivery. Returns its final status."""
+    """Apply one stored delivery, then enqueue what it left to do. Returns its final status."""
 
-    def work(session: Session) -> str:
+    def work(session: Session) -> tuple[str, int, orders.Outcome | None, bool]:
         event = session.execute(
             select(WebhookEvent).where(WebhookEvent.id == event_id).with_for_update(key_share=True)
         ).scalar_one_or_none()
         if event is None or event.status in ("processed", "ignored", "failed"):
-            return event.status if event else "missing"
+            return (event.status if event else "missing"), 0, None, False
         shop = session.get(Shop, event.shop_id) if event.shop_id else None
+        outcome, shop_id, credit = None, 0, False
         if shop is None or not events.accepts(shop, event.platform, event.topic):
             event.status = "ignored"
         else:
-            events.handle(session, shop, event)
+            shop_id, credit = shop.id, store_credit.enabled(shop)
+            outcome = events.handle(session, shop, event)
             event.status = "processed"
         event.attempts += 1
         event.processed_at = utcnow()
         event.last_error = None
         event.next_attempt_at = None
-        return event.status
+        return event.status, shop_id, outcome, credit
 
     try:
-        return in_transaction(work)
+        status, shop_id, outcome, credit = in_transaction(work)
     except PayloadError as exc:
         return _record_failure(event_id, str(exc), final=True)
     except Exception as exc:
         log.exception("event %s failed", event_id)
         return _record_failure(event_id, f"{exc.__class__.__name__}: {exc}", final=False)
+    follow_up(shop_id, outcome, credit)
+    return status
 
 
 def _record_failure(event_id: int, reason: str, final: bool) -> str:
@@ -218,4 +260,66 @@ def retry_failed(event_ids: list[int] | None = None) -> int:
     ids = in_transaction(work)
     for event_id in ids:
         enqueue(process_event, event_id)
+    return len(ids)
+
+
+# --- platform side effects and reconciliation (integrator/outbox.py, integrator/reconciliation.py) ---
+
+
+def push_coupon(coupon_id: int) -> str:
+    """Make a pending coupon on its store."""
+    return outbox.push_coupon(reach(), coupon_id)
+
+
+def transfer_cashback(shop_id: int, member_id: int) -> str:
+    """Move a member's available cashback to the store's store credit."""
+    return outbox.transfer_cashback(reach(), shop_id, member_id)
+
+
+def push_transfer(transfer_id: int) -> str:
+    """Try a pending store credit transfer again."""
+    return outbox.push_transfer(reach(), transfer_id)
+
+
+def flush_outbox() -> int:
+    """Periodic: retry coupons and transfers left pending, and move cashback that became available
+    (vested) to store credit. Returns how many jobs it enqueued."""
+    now = utcnow()
+    with runtime().db.session() as session:
+        due_coupons = [
+            cid for cid, first, tries in coupons.pending_coupons(session, now) if retry_due(first, tries, now)
+        ]
+        due_transfers = [
+            tid
+            for tid, first, tries in store_credit.pending_transfers(session, now - SWEEP_AFTER)
+            if retry_due(first, tries, now)
+        ]
+        holders = store_credit.members_with_cashback(session)
+    slot = int(time.time()) // 60
+    for coupon_id in due_coupons:
+        enqueue(push_coupon, coupon_id, job_id=f"coupon-{coupon_id}-{slot}")
+    for transfer_id in due_transfers:
+        enqueue(push_transfer, transfer_id, job_id=f"transfer-{transfer_id}-{slot}")
+    for shop_id, member_id in holders:
+        enqueue(transfer_cashback, shop_id, member_id, job_id=f"cashback-{member_id}-{slot}")
+    return len(due_coupons) + len(due_transfers) + len(holders)
+
+
+def reconcile_shop(shop_id: int) -> int:
+    """Pull one shop's recently updated orders (and, for custom apps, restore its webhooks)."""
+    run = reconciliation.reconcile_shop(reach(), shop_id, utcnow())
+    if run is None:
+        return 0
+    for outcome in run.outcomes:
+        follow_up(shop_id, outcome, run.store_credit)
+    return run.pulled
+
+
+def reconcile_shops() -> int:
+    """Periodic: one reconciliation job per connected, installed shop."""
+    with runtime().db.session() as session:
+        ids = reconciliation.shops_to_reconcile(session)
+    slot = int(time.time()) // 900
+    for shop_id in ids:
+        enqueue(reconcile_shop, shop_id, job_id=f"reconcile-{shop_id}-{slot}")
     return len(ids)

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import requests
 
-from connectors.base import PlatformError, ShopInfo, WebhookRegistration
+from connectors.base import (
+    CouponRejected,
+    CouponSpec,
+    CreditRejected,
+    Order,
+    PayloadError,
+    PlatformError,
+    ShopInfo,
+    WebhookRegistration,
+)
+
+from .mapping import graphql_to_order
+
+log = logging.getLogger(__name__)
 
 API_VERSION = "2026-07"
 MAX_ATTEMPTS = 5
@@ -37,6 +54,96 @@ mutation SetiaWebhookCreate($topic: WebhookSubscriptionTopic!, $webhookSubscript
   }
 }
 """
+
+
+# Single-customer codes use `context` at 2026-07: `customerSelection` is deprecated (research/shopify.md §4.1).
+DISCOUNT_CREATE = """
+mutation SetiaDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
+  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}
+"""
+
+FREE_SHIPPING_CREATE = """
+mutation SetiaFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
+  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}
+"""
+
+DISCOUNT_BY_CODE = """
+query SetiaDiscountByCode($code: String!) {
+  codeDiscountNodeByCode(code: $code) {
+    id
+    codeDiscount { ... on DiscountCodeBasic { title } ... on DiscountCodeFreeShipping { title } }
+  }
+}
+"""
+
+STORE_CREDIT = """
+mutation SetiaStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
+  storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
+    storeCreditAccountTransaction { id amount { amount currencyCode } }
+    userErrors { field code message }
+  }
+}
+"""
+
+ORDERS_QUERY = """
+query SetiaOrders($query: String!, $after: String) {
+  orders(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
+    nodes {
+      id name email updatedAt processedAt cancelledAt displayFinancialStatus test taxesIncluded
+      currentSubtotalPriceSet { shopMoney { amount currencyCode } }
+      currentTotalTaxSet { shopMoney { amount currencyCode } }
+      shippingLines(first: 20) { nodes { taxLines { priceSet { shopMoney { amount currencyCode } } } } }
+      customer { id email firstName lastName }
+      refunds { id }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+def customer_gid(customer_id: str) -> str:
+    return f"gid://shopify/Customer/{customer_id}"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _is_taken(errors: list[dict[str, Any]]) -> bool:
+    """Shopify's DiscountErrorCode TAKEN: the code exists on the shop already."""
+    return any(e.get("code") == "TAKEN" for e in errors)
+
+
+def discount_input(spec: CouponSpec) -> dict[str, Any]:
+    """DiscountCodeBasicInput / DiscountCodeFreeShippingInput for a single-use, one-customer code."""
+    fields: dict[str, Any] = {
+        "title": spec.title,
+        "code": spec.code,
+        "startsAt": _iso(spec.starts_at),
+        "endsAt": _iso(spec.ends_at) if spec.ends_at else None,
+        "context": {"customers": {"add": [customer_gid(spec.customer_id)]}},
+        "usageLimit": spec.usage_limit,
+        "appliesOncePerCustomer": spec.once_per_customer,
+    }
+    if spec.value_type == "free_shipping":
+        return {**fields, "destination": {"all": True}}
+    if spec.value_type == "percentage":
+        # GraphQL's Float between 0 and 1; the only float we send, derived from an exact Decimal.
+        value: dict[str, Any] = {"percentage": float(spec.value / 100)}
+    elif spec.value_type == "fixed_amount":
+        value = {"discountAmount": {"amount": format(spec.value, "f"), "appliesOnEachItem": False}}
+    else:
+        raise CouponRejected(f"unknown coupon value type {spec.value_type!r}")
+    return {**fields, "customerGets": {"value": value, "items": {"all": True}}}
 
 
 def topic_enum(topic: str) -> str:
@@ -153,3 +260,49 @@ class ShopifyClient:
                 raise PlatformError(f"Shopify refused the {topic} webhook: {result['userErrors']}", False)
             created.append(WebhookRegistration(topic, callback_url))
         return created
+
+    def create_coupon(self, spec: CouponSpec) -> str:
+        """Create the code on the shop; returns the discount's id. A TAKEN code that carries our title
+        is ours from an earlier attempt whose answer was lost, and counts as created."""
+        fields = discount_input(spec)
+        if spec.value_type == "free_shipping":
+            data = self.graphql(FREE_SHIPPING_CREATE, {"freeShippingCodeDiscount": fields})
+            result = data["discountCodeFreeShippingCreate"]
+        else:
+            result = self.graphql(DISCOUNT_CREATE, {"basicCodeDiscount": fields})["discountCodeBasicCreate"]
+        errors = result.get("userErrors") or []
+        if not errors and result.get("codeDiscountNode"):
+            return str(result["codeDiscountNode"]["id"])
+        if _is_taken(errors):
+            existing = self.graphql(DISCOUNT_BY_CODE, {"code": spec.code}).get("codeDiscountNodeByCode")
+            if existing and (existing.get("codeDiscount") or {}).get("title") == spec.title:
+                return str(existing["id"])
+        raise CouponRejected(f"Shopify refused coupon {spec.code}: {errors or 'no discount returned'}")
+
+    def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str:
+        """Add `amount` to the customer's store credit account (created if missing); the transaction id."""
+        variables = {
+            "id": customer_gid(customer_id),
+            "creditInput": {"creditAmount": {"amount": format(amount, "f"), "currencyCode": currency}},
+        }
+        result = self.graphql(STORE_CREDIT, variables)["storeCreditAccountCredit"]
+        errors = result.get("userErrors") or []
+        transaction = result.get("storeCreditAccountTransaction")
+        if errors or not transaction:
+            raise CreditRejected(f"Shopify refused the store credit: {errors or 'no transaction returned'}")
+        return str(transaction["id"])
+
+    def orders_updated_since(self, since: datetime) -> Iterator[Order]:
+        """Every order updated at or after `since`, oldest change first, page by page."""
+        search = f"updated_at:>='{_iso(since)}'"
+        after = None
+        while True:
+            page = self.graphql(ORDERS_QUERY, {"query": search, "after": after})["orders"]
+            for node in page["nodes"]:
+                try:
+                    yield graphql_to_order(node)
+                except PayloadError as exc:  # one odd order must not stop the others from healing
+                    log.warning("skipping order %s from %s: %s", node.get("id"), self.domain, exc)
+            if not page["pageInfo"]["hasNextPage"]:
+                return
+            after = page["pageInfo"]["endCursor"]

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, Refund
+from connectors.base import Customer, Order, PayloadError, PrivacyRequest, Refund
 
 PAID = frozenset({"paid", "partially_refunded"})
 VOID = frozenset({"refunded", "voided"})
@@ -142,4 +142,80 @@ def to_refund(payload: Any) -> Refund:
         platform_order_id=_id(payload, "order_id"),
         basis=max(basis, Decimal(0)),
         created_at=_time(payload.get("created_at"), "created_at"),
+    )
+
+
+def _gid_number(gid: Any, field: str) -> str:
+    """ "gid://shopify/Order/450789469" → "450789469" (the id webhooks carry)."""
+    if not isinstance(gid, str) or not gid.rsplit("/", 1)[-1].isdigit():
+        raise PayloadError(f"{field}: not a Shopify global id: {gid!r}")
+    return gid.rsplit("/", 1)[-1]
+
+
+def _money_set(node: Any) -> dict[str, Any] | None:
+    """GraphQL MoneyBag {shopMoney {amount currencyCode}} → REST {shop_money {amount currency_code}}."""
+    shop_money = (node or {}).get("shopMoney") if isinstance(node, dict) else None
+    if not isinstance(shop_money, dict):
+        return None
+    return {"shop_money": {"amount": shop_money.get("amount"), "currency_code": shop_money.get("currencyCode")}}
+
+
+def _rest_customer(node: Any) -> dict[str, Any] | None:
+    if not isinstance(node, dict) or node.get("id") is None:
+        return None
+    return {
+        "id": _gid_number(node["id"], "customer.id"),
+        "email": node.get("email"),
+        "first_name": node.get("firstName"),
+        "last_name": node.get("lastName"),
+    }
+
+
+def _rest_shipping_lines(node: dict[str, Any]) -> list[dict[str, Any]]:
+    lines = (node.get("shippingLines") or {}).get("nodes") or []
+    return [
+        {"tax_lines": [{"price_set": _money_set(tax.get("priceSet"))} for tax in line.get("taxLines") or []]}
+        for line in lines
+        if isinstance(line, dict)
+    ]
+
+
+def graphql_to_order(node: Any) -> Order:
+    """An Admin GraphQL order (reconciliation) → the same neutral Order its webhook body gives: the
+    node is rewritten in the REST shape and read by `to_order`, so both paths share one reading."""
+    node = _object(node)
+    status = node.get("displayFinancialStatus")
+    payload = {
+        "id": _gid_number(node.get("id"), "id"),
+        "name": node.get("name"),
+        "email": node.get("email"),
+        "updated_at": node.get("updatedAt"),
+        "processed_at": node.get("processedAt"),
+        "cancelled_at": node.get("cancelledAt"),
+        "financial_status": status.lower() if isinstance(status, str) else None,
+        "test": node.get("test"),
+        "taxes_included": node.get("taxesIncluded"),
+        "current_subtotal_price_set": _money_set(node.get("currentSubtotalPriceSet")),
+        "current_total_tax_set": _money_set(node.get("currentTotalTaxSet")),
+        "shipping_lines": _rest_shipping_lines(node),
+        "customer": _rest_customer(node.get("customer")),
+        "refunds": [{"id": _gid_number(r.get("id"), "refunds.id")} for r in node.get("refunds") or []],
+    }
+    return to_order(payload)
+
+
+def to_privacy_request(payload: Any) -> PrivacyRequest:
+    """customers/data_request, customers/redact and shop/redact bodies (research/shopify.md §3.5)."""
+    payload = _object(payload)
+    customer_payload = payload.get("customer")
+    customer = to_customer(customer_payload) if isinstance(customer_payload, dict) else None
+    order_ids = payload.get("orders_requested") or payload.get("orders_to_redact") or []
+    request = payload.get("data_request")
+    request_id = request.get("id") if isinstance(request, dict) else None
+    domain = payload.get("shop_domain")
+    return PrivacyRequest(
+        shop_domain=domain.strip().lower() if isinstance(domain, str) else None,
+        customer=customer,
+        order_ids=tuple(str(order_id) for order_id in order_ids if isinstance(order_id, int | str)),
+        request_id=str(request_id) if request_id is not None else None,
     )

@@ -3,7 +3,7 @@ hold, compare with what its entries hold, and post the difference (DESIGN.md, "T
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ from connectors.base import Customer, Refund
 from connectors.base import Order as OrderSnapshot
 
 from . import earning
+from .coupons import issue_unboxing_coupon
 from .ledger import Posting, lock_member, post
 from .members import enroll, find_member, update_profile
 from .models import Member, Order, OrderRefund, Shop, utcnow
@@ -28,6 +29,8 @@ class Outcome:
     points: int  # change posted by this call
     cashback: int
     stale: bool = False
+    member_id: int | None = None
+    coupon_id: int | None = None  # an unboxing coupon this call recorded, to make on the store
 
 
 def _order_row(session: Session, shop: Shop, platform_order_id: str, currency: str) -> Order:
@@ -84,7 +87,8 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
         order.paid_at = snapshot.paid_at or utcnow()
     if snapshot.customer is not None and order.member_id is None:
         order.member_id = enroll(session, shop, snapshot.customer).id
-    return reconcile(session, shop, order)
+    outcome = reconcile(session, shop, order)
+    return replace(outcome, member_id=order.member_id, coupon_id=issue_unboxing_coupon(session, shop, order))
 
 
 def record_refund(session: Session, shop: Shop, refund: Refund) -> Outcome | None:

@@ -13,4 +13,5 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any], keys: li
     None). Returns the new row's id, or None when a row with those keys already existed."""
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
     statement = dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    return session.execute(statement.returning(model.id)).scalar_one_or_none()
+    # Core execution on the session's connection: the ORM layer adds nothing to a plain INSERT.
+    return session.connection().execute(statement.returning(model.id)).scalar_one_or_none()

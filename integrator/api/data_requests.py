@@ -1,0 +1,62 @@
+"""Privacy requests from the platform (customers/data_request, customers/redact) and their results:
+a data request's export is what the merchant sends the shopper who asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from integrator.loyalty.privacy import data_requests_of, get_data_request
+
+from .schemas import PageQuery
+
+blp = Blueprint("data_requests", __name__, description="Shoppers' privacy requests and their data exports")
+
+
+class DataRequestSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "data_request | customer_redact"})
+    status = fields.String(metadata={"description": "received | completed"})
+    platform_customer_id = fields.String(allow_none=True)
+    member_id = fields.Integer(allow_none=True)
+    platform_request_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class DataRequestDetail(DataRequestSchema):
+    export = fields.Dict(
+        allow_none=True,
+        metadata={"description": "member, ledger, coupons, orders, store_credit_transfers (null once redacted)"},
+    )
+
+
+class DataRequestList(Schema):
+    items = fields.List(fields.Nested(DataRequestSchema))
+
+
+def _db() -> Any:
+    return current_app.extensions["setia_db"]
+
+
+@blp.route("/data-requests")
+class DataRequests(MethodView):
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, DataRequestList)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Privacy requests received for this shop, newest first."""
+        with _db().session() as session:
+            return {"items": data_requests_of(session, g.shop.id, query["page"], query["page_size"])}
+
+
+@blp.route("/data-requests/<int:request_id>")
+class DataRequestView(MethodView):
+    @blp.response(200, DataRequestDetail)
+    def get(self, request_id: int) -> Any:
+        """One request, with the shopper's data export for a data request."""
+        with _db().session() as session:
+            return get_data_request(session, g.shop.id, request_id)

@@ -1,0 +1,141 @@
+"""Coupons Setia issues to members: the unboxing coupon of a paid order, recorded `pending` here and
+made on the store by a job, which reports back whether it became `active` or `failed`."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors.base import CouponSpec
+
+from .models import Coupon, Member, Order, Shop, utcnow
+from .rows import insert_ignore
+from .settings import current_settings
+
+# No 0/O, 1/I/L: a code read aloud or copied from a receipt comes out right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+PENDING_GRACE = timedelta(minutes=1)  # the job enqueued after the commit usually handles it before
+
+
+def generate_code(prefix: str = "SETIA") -> str:
+    """ "SETIA-XXXX-XXXX": 31^8 ≈ 8.5e11 codes, random enough that guessing one is hopeless."""
+    groups = ("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(2))
+    return "-".join((prefix, *groups))
+
+
+def issue_unboxing_coupon(session: Session, shop: Shop, order: Order) -> int | None:
+    """Record the one unboxing coupon a paid order of a member gets; returns its id when this call
+    created it (the caller makes it on the store after commit), None when there is nothing new."""
+    settings = current_settings(shop)["unboxing"]
+    if not settings["enabled"] or order.status != "paid" or order.member_id is None:
+        return None
+    now = utcnow()
+    values = {
+        "shop_id": shop.id,
+        "member_id": order.member_id,
+        "kind": "unboxing",
+        "source_id": order.platform_order_id,
+        "code": generate_code(),
+        "status": "pending",
+        "platform": shop.platform,
+        "value_type": "percentage",
+        "value": str(settings["discount_percent"]),
+        "starts_at": now,
+        "expires_at": now + timedelta(days=int(settings["expires_days"])),
+        "idempotency_key": f"unboxing:{order.platform_order_id}",
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # A clash on the random code (never in practice) raises and the transaction is retried afresh.
+    inserted: int | None = insert_ignore(session, Coupon, values, ["shop_id", "idempotency_key"])
+    return inserted
+
+
+def coupon_title(coupon: Coupon) -> str:
+    """What the merchant sees in the Shopify admin; unique per code, so it also tells our codes apart."""
+    what = "unboxing" if coupon.kind == "unboxing" else "reward"
+    return f"Setia {what} {coupon.code}"
+
+
+@dataclass(frozen=True)
+class PendingCoupon:
+    coupon_id: int
+    shop_id: int
+    attempts: int
+    spec: CouponSpec
+
+
+def pending_coupon(session: Session, coupon_id: int) -> PendingCoupon | None:
+    """What to create on the store for a coupon still pending; None when there is nothing to do."""
+    coupon = session.get(Coupon, coupon_id)
+    if coupon is None or coupon.status != "pending" or coupon.member_id is None:
+        return None
+    member = session.get(Member, coupon.member_id)
+    if member is None or member.erased_at is not None:
+        return None
+    spec = CouponSpec(
+        code=coupon.code,
+        title=coupon_title(coupon),
+        value_type=coupon.value_type,
+        value=Decimal(coupon.value),
+        starts_at=coupon.starts_at,
+        ends_at=coupon.expires_at,
+        customer_id=member.platform_customer_id,
+    )
+    return PendingCoupon(coupon.id, coupon.shop_id, coupon.attempts, spec)
+
+
+def claim_attempt(session: Session, coupon_id: int, seen_attempts: int) -> bool:
+    """Count one call to the platform; False when another job took this attempt first."""
+    coupon = session.execute(
+        select(Coupon).where(Coupon.id == coupon_id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if coupon is None or coupon.status != "pending" or coupon.attempts != seen_attempts:
+        return False
+    coupon.attempts += 1
+    return True
+
+
+def mark_active(session: Session, coupon_id: int, platform_id: str) -> None:
+    coupon = session.get(Coupon, coupon_id)
+    if coupon is not None and coupon.status == "pending":
+        coupon.status, coupon.platform_id, coupon.last_error = "active", platform_id, None
+
+
+def mark_failed(session: Session, coupon_id: int, reason: str) -> None:
+    coupon = session.get(Coupon, coupon_id)
+    if coupon is not None and coupon.status == "pending":
+        coupon.status, coupon.last_error = "failed", reason[:2000]
+
+
+def note_error(session: Session, coupon_id: int, reason: str) -> None:
+    """A transient failure: the coupon stays pending for the periodic retry."""
+    coupon = session.get(Coupon, coupon_id)
+    if coupon is not None:
+        coupon.last_error = reason[:2000]
+
+
+def pending_coupons(session: Session, now: datetime, limit: int = 500) -> list[tuple[int, datetime, int]]:
+    """(id, created_at, attempts) of coupons still pending a while after they were recorded, in
+    installed shops; the caller's retry policy says which are due."""
+    rows = session.execute(
+        select(Coupon.id, Coupon.created_at, Coupon.attempts)
+        .join(Shop, Shop.id == Coupon.shop_id)
+        .where(Coupon.status == "pending", Coupon.created_at <= now - PENDING_GRACE, Shop.uninstalled_at.is_(None))
+        .order_by(Coupon.id)
+        .limit(limit)
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def coupons_of(session: Session, member: Member) -> list[Coupon]:
+    query = (
+        select(Coupon).where(Coupon.shop_id == member.shop_id, Coupon.member_id == member.id).order_by(Coupon.id.desc())
+    )
+    return list(session.execute(query).scalars())
