@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from connectors.base import PlatformError
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
-from integrator import jobs
+from integrator import jobs, periodic
 from integrator.admin import login_links
 from integrator.loyalty import ledger
 from integrator.loyalty.errors import UnknownShop
@@ -145,13 +145,13 @@ def retry(event_ids: tuple[int, ...]) -> None:
 @jobs_cli.command("sweep")
 def sweep() -> None:
     """Re-enqueue stored deliveries that were never processed (what the periodic sweeper does)."""
-    click.echo(f"{jobs.sweep()} delivery(ies) re-enqueued")
+    click.echo(f"{periodic.sweep()} delivery(ies) re-enqueued")
 
 
 @jobs_cli.command("vest")
 def vest() -> None:
     """Make pending points and cashback available when their time has come."""
-    click.echo(f"{jobs.vest()} order(s) vested")
+    click.echo(f"{periodic.vest()} order(s) vested")
 
 
 @jobs_cli.command("worker")

@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from integrator import jobs
+from integrator import jobs, periodic
 from integrator.config import INSTANCE
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
@@ -113,8 +113,8 @@ def seed() -> None:
 def _periodic(app: Any, stop: threading.Event) -> None:
     with app.app_context():
         while not stop.wait(60):
-            jobs.sweep()
-            jobs.vest()
+            periodic.sweep()
+            periodic.vest()
 
 
 @demo_cli.command("serve")

@@ -21,7 +21,7 @@ from connectors.base import Connector, PayloadError
 from integrator import events, outbox, reconciliation
 from integrator.config import Config
 from integrator.db import Database
-from integrator.loyalty import coupons, orders, store_credit
+from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
 from integrator.platforms import NotConnected, connector_for
 from integrator.secretbox import SecretBox
@@ -130,12 +130,17 @@ def retry_due(first_at: datetime, attempts: int, now: datetime) -> bool:
     return now >= first_at + waited
 
 
-def _connect(shop: Shop) -> Connector | None:
+def secret_box() -> SecretBox:
     state = runtime()
     if state.box is None:
         state.box = SecretBox(state.config.token_encryption_key, state.config.secret_key)
+    return state.box
+
+
+def _connect(shop: Shop) -> Connector | None:
+    state = runtime()
     try:
-        return connector_for(state.config, state.box, shop)
+        return connector_for(state.config, secret_box(), shop)
     except NotConnected as exc:
         log.info("shop %s not connected: %s", shop.id, exc)
         return None
@@ -227,22 +232,6 @@ def due_events(session: Session, now: datetime, limit: int = 1000) -> list[int]:
     return list(session.execute(query).scalars())
 
 
-def sweep() -> int:
-    """Re-enqueue what was stored and never processed (a crash, a lost job, Redis down)."""
-    with runtime().db.session() as session:
-        ids = due_events(session, utcnow())
-    for event_id in ids:
-        enqueue(process_event, event_id, job_id=f"event-{event_id}-sweep-{int(time.time()) // 60}")
-    if ids:
-        log.info("sweeper re-enqueued %d deliveries", len(ids))
-    return len(ids)
-
-
-def vest() -> int:
-    """Move pending points and cashback whose time has come to available."""
-    return in_transaction(lambda session: orders.vest_due(session))
-
-
 def retry_failed(event_ids: list[int] | None = None) -> int:
     """Put failed deliveries back in the queue (all of them, or the given ids)."""
 
@@ -281,30 +270,6 @@ def push_transfer(transfer_id: int) -> str:
     return outbox.push_transfer(reach(), transfer_id)
 
 
-def flush_outbox() -> int:
-    """Periodic: retry coupons and transfers left pending, and move cashback that became available
-    (vested) to store credit. Returns how many jobs it enqueued."""
-    now = utcnow()
-    with runtime().db.session() as session:
-        due_coupons = [
-            cid for cid, first, tries in coupons.pending_coupons(session, now) if retry_due(first, tries, now)
-        ]
-        due_transfers = [
-            tid
-            for tid, first, tries in store_credit.pending_transfers(session, now - SWEEP_AFTER)
-            if retry_due(first, tries, now)
-        ]
-        holders = store_credit.members_with_cashback(session)
-    slot = int(time.time()) // 60
-    for coupon_id in due_coupons:
-        enqueue(push_coupon, coupon_id, job_id=f"coupon-{coupon_id}-{slot}")
-    for transfer_id in due_transfers:
-        enqueue(push_transfer, transfer_id, job_id=f"transfer-{transfer_id}-{slot}")
-    for shop_id, member_id in holders:
-        enqueue(transfer_cashback, shop_id, member_id, job_id=f"cashback-{member_id}-{slot}")
-    return len(due_coupons) + len(due_transfers) + len(holders)
-
-
 def reconcile_shop(shop_id: int) -> int:
     """Pull one shop's recently updated orders (and, for custom apps, restore its webhooks)."""
     run = reconciliation.reconcile_shop(reach(), shop_id, utcnow())
@@ -313,13 +278,3 @@ def reconcile_shop(shop_id: int) -> int:
     for outcome in run.outcomes:
         follow_up(shop_id, outcome, run.store_credit)
     return run.pulled
-
-
-def reconcile_shops() -> int:
-    """Periodic: one reconciliation job per connected, installed shop."""
-    with runtime().db.session() as session:
-        ids = reconciliation.shops_to_reconcile(session)
-    slot = int(time.time()) // 900
-    for shop_id in ids:
-        enqueue(reconcile_shop, shop_id, job_id=f"reconcile-{shop_id}-{slot}")
-    return len(ids)

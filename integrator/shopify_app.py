@@ -13,10 +13,9 @@ from werkzeug.wrappers import Response
 
 from connectors.base import PlatformError
 from connectors.shopify import auth
-from integrator import jobs, shopify_tokens
+from integrator import shopify_tokens
 from integrator.config import Config
 from integrator.loyalty.models import utcnow
-from integrator.secretbox import SecretBox
 
 bp = Blueprint("shopify_app", __name__)
 
@@ -157,10 +156,3 @@ def token_exchange() -> Response:
 def _bearer() -> str:
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
-
-
-def refresh_expiring_tokens() -> int:
-    """The periodic job (cron_config.py): refresh OAuth tokens that expire within 30 minutes."""
-    state = jobs.runtime()
-    box = SecretBox(state.config.token_encryption_key, state.config.secret_key)
-    return shopify_tokens.refresh_expiring_tokens(state.db, state.config, box)

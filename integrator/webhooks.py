@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from connectors.shopify.webhooks import read_delivery, verify_webhook
 from integrator import events, jobs
@@ -69,7 +71,10 @@ def shopify_webhook() -> Response:
         return _error(401, "invalid webhook signature")
     if delivery is None:
         return _error(400, "missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Webhook-Id")
-    status = "received" if events.accepts(shop, "shopify", delivery.topic) else "ignored"
+    # Whether an installed shop takes the delivery is decided when it is processed, from the shop
+    # row as it is then: this process's cache may be up to 30 s behind an uninstall or reinstall.
+    known = shop is not None and events.handler_for("shopify", delivery.topic) is not None
+    status = "received" if known else "ignored"
     incoming = Incoming(
         platform="shopify",
         shop_key=delivery.shop_domain,
@@ -80,8 +85,15 @@ def shopify_webhook() -> Response:
         triggered_at=delivery.triggered_at,
         body=raw,
     )
-    with current_app.extensions["setia_db"].session() as session:
-        event_id = store_delivery(session, incoming, status)
+    try:
+        with current_app.extensions["setia_db"].session() as session:
+            event_id = store_delivery(session, incoming, status)
+    except IntegrityError:
+        # The cached shop was deleted meanwhile (shop/redact in another process): no shop any more.
+        cache.forget(delivery.shop_domain)
+        status = "ignored"
+        with current_app.extensions["setia_db"].session() as session:
+            event_id = store_delivery(session, replace(incoming, shop_id=None), status)
     if event_id is not None and status == "received":
         jobs.enqueue(jobs.process_event, event_id)
     return jsonify({"ok": True, "duplicate": event_id is None})

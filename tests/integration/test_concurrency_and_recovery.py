@@ -16,7 +16,7 @@ from redis import Redis
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
-from integrator import events, jobs
+from integrator import events, jobs, periodic
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty import ledger
 from integrator.loyalty.models import WebhookEvent, utcnow
@@ -131,9 +131,9 @@ def test_delivery_is_acknowledged_fast_while_redis_is_down_and_swept_later(app, 
     assert time.monotonic() - started < 1.5
     assert statuses(app) == ["received"]
     monkeypatch.undo()
-    assert jobs.sweep() == 0  # not overdue yet: a healthy queue may still be on it
+    assert periodic.sweep() == 0  # not overdue yet: a healthy queue may still be on it
     age_deliveries(app, minutes=5)
-    assert jobs.sweep() == 1
+    assert periodic.sweep() == 1
     drain()
     assert statuses(app) == ["processed"]
     assert api.member(CUSTOMER)["points_available"] == 181
@@ -152,11 +152,11 @@ def test_crash_between_storing_and_processing_loses_nothing(app, shop, api):
         )
         store_delivery(session, incoming, "received")
     age_deliveries(app, minutes=3)
-    assert jobs.sweep() == 1
+    assert periodic.sweep() == 1
     drain()
     assert statuses(app) == ["processed"]
     assert api.member(CUSTOMER)["points_available"] == 181
-    assert jobs.sweep() == 0
+    assert periodic.sweep() == 0
 
 
 def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app, shop, deliver, api, monkeypatch):
@@ -174,10 +174,10 @@ def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app
             assert (event.status, event.attempts) == ("retrying", attempt)
             assert "simulated outage" in event.last_error
             waits.append(round((event.next_attempt_at - utcnow()).total_seconds() / 30))
-        assert jobs.sweep() == 0  # not due yet
+        assert periodic.sweep() == 0  # not due yet
         with app.extensions["setia_db"].session() as session:
             session.execute(update(WebhookEvent).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
-        assert jobs.sweep() == 1
+        assert periodic.sweep() == 1
         drain()
     assert waits == [1, 4, 16, 64, 256]  # 30 s × 4^n
     assert statuses(app) == ["failed"]

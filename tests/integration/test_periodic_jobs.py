@@ -7,22 +7,24 @@ from rq import Queue
 from rq.cron import CronScheduler
 
 from integrator import jobs
+from integrator.periodic import SCHEDULE
 from tests.conftest import REDIS_URL, drain, requires_redis
 
 
 @requires_redis
-def test_cron_config_schedules_the_sweeper_and_vesting_on_the_queue():
+def test_cron_config_schedules_every_periodic_job_on_the_queue():
     connection = Redis.from_url(REDIS_URL)
     cron = CronScheduler(connection=connection)
     cron.load_config_from_file("integrator/cron_config.py")
     scheduled = {job.func_name: job.interval for job in cron.get_jobs()}
-    expected = {
-        "integrator.jobs.sweep": 60,
-        "integrator.jobs.vest": 300,
-        "integrator.jobs.flush_outbox": 60,
-        "integrator.jobs.reconcile_shops": 900,
+    assert scheduled == {
+        "integrator.periodic.sweep": 60,
+        "integrator.periodic.vest": 300,
+        "integrator.periodic.flush_outbox": 60,
+        "integrator.periodic.reconcile_shops": 900,
+        "integrator.periodic.refresh_expiring_tokens": 300,
     }
-    assert expected.items() <= scheduled.items()  # other modules may schedule their own jobs too
+    assert len(SCHEDULE) == len(scheduled)
     enqueued = cron.enqueue_jobs()  # what the running scheduler does on each tick
     assert len(enqueued) == len(scheduled)
     queue = Queue(jobs.QUEUE, connection=connection)

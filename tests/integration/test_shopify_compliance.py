@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from integrator import jobs
+from integrator import jobs, periodic
 from integrator.loyalty import ledger
 from integrator.loyalty.models import (
     Coupon,
@@ -202,7 +202,7 @@ def test_an_uninstalled_shops_coupons_wait_and_no_call_is_made(deliver, app, sho
     deliver("app/uninstalled", fixture("app_uninstalled__generic_sample"))
     with app.extensions["setia_db"].session() as session:
         session.execute(update(Coupon).values(created_at=utcnow() - timedelta(hours=1)))
-    assert jobs.flush_outbox() == 0
+    assert periodic.flush_outbox() == 0
     drain()
     assert len(shopify.calls_of("SetiaDiscountCreate")) == 5
     assert jobs.push_coupon(1) == "skipped"

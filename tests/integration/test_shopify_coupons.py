@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from integrator import jobs
+from integrator import periodic
 from integrator.loyalty import ledger
 from integrator.loyalty.models import Coupon, utcnow
 from tests.conftest import drain
@@ -132,7 +132,7 @@ def test_a_code_taken_by_our_own_lost_attempt_counts_as_created(deliver, app, cl
     assert (pending.status, pending.attempts) == ("pending", 1)
     assert "try again later" in pending.last_error
 
-    jobs.flush_outbox()  # not due yet: nothing is sent again
+    periodic.flush_outbox()  # not due yet: nothing is sent again
     drain()
     assert len(shopify.calls_of("SetiaDiscountCreate")) == 5
 
@@ -150,7 +150,7 @@ def test_a_code_taken_by_our_own_lost_attempt_counts_as_created(deliver, app, cl
         },
     )
     make_due_for_retry(app)
-    jobs.flush_outbox()
+    periodic.flush_outbox()
     drain()
     [lookup] = shopify.calls_of("SetiaDiscountByCode")
     assert lookup.variables == {"code": pending.code}
@@ -185,7 +185,7 @@ def test_a_refusal_marks_the_coupon_failed_with_the_reason(deliver, client, shop
     [coupon] = member_coupons(client, unboxing_shop)
     assert coupon["status"] == "failed"
     assert "Ends at needs to be after starts_at" in coupon["last_error"]
-    jobs.flush_outbox()  # a refusal is final: never sent again
+    periodic.flush_outbox()  # a refusal is final: never sent again
     drain()
     assert len(shopify.calls_of("SetiaDiscountCreate")) == 1
 

@@ -25,7 +25,7 @@ from responses import matchers
 from sqlalchemy import select
 
 from connectors.shopify.auth import TokenGrant
-from integrator import shopify_app, shopify_tokens
+from integrator import periodic, shopify_app, shopify_tokens
 from integrator.admin import login_links
 from integrator.loyalty.models import SettingsChange, Shop, utcnow
 from integrator.loyalty.settings import current_settings
@@ -338,7 +338,7 @@ def test_the_refresh_job_refreshes_only_the_shops_that_need_it(
     shops.make(domain="custom.myshopify.com")  # a custom app's token never expires
     expect_refresh(shopify, domain="soon.myshopify.com")
 
-    assert shopify_app.refresh_expiring_tokens() == 1
+    assert periodic.refresh_expiring_tokens() == 1
     assert [call.request.url for call in shopify.calls] == ["https://soon.myshopify.com/admin/oauth/access_token"]
     refreshed = stored_shop(app, "soon.myshopify.com")
     untouched = stored_shop(app, "later.myshopify.com")
@@ -346,7 +346,7 @@ def test_the_refresh_job_refreshes_only_the_shops_that_need_it(
     assert decrypt(app, refreshed.access_token_enc) == "shpat_refreshed_soon.myshopify.com"
     assert untouched is not None and untouched.id == later
     assert decrypt(app, untouched.access_token_enc) == "shpat_old_later.myshopify.com"
-    assert shopify_app.refresh_expiring_tokens() == 0  # nothing is due any more
+    assert periodic.refresh_expiring_tokens() == 0  # nothing is due any more
 
 
 def test_a_refused_refresh_is_logged_and_the_other_shops_still_refreshed(
@@ -356,7 +356,7 @@ def test_a_refused_refresh_is_logged_and_the_other_shops_still_refreshed(
     oauth_shop(app, expires_in=120, domain="fine.myshopify.com")
     shopify.post("https://revoked.myshopify.com/admin/oauth/access_token", status=400, json={"error": "invalid"})
     expect_refresh(shopify, domain="fine.myshopify.com")
-    assert shopify_app.refresh_expiring_tokens() == 1
+    assert periodic.refresh_expiring_tokens() == 1
     revoked = stored_shop(app, "revoked.myshopify.com")
     assert revoked is not None and decrypt(app, revoked.access_token_enc) == "shpat_old_revoked.myshopify.com"
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from integrator import jobs
+from integrator import periodic
 from integrator.loyalty import ledger, orders
 from integrator.loyalty.models import Member, WebhookEvent, utcnow
 from tests.conftest import REDIS_URL, drain
-from tests.deliveries import OTHER_DOMAIN, fake30, fixture, money_set, sign, with_changes
+from tests.deliveries import OTHER_DOMAIN, SHOP_DOMAIN, fake30, fixture, money_set, sign, with_changes
 
 CUSTOMER = "1073339475"
 
@@ -258,7 +258,7 @@ def test_pending_points_vest_after_pending_days(deliver, api, app):
     deliver("orders/paid", recent)
     member = api.member(CUSTOMER)
     assert (member["points_available"], member["points_pending"], member["cashback_pending"]) == (181, 181, "3.62")
-    assert jobs.vest() == 0  # not yet
+    assert periodic.vest() == 0  # not yet
     with app.extensions["setia_db"].session() as session:
         assert orders.vest_due(session, now=utcnow() + timedelta(days=15)) == 1
     member = api.member(CUSTOMER)
@@ -291,3 +291,13 @@ def test_delivery_is_stored_and_acknowledged_then_processed(deliver, app, shop):
     drain()
     [event] = events_stored(app)
     assert event.status == "processed"
+
+
+def test_delivery_for_a_shop_erased_by_another_process_is_ignored_not_an_error(deliver, app, shop):
+    deliver("orders/paid", fake30())  # this process now caches the shop
+    with app.extensions["setia_db"].engine.begin() as conn:  # shop/redact done by another process
+        conn.execute(text("DELETE FROM shops"))
+    response = deliver("orders/paid", with_changes(fake30(), id=42))
+    assert response.status_code == 200
+    [event] = events_stored(app)
+    assert (event.status, event.shop_id, event.shop_key) == ("ignored", None, SHOP_DOMAIN)

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from connectors.base import PlatformError
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
-from integrator import jobs
+from integrator import jobs, periodic
 from integrator.loyalty import ledger
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.shops import connect_shop
@@ -190,12 +190,12 @@ def test_an_oauth_shop_never_registers_webhooks(app, shopify):
 def test_the_periodic_job_reconciles_installed_shops_only(deliver, shop, app, shopify):
     shopify.answer("SetiaOrders", orders_page([]))
     shopify.answer("SetiaWebhooks", subscriptions(SUBSCRIBED_TOPICS))
-    assert jobs.reconcile_shops() == 1
+    assert periodic.reconcile_shops() == 1
     drain()
     assert len(shopify.calls_of("SetiaOrders")) == 1
 
     deliver("app/uninstalled", {"id": 548380009, "myshopify_domain": SHOP_DOMAIN})
-    assert jobs.reconcile_shops() == 0
+    assert periodic.reconcile_shops() == 0
     drain()
     assert len(shopify.calls_of("SetiaOrders")) == 1
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from integrator import jobs
+from integrator import periodic
 from integrator.loyalty import ledger
 from integrator.loyalty.models import CreditTransfer, LedgerEntry, Order, utcnow
 from tests.conftest import Api, drain
@@ -124,14 +124,14 @@ def test_an_outage_holds_the_cashback_and_the_transfer_is_retried_later(deliver,
     assert (transfer.status, transfer.attempts) == ("pending", 1)
     assert api_for(credit_shop).member(CUSTOMER)["cashback_available"] == "0.00"  # held by the transfer
 
-    jobs.flush_outbox()  # too early to retry, and no second transfer while one is under way
+    periodic.flush_outbox()  # too early to retry, and no second transfer while one is under way
     drain()
     assert len(transfers(app)) == 1 and len(shopify.calls_of("SetiaStoreCredit")) == 5
 
     shopify.answer("SetiaStoreCredit", CREDITED)
     with app.extensions["setia_db"].session() as session:
         session.execute(update(CreditTransfer).values(created_at=utcnow() - timedelta(hours=1)))
-    jobs.flush_outbox()
+    periodic.flush_outbox()
     drain()
     [transfer] = transfers(app)
     assert (transfer.status, transfer.attempts) == ("done", 2)
@@ -149,8 +149,8 @@ def test_cashback_that_vests_later_moves_when_it_becomes_available(deliver, shop
     shopify.answer("SetiaStoreCredit", CREDITED)
     with app.extensions["setia_db"].session() as session:  # fourteen days later
         session.execute(update(Order).values(vests_at=utcnow() - timedelta(seconds=1)))
-    assert jobs.vest() == 1
-    jobs.flush_outbox()
+    assert periodic.vest() == 1
+    periodic.flush_outbox()
     drain()
     [call] = shopify.calls_of("SetiaStoreCredit")
     assert call.variables["creditInput"]["creditAmount"] == {"amount": "3.62", "currencyCode": "USD"}

@@ -1,0 +1,94 @@
+"""The periodic jobs and their schedule: rq cron runs SCHEDULE in production (cron_config.py),
+`make run`'s development server runs the same list on a timer (demo.py)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from integrator import reconciliation, shopify_tokens
+from integrator.jobs import (
+    SWEEP_AFTER,
+    due_events,
+    enqueue,
+    in_transaction,
+    process_event,
+    push_coupon,
+    push_transfer,
+    reconcile_shop,
+    retry_due,
+    runtime,
+    secret_box,
+    transfer_cashback,
+)
+from integrator.loyalty import coupons, orders, store_credit
+from integrator.loyalty.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def sweep() -> int:
+    """Re-enqueue what was stored and never processed (a crash, a lost job, Redis down)."""
+    with runtime().db.session() as session:
+        ids = due_events(session, utcnow())
+    for event_id in ids:
+        enqueue(process_event, event_id, job_id=f"event-{event_id}-sweep-{int(time.time()) // 60}")
+    if ids:
+        log.info("sweeper re-enqueued %d deliveries", len(ids))
+    return len(ids)
+
+
+def vest() -> int:
+    """Move pending points and cashback whose time has come to available."""
+    return in_transaction(lambda session: orders.vest_due(session))
+
+
+def flush_outbox() -> int:
+    """Retry coupons and transfers left pending, and move cashback that became available (vested)
+    to store credit. Returns how many jobs it enqueued."""
+    now = utcnow()
+    with runtime().db.session() as session:
+        due_coupons = [
+            cid for cid, first, tries in coupons.pending_coupons(session, now) if retry_due(first, tries, now)
+        ]
+        due_transfers = [
+            tid
+            for tid, first, tries in store_credit.pending_transfers(session, now - SWEEP_AFTER)
+            if retry_due(first, tries, now)
+        ]
+        holders = store_credit.members_with_cashback(session)
+    slot = int(time.time()) // 60
+    for coupon_id in due_coupons:
+        enqueue(push_coupon, coupon_id, job_id=f"coupon-{coupon_id}-{slot}")
+    for transfer_id in due_transfers:
+        enqueue(push_transfer, transfer_id, job_id=f"transfer-{transfer_id}-{slot}")
+    for shop_id, member_id in holders:
+        enqueue(transfer_cashback, shop_id, member_id, job_id=f"cashback-{member_id}-{slot}")
+    return len(due_coupons) + len(due_transfers) + len(holders)
+
+
+def reconcile_shops() -> int:
+    """One reconciliation job per connected, installed shop."""
+    with runtime().db.session() as session:
+        ids = reconciliation.shops_to_reconcile(session)
+    slot = int(time.time()) // 900
+    for shop_id in ids:
+        enqueue(reconcile_shop, shop_id, job_id=f"reconcile-{shop_id}-{slot}")
+    return len(ids)
+
+
+def refresh_expiring_tokens() -> int:
+    """Refresh OAuth offline tokens that expire within 30 minutes."""
+    state = runtime()
+    return shopify_tokens.refresh_expiring_tokens(state.db, state.config, secret_box())
+
+
+# (job, seconds between runs). Every job is idempotent: a second scheduler does no harm.
+SCHEDULE: list[tuple[Callable[[], int], int]] = [
+    (sweep, 60),
+    (vest, 300),
+    (flush_outbox, 60),
+    (reconcile_shops, 900),
+    (refresh_expiring_tokens, 300),
+]
