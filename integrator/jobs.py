@@ -100,6 +100,59 @@ def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None) -> 
     return True
 
 
+# Deliveries waiting for a worker, in arrival order. One RQ job per delivery costs ~50 Redis
+# commands (job hash, registries, status) and dominated the worker's time: instead the request
+# pushes the event id here, and a `drain_inbox` job takes them out in batches.
+INBOX_KEY = "setia:inbox"
+# Set while a drain job is scheduled (expires after DRAIN_EVERY_MS, so that under load a new drain
+# job is scheduled that often and every worker joins in).
+DRAIN_FLAG = "setia:inbox:drain-scheduled"
+DRAIN_EVERY_MS = 200
+DRAIN_BATCH = 100
+DRAIN_SECONDS = 50.0
+
+
+def notify(event_id: int) -> bool:
+    """A delivery was stored: process it inline, or hand it to the workers through the inbox list.
+    False when Redis refused it (the sweeper will find the stored delivery)."""
+    connection = redis_connection()
+    if connection is None:
+        enqueue(process_event, event_id)
+        return True
+    try:
+        pipe = connection.pipeline(transaction=False)
+        pipe.rpush(INBOX_KEY, event_id)
+        pipe.set(DRAIN_FLAG, 1, nx=True, px=DRAIN_EVERY_MS)
+        _, scheduled = pipe.execute()
+    except RedisError as exc:
+        log.warning("could not queue event %s: %s (the sweeper will pick it up)", event_id, exc)
+        return False
+    return enqueue(drain_inbox) if scheduled else True
+
+
+def drain_inbox() -> int:
+    """Process queued deliveries in batches until the inbox is empty (or DRAIN_SECONDS passed, then
+    hand over to a new job). Returns how many it processed."""
+    connection = redis_connection()
+    if connection is None:
+        return 0
+    started, done = time.monotonic(), 0
+    while time.monotonic() - started < DRAIN_SECONDS:
+        ids = connection.lpop(INBOX_KEY, DRAIN_BATCH)
+        if not ids:
+            # Clear the flag so the next delivery schedules a job, then look once more: one pushed
+            # between our empty LPOP and the DEL saw the flag still set and scheduled nothing.
+            connection.delete(DRAIN_FLAG)
+            if connection.llen(INBOX_KEY) and connection.set(DRAIN_FLAG, 1, nx=True, px=DRAIN_EVERY_MS):
+                continue
+            return done
+        for raw in ids:
+            process_event(int(raw))
+            done += 1
+    enqueue(drain_inbox)
+    return done
+
+
 def in_transaction(work: Callable[[Session], T]) -> T:
     """Run `work` in a transaction, again on a conflict with a concurrent one (unique key taken,
     serialisation failure, deadlock, busy database)."""

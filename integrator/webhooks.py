@@ -95,5 +95,5 @@ def shopify_webhook() -> Response:
         with current_app.extensions["setia_db"].session() as session:
             event_id = store_delivery(session, replace(incoming, shop_id=None), status)
     if event_id is not None and status == "received":
-        jobs.enqueue(jobs.process_event, event_id)
+        jobs.notify(event_id)
     return jsonify({"ok": True, "duplicate": event_id is None})

@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .errors import InsufficientPoints
-from .models import LedgerEntry, Member
+from .models import LedgerEntry, Member, utcnow
 
 ACCOUNTS = ("points", "cashback")
 STATES = ("pending", "available", "debt")
@@ -78,10 +78,64 @@ def post(
     )
     session.add(entry)
     session.flush()  # the unique key is checked here, before any balance moves
-    moved = effects(posting.account, posting.state, posting.kind, posting.amount)
-    values = {column: getattr(Member, column) + delta for column, delta in moved.items()}
-    session.execute(update(Member).where(Member.id == member.id).values(**values))
+    _move_balances(session, member, [posting])
     return entry
+
+
+def post_many(
+    session: Session, member: Member, postings: list[tuple[Posting, datetime | None]], source: str, source_id: str
+) -> None:
+    """Append several entries of one source in one INSERT, and move the member's balances in one
+    UPDATE (the hot path of an order: a handful of statements instead of two per entry)."""
+    if not postings:
+        return
+    now = utcnow()
+    rows = []
+    for posting, available_at in postings:
+        if posting.account not in ACCOUNTS or posting.state not in STATES:
+            raise ValueError(f"bad posting {posting}")
+        rows.append(
+            {
+                "shop_id": member.shop_id,
+                "member_id": member.id,
+                "account": posting.account,
+                "state": posting.state,
+                "amount": posting.amount,
+                "kind": posting.kind,
+                "source": source,
+                "source_id": source_id,
+                "reason": None,
+                "idempotency_key": posting.key,
+                "available_at": available_at,
+                "created_at": now,
+            }
+        )
+    session.connection().execute(insert(LedgerEntry), rows)  # a taken key fails the whole batch
+    _move_balances(session, member, [posting for posting, _ in postings])
+
+
+def _move_balances(session: Session, member: Member, postings: list[Posting]) -> None:
+    moved: dict[str, int] = defaultdict(int)
+    for posting in postings:
+        for column, delta in effects(posting.account, posting.state, posting.kind, posting.amount).items():
+            moved[column] += delta
+    values = {column: getattr(Member, column) + delta for column, delta in moved.items() if delta}
+    if values:
+        session.execute(
+            update(Member).where(Member.id == member.id).values(**values).execution_options(synchronize_session=False)
+        )
+    _fresh(session).discard(member.id)
+
+
+def _fresh(session: Session) -> set[int]:
+    """Members whose loaded object holds the row's current balances in this transaction."""
+    fresh: set[int] = session.info.setdefault("fresh_members", set())
+    return fresh
+
+
+def mark_fresh(session: Session, member: Member) -> None:
+    """`member` was just loaded locked (e.g. by an upsert ... RETURNING): lock_member may reuse it."""
+    _fresh(session).add(member.id)
 
 
 def debit_available(session: Session, member: Member, account: str, amount: int) -> bool:
@@ -101,12 +155,17 @@ def lock_member(session: Session, member_id: int) -> Member:
     serialises writers. FOR NO KEY UPDATE, not FOR UPDATE: rows that reference the member (orders,
     entries) take KEY SHARE locks on it, which FOR UPDATE would conflict with (a deadlock between
     two orders of one member)."""
+    if member_id in _fresh(session):
+        fresh = session.get(Member, member_id)
+        if fresh is not None:
+            return fresh
     member = session.execute(
         select(Member)
         .where(Member.id == member_id)
         .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()
+    mark_fresh(session, member)
     return member
 
 
@@ -153,6 +212,7 @@ def spend(
         raise ValueError("spend takes a negative amount from the available balance")
     if not debit_available(session, member, posting.account, -posting.amount):
         raise InsufficientPoints(f"not enough {posting.account} available")
+    _fresh(session).discard(member.id)
     entry = LedgerEntry(
         shop_id=member.shop_id,
         member_id=member.id,

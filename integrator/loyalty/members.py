@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from connectors.base import Customer
 
 from .errors import IdempotencyConflict, NotFound
-from .ledger import Posting, lock_member, post, spend
+from .ledger import Posting, lock_member, mark_fresh, post, spend
 from .models import LedgerEntry, Member, Shop, utcnow
-from .rows import insert_ignore
+from .rows import upsert_locked
 
 
 def find_member(session: Session, shop_id: int, platform_customer_id: str) -> Member | None:
@@ -29,8 +29,9 @@ def get_member(session: Session, shop_id: int, member_id: int) -> Member:
 
 
 def enroll(session: Session, shop: Shop, customer: Customer) -> Member:
-    """The shop's member for this customer, created on first sight (safe under concurrency)."""
-    insert_ignore(
+    """The shop's member for this customer, created on first sight (safe under concurrency),
+    locked for this transaction: its order's points are posted next."""
+    member: Member = upsert_locked(
         session,
         Member,
         {
@@ -50,11 +51,9 @@ def enroll(session: Session, shop: Shop, customer: Customer) -> Member:
             "created_at": utcnow(),
         },
         ["shop_id", "platform_customer_id"],
+        touch="created_at",
     )
-    # Inserted above, or by a concurrent transaction that committed first.
-    member = session.execute(
-        select(Member).where(Member.shop_id == shop.id, Member.platform_customer_id == customer.platform_customer_id)
-    ).scalar_one()
+    mark_fresh(session, member)
     update_profile(member, customer)
     return member
 

@@ -15,11 +15,11 @@ from connectors.base import Order as OrderSnapshot
 
 from . import earning
 from .coupons import issue_unboxing_coupon
-from .ledger import Posting, lock_member, post
+from .ledger import Posting, lock_member, post_many
 from .members import enroll, find_member, update_profile
 from .models import Member, Order, OrderRefund, Shop, utcnow
 from .money import to_minor
-from .rows import insert_ignore
+from .rows import insert_ignore, upsert_locked
 from .settings import current_settings, rates_of
 
 
@@ -35,32 +35,23 @@ class Outcome:
 
 def _order_row(session: Session, shop: Shop, platform_order_id: str, currency: str) -> Order:
     """The order's row, created if new, locked for this transaction."""
-    insert_ignore(
-        session,
-        Order,
-        {
-            "shop_id": shop.id,
-            "platform_order_id": platform_order_id,
-            "currency": currency,
-            "basis_minor": 0,
-            "refunded_in_snapshot": [],
-            "status": "unknown",
-            "points_pending": 0,
-            "points_held": 0,
-            "cashback_pending": 0,
-            "cashback_held": 0,
-            "revision": 0,
-            "created_at": utcnow(),
-            "updated_at": utcnow(),
-        },
-        ["shop_id", "platform_order_id"],
-    )
-    return session.execute(
-        select(Order)
-        .where(Order.shop_id == shop.id, Order.platform_order_id == platform_order_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    values = {
+        "shop_id": shop.id,
+        "platform_order_id": platform_order_id,
+        "currency": currency,
+        "basis_minor": 0,
+        "refunded_in_snapshot": [],
+        "status": "unknown",
+        "points_pending": 0,
+        "points_held": 0,
+        "cashback_pending": 0,
+        "cashback_held": 0,
+        "revision": 0,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+    order: Order = upsert_locked(session, Order, values, ["shop_id", "platform_order_id"], touch="updated_at")
+    return order
 
 
 def _is_stale(order: Order, snapshot: OrderSnapshot) -> bool:
@@ -144,26 +135,28 @@ def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
     delta_cashback = target.cashback - order.cashback_held
     if delta_points == 0 and delta_cashback == 0:
         return Outcome(order.id, 0, 0)
-    member = lock_member(session, order.member_id)
-    view = Balances(member)
+    view = Balances(lock_member(session, order.member_id))
     order.revision += 1
     for account, delta in (("points", delta_points), ("cashback", delta_cashback)):
         if delta > 0:
-            _earn(session, order, view, account, delta)
+            _earn(order, view, account, delta)
         elif delta < 0:
-            _take_back(session, order, view, account, -delta)
+            _take_back(order, view, account, -delta)
     if order.vests_at is not None and order.vests_at <= utcnow():
-        vest_order(session, order, view)
+        vest_order(order, view)
+    view.write(session, order)
     return Outcome(order.id, delta_points, delta_cashback)
 
 
 class Balances:
-    """The locked member and its balances as this transaction moves them. `post` changes the row
-    with SQL increments; this view tracks the same numbers so that takebacks and debt settlement
-    read current values without writing ORM attributes (which would overwrite the increments)."""
+    """The locked member, its balances as this reconciliation moves them, and the postings that do
+    it, written together at the end (one INSERT, one UPDATE: ledger.post_many). Tracking the
+    numbers here lets takebacks and debt settlement read current values without writing ORM
+    attributes (which would overwrite the SQL increments)."""
 
     def __init__(self, member: Member) -> None:
         self.member = member
+        self.postings: list[tuple[Posting, datetime | None]] = []
         self.values = {
             f"{account}_{state}": getattr(member, f"{account}_{state}")
             for account in ("points", "cashback")
@@ -173,96 +166,65 @@ class Balances:
     def get(self, account: str, state: str) -> int:
         return self.values[f"{account}_{state}"]
 
-    def move(self, account: str, state: str, amount: int) -> None:
-        self.values[f"{account}_{state}"] += amount
+    def add(self, posting: Posting, available_at: datetime | None = None) -> None:
+        self.postings.append((posting, available_at))
+        if posting.state != "pending":
+            self.values[f"{posting.account}_{posting.state}"] += posting.amount
+
+    def write(self, session: Session, order: Order) -> None:
+        post_many(session, self.member, self.postings, "order", order.platform_order_id)
+        self.postings = []
 
 
 def _key(order: Order, account: str, part: str) -> str:
     return f"order:{order.platform_order_id}:r{order.revision}:{account}:{part}"
 
 
-def _earn(session: Session, order: Order, view: Balances, account: str, amount: int) -> None:
+def _earn(order: Order, view: Balances, account: str, amount: int) -> None:
     pending_days = order.pending_days or 0
     if pending_days > 0:
         vests_at = (order.paid_at or utcnow()) + timedelta(days=pending_days)
-        post(
-            session,
-            view.member,
-            Posting(account, "pending", amount, "earn", _key(order, account, "earn")),
-            "order",
-            order.platform_order_id,
-            available_at=vests_at,
-        )
+        view.add(Posting(account, "pending", amount, "earn", _key(order, account, "earn")), vests_at)
         setattr(order, f"{account}_pending", getattr(order, f"{account}_pending") + amount)
         order.vests_at = vests_at
     else:
-        post(
-            session,
-            view.member,
-            Posting(account, "available", amount, "earn", _key(order, account, "earn")),
-            "order",
-            order.platform_order_id,
-        )
-        view.move(account, "available", amount)
-        _settle_debt(session, order, view, account, amount)
+        view.add(Posting(account, "available", amount, "earn", _key(order, account, "earn")))
+        _settle_debt(order, view, account, amount)
     setattr(order, f"{account}_held", getattr(order, f"{account}_held") + amount)
 
 
-def _settle_debt(session: Session, order: Order, view: Balances, account: str, amount: int) -> None:
+def _settle_debt(order: Order, view: Balances, account: str, amount: int) -> None:
     """New available earnings first pay back what earlier takebacks could not take."""
     settle, _ = earning.split_earning(amount, view.get(account, "debt"))
     if settle == 0:
         return
     for state, part in (("available", "settle"), ("debt", "settle-debt")):
-        post(
-            session,
-            view.member,
-            Posting(account, state, -settle, "settle", _key(order, account, part)),
-            "order",
-            order.platform_order_id,
-        )
-        view.move(account, state, -settle)
+        view.add(Posting(account, state, -settle, "settle", _key(order, account, part)))
 
 
-def _take_back(session: Session, order: Order, view: Balances, account: str, amount: int) -> None:
+def _take_back(order: Order, view: Balances, account: str, amount: int) -> None:
     """Pending first, then available; what the member no longer has is recorded as owed."""
     split = earning.split_takeback(amount, getattr(order, f"{account}_pending"), view.get(account, "available"))
     parts = (("pending", -split.from_pending), ("available", -split.from_available), ("debt", split.owed))
     for state, value in parts:
         if value:
-            posting = Posting(account, state, value, "takeback", _key(order, account, f"takeback-{state}"))
-            post(session, view.member, posting, "order", order.platform_order_id)
-    view.move(account, "available", -split.from_available)
-    view.move(account, "debt", split.owed)
+            view.add(Posting(account, state, value, "takeback", _key(order, account, f"takeback-{state}")))
     setattr(order, f"{account}_pending", getattr(order, f"{account}_pending") - split.from_pending)
     setattr(order, f"{account}_held", getattr(order, f"{account}_held") - amount)
     if order.points_pending == 0 and order.cashback_pending == 0:
         order.vests_at = None
 
 
-def vest_order(session: Session, order: Order, view: Balances) -> None:
-    """Move the order's pending points and cashback to available."""
+def vest_order(order: Order, view: Balances) -> None:
+    """Move the order's pending points and cashback to available (written by view.write)."""
     for account in ("points", "cashback"):
         pending = getattr(order, f"{account}_pending")
         if pending <= 0:
             continue
-        post(
-            session,
-            view.member,
-            Posting(account, "pending", -pending, "vest", _key(order, account, "vest-out")),
-            "order",
-            order.platform_order_id,
-        )
-        post(
-            session,
-            view.member,
-            Posting(account, "available", pending, "vest", _key(order, account, "vest-in")),
-            "order",
-            order.platform_order_id,
-        )
-        view.move(account, "available", pending)
+        view.add(Posting(account, "pending", -pending, "vest", _key(order, account, "vest-out")))
+        view.add(Posting(account, "available", pending, "vest", _key(order, account, "vest-in")))
         setattr(order, f"{account}_pending", 0)
-        _settle_debt(session, order, view, account, pending)
+        _settle_debt(order, view, account, pending)
     order.vests_at = None
 
 
@@ -285,7 +247,9 @@ def vest_due(session: Session, now: datetime | None = None, limit: int = 500) ->
         if order.vests_at is None or order.vests_at > moment or order.member_id is None:
             continue
         order.revision += 1
-        vest_order(session, order, Balances(lock_member(session, order.member_id)))
+        view = Balances(lock_member(session, order.member_id))
+        vest_order(order, view)
+        view.write(session, order)
         vested += 1
     return vested
 

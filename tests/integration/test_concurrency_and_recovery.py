@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from redis import Redis
+from rq import Queue
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
@@ -20,7 +21,7 @@ from integrator import events, jobs, periodic
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty import ledger
 from integrator.loyalty.models import WebhookEvent, utcnow
-from tests.conftest import drain, requires_postgres, requires_redis
+from tests.conftest import REDIS_URL, drain, requires_postgres, requires_redis
 from tests.deliveries import SHOP_DOMAIN, fake30, money_set, sign, with_changes
 
 CUSTOMER = "1073339475"
@@ -189,3 +190,18 @@ def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app
     drain()
     assert statuses(app) == ["processed"]
     assert api.member(CUSTOMER)["points_available"] == 181
+
+
+@requires_redis
+def test_deliveries_reach_the_workers_in_batches_not_one_job_each(app, shop, deliver, api, monkeypatch):
+    monkeypatch.setattr(jobs, "DRAIN_EVERY_MS", 60_000)  # one drain job for the whole burst
+    for i in range(20):
+        assert deliver("orders/paid", with_changes(fake30(), id=7000 + i), process=False).status_code == 200
+    queue = Queue(jobs.QUEUE, connection=Redis.from_url(REDIS_URL))
+    assert queue.count == 1
+    drain()
+    assert statuses(app) == ["processed"] * 20
+    assert api.member(CUSTOMER)["points_available"] == 20 * 181
+    # The drain job cleared its flag when the inbox ran dry: the next delivery schedules a new one.
+    deliver("orders/paid", with_changes(fake30(), id=7100), process=False)
+    assert queue.count == 1
