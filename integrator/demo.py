@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from integrator import jobs, periodic
+from integrator.admin import login_links
 from integrator.config import INSTANCE
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
@@ -132,7 +133,10 @@ def serve(port: int) -> None:
     if saved:
         click.echo(f"  demo API key:  {saved['api_key']}")
         click.echo(f"  members:       curl -H 'Authorization: Bearer {saved['api_key']}' {base}/api/v1/members")
-    click.echo("  (the storefront widget and the merchant pages arrive with issues 6 and 7)\n")
+        link = login_links.issue(config.secret_key, saved["shop_id"])
+        click.echo(f"  settings:      {base}/admin/login/{link}  (one use, 15 minutes;")
+        click.echo("                 a new one: flask --app wsgi shops login-link setia-demo.myshopify.com)")
+    click.echo("  (the storefront widget and its demo page arrive with issue 6)\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()
     threading.Thread(target=_periodic, args=(app, stop), daemon=True).start()
