@@ -85,15 +85,16 @@ def shopify_webhook() -> Response:
         triggered_at=delivery.triggered_at,
         body=raw,
     )
+    engine = current_app.extensions["setia_db"].engine
     try:
-        with current_app.extensions["setia_db"].session() as session:
-            event_id = store_delivery(session, incoming, status)
+        with engine.begin() as connection:
+            event_id = store_delivery(connection, incoming, status)
     except IntegrityError:
         # The cached shop was deleted meanwhile (shop/redact in another process): no shop any more.
         cache.forget(delivery.shop_domain)
         status = "ignored"
-        with current_app.extensions["setia_db"].session() as session:
-            event_id = store_delivery(session, replace(incoming, shop_id=None), status)
+        with engine.begin() as connection:
+            event_id = store_delivery(connection, replace(incoming, shop_id=None), status)
     if event_id is not None and status == "received":
         jobs.notify(event_id)
     return jsonify({"ok": True, "duplicate": event_id is None})
