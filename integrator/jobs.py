@@ -232,7 +232,10 @@ def process_event(event_id: int) -> str:
             event.status = "ignored"
         else:
             shop_id, credit = shop.id, store_credit.enabled(shop)
-            outcome = events.handle(session, shop, event)
+            # No autoflush: each query in between would write the order row again (three UPDATEs
+            # of it per delivery); the changes are written once, at commit.
+            with session.no_autoflush:
+                outcome = events.handle(session, shop, event)
             event.status = "processed"
         event.attempts += 1
         event.processed_at = utcnow()
