@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -56,6 +56,17 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def single_statement(self) -> Iterator[Connection]:
+        """A connection for work that is one statement: autocommit on PostgreSQL (one round trip
+        instead of BEGIN, statement, COMMIT), an ordinary transaction on SQLite."""
+        if self.is_sqlite:
+            with self.engine.begin() as connection:
+                yield connection
+        else:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                yield connection
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -85,15 +85,15 @@ def shopify_webhook() -> Response:
         triggered_at=delivery.triggered_at,
         body=raw,
     )
-    engine = current_app.extensions["setia_db"].engine
+    db = current_app.extensions["setia_db"]
     try:
-        with engine.begin() as connection:
+        with db.single_statement() as connection:
             event_id = store_delivery(connection, incoming, status)
     except IntegrityError:
         # The cached shop was deleted meanwhile (shop/redact in another process): no shop any more.
         cache.forget(delivery.shop_domain)
         status = "ignored"
-        with engine.begin() as connection:
+        with db.single_statement() as connection:
             event_id = store_delivery(connection, replace(incoming, shop_id=None), status)
     if event_id is not None and status == "received":
         jobs.notify(event_id)
