@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Request, Response, jsonify, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from werkzeug.exceptions import HTTPException
 
@@ -19,11 +20,22 @@ from integrator.webhooks import ShopSecrets
 migrate = Migrate()
 
 
+class CookieSessionsForPages(SecureCookieSessionInterface):
+    """Cookie sessions only where pages use them: machine endpoints (webhooks, APIs, widget, proxy)
+    get a null session instead of decoding and signing a cookie on every request."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(JSON_PREFIXES):
+            return None  # Flask then uses make_null_session
+        return super().open_session(app, request)
+
+
 def create_app(config: Config | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     config = config or load_config()
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.update(SECRET_KEY=config.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=8 * 1024 * 1024)
     app.config.update(overrides or {})
+    app.session_interface = CookieSessionsForPages()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db = Database()

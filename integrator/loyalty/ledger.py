@@ -124,18 +124,19 @@ def _move_balances(session: Session, member: Member, postings: list[Posting]) ->
         session.execute(
             update(Member).where(Member.id == member.id).values(**values).execution_options(synchronize_session=False)
         )
-    _fresh(session).discard(member.id)
+    _fresh(session).pop(member.id, None)
 
 
-def _fresh(session: Session) -> set[int]:
-    """Members whose loaded object holds the row's current balances in this transaction."""
-    fresh: set[int] = session.info.setdefault("fresh_members", set())
+def _fresh(session: Session) -> dict[int, Member]:
+    """Members whose loaded object holds the row's current balances in this transaction. Held
+    strongly here: the session keeps unchanged objects only weakly."""
+    fresh: dict[int, Member] = session.info.setdefault("fresh_members", {})
     return fresh
 
 
 def mark_fresh(session: Session, member: Member) -> None:
     """`member` was just loaded locked (e.g. by an upsert ... RETURNING): lock_member may reuse it."""
-    _fresh(session).add(member.id)
+    _fresh(session)[member.id] = member
 
 
 def debit_available(session: Session, member: Member, account: str, amount: int) -> bool:
@@ -155,10 +156,9 @@ def lock_member(session: Session, member_id: int) -> Member:
     serialises writers. FOR NO KEY UPDATE, not FOR UPDATE: rows that reference the member (orders,
     entries) take KEY SHARE locks on it, which FOR UPDATE would conflict with (a deadlock between
     two orders of one member)."""
-    if member_id in _fresh(session):
-        fresh = session.get(Member, member_id)
-        if fresh is not None:
-            return fresh
+    fresh = _fresh(session).get(member_id)
+    if fresh is not None:
+        return fresh
     member = session.execute(
         select(Member)
         .where(Member.id == member_id)
@@ -212,7 +212,7 @@ def spend(
         raise ValueError("spend takes a negative amount from the available balance")
     if not debit_available(session, member, posting.account, -posting.amount):
         raise InsufficientPoints(f"not enough {posting.account} available")
-    _fresh(session).discard(member.id)
+    _fresh(session).pop(member.id, None)
     entry = LedgerEntry(
         shop_id=member.shop_id,
         member_id=member.id,

@@ -35,6 +35,7 @@ class Outcome:
 
 def _order_row(session: Session, shop: Shop, platform_order_id: str, currency: str) -> Order:
     """The order's row, created if new, locked for this transaction."""
+    now = utcnow()
     values = {
         "shop_id": shop.id,
         "platform_order_id": platform_order_id,
@@ -47,10 +48,15 @@ def _order_row(session: Session, shop: Shop, platform_order_id: str, currency: s
         "cashback_pending": 0,
         "cashback_held": 0,
         "revision": 0,
-        "created_at": utcnow(),
-        "updated_at": utcnow(),
+        "created_at": now,
+        "updated_at": now,
     }
     order: Order = upsert_locked(session, Order, values, ["shop_id", "platform_order_id"], touch="updated_at")
+    # Created by this very statement: no refund can be recorded for it (record_refund creates the
+    # order's row itself, after the refund), so reconcile need not look for any.
+    session.info.setdefault("new_orders", set()).discard(order.id)
+    if order.created_at == now:
+        session.info["new_orders"].add(order.id)
     return order
 
 
@@ -101,6 +107,8 @@ def record_refund(session: Session, shop: Shop, refund: Refund) -> Outcome | Non
 
 
 def _unseen_refunds(session: Session, order: Order) -> list[int]:
+    if order.id in session.info.get("new_orders", ()):
+        return []
     seen = set(order.refunded_in_snapshot or [])
     refunds = session.execute(
         select(OrderRefund.platform_refund_id, OrderRefund.basis_minor).where(
