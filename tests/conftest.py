@@ -212,3 +212,22 @@ class Deliverer:
 @pytest.fixture()
 def deliver(client: FlaskClient) -> Deliverer:
     return Deliverer(client)
+
+
+@pytest.fixture()
+def ledger_checked(app: Flask) -> Iterator[None]:
+    """After the test, every balance still equals the sum of its entries (`ledger verify`)."""
+    yield
+    from integrator.loyalty import ledger
+
+    with app.extensions["setia_db"].session() as session:
+        assert ledger.verify(session) == []
+
+
+@pytest.fixture()
+def shopify() -> Iterator[Any]:
+    """Shopify's Admin API faked with `responses` (tests/fake_shopify.py), request bodies recorded."""
+    from tests.fake_shopify import fake_shopify
+
+    with fake_shopify() as fake:
+        yield fake

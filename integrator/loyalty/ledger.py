@@ -61,23 +61,7 @@ def post(
     available_at: datetime | None = None,
 ) -> LedgerEntry:
     """Append one entry and move the member's balances with it (same transaction)."""
-    if posting.account not in ACCOUNTS or posting.state not in STATES:
-        raise ValueError(f"bad posting {posting}")
-    entry = LedgerEntry(
-        shop_id=member.shop_id,
-        member_id=member.id,
-        account=posting.account,
-        state=posting.state,
-        amount=posting.amount,
-        kind=posting.kind,
-        source=source,
-        source_id=source_id,
-        reason=reason,
-        idempotency_key=posting.key,
-        available_at=available_at,
-    )
-    session.add(entry)
-    session.flush()  # the unique key is checked here, before any balance moves
+    entry = _add_entry(session, member, posting, source, source_id, reason, available_at)
     _move_balances(session, member, [posting])
     return entry
 
@@ -213,6 +197,20 @@ def spend(
     if not debit_available(session, member, posting.account, -posting.amount):
         raise InsufficientPoints(f"not enough {posting.account} available")
     _fresh(session).pop(member.id, None)
+    return _add_entry(session, member, posting, source, source_id, reason, None)
+
+
+def _add_entry(
+    session: Session,
+    member: Member,
+    posting: Posting,
+    source: str,
+    source_id: str | None,
+    reason: str | None,
+    available_at: datetime | None,
+) -> LedgerEntry:
+    if posting.account not in ACCOUNTS or posting.state not in STATES:
+        raise ValueError(f"bad posting {posting}")
     entry = LedgerEntry(
         shop_id=member.shop_id,
         member_id=member.id,
@@ -224,7 +222,8 @@ def spend(
         source_id=source_id,
         reason=reason,
         idempotency_key=posting.key,
+        available_at=available_at,
     )
     session.add(entry)
-    session.flush()
+    session.flush()  # the unique key is checked here, before any balance moves
     return entry

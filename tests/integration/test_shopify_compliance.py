@@ -5,7 +5,6 @@ app/uninstalled only compliance topics are processed, and a reinstall brings the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,6 @@ import pytest
 from sqlalchemy import func, select, update
 
 from integrator import jobs, periodic
-from integrator.loyalty import ledger
 from integrator.loyalty.models import (
     Coupon,
     DataRequest,
@@ -27,24 +25,12 @@ from integrator.loyalty.models import (
 from integrator.loyalty.shops import connect_shop
 from tests.conftest import drain
 from tests.deliveries import SHOP_DOMAIN, fake30, fixture, sign
-from tests.fake_shopify import FakeShopify, fake_shopify
+
+pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 CUSTOMER = "1073339475"
 ORDER = 1073459981
 COMPLIANCE = ("customers/data_request", "customers/redact", "shop/redact")
-
-
-@pytest.fixture(autouse=True)
-def ledger_stays_consistent(app):
-    yield
-    with app.extensions["setia_db"].session() as session:
-        assert ledger.verify(session) == []
-
-
-@pytest.fixture()
-def shopify() -> Iterator[FakeShopify]:
-    with fake_shopify() as fake:
-        yield fake
 
 
 def compliance(topic: str, **changes: Any) -> dict[str, Any]:

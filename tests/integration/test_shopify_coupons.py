@@ -4,18 +4,18 @@ discountCodeBasicCreate, whatever deliveries arrive; refusals, throttling and lo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from integrator import periodic
-from integrator.loyalty import ledger
 from integrator.loyalty.models import Coupon, utcnow
 from tests.conftest import drain
 from tests.deliveries import fake30, fixture, with_changes
-from tests.fake_shopify import THROTTLED, FakeShopify, fake_shopify
+from tests.fake_shopify import THROTTLED
+
+pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 CUSTOMER = "1073339475"
 CUSTOMER_GID = f"gid://shopify/Customer/{CUSTOMER}"
@@ -24,19 +24,6 @@ UNBOXING = {"enabled": True, "discount_percent": "10", "expires_days": 30}
 CREATED = {
     "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/501"}, "userErrors": []}
 }
-
-
-@pytest.fixture(autouse=True)
-def ledger_stays_consistent(app):
-    yield
-    with app.extensions["setia_db"].session() as session:
-        assert ledger.verify(session) == []
-
-
-@pytest.fixture()
-def shopify() -> Iterator[FakeShopify]:
-    with fake_shopify() as fake:
-        yield fake
 
 
 @pytest.fixture()

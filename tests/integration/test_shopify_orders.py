@@ -10,19 +10,14 @@ import pytest
 from sqlalchemy import func, select, text
 
 from integrator import periodic
-from integrator.loyalty import ledger, orders
+from integrator.loyalty import orders
 from integrator.loyalty.models import Member, WebhookEvent, utcnow
 from tests.conftest import REDIS_URL, drain
 from tests.deliveries import OTHER_DOMAIN, SHOP_DOMAIN, fake30, fixture, money_set, sign, with_changes
 
+pytestmark = pytest.mark.usefixtures("ledger_checked")
+
 CUSTOMER = "1073339475"
-
-
-@pytest.fixture(autouse=True)
-def ledger_stays_consistent(app):
-    yield
-    with app.extensions["setia_db"].session() as session:
-        assert ledger.verify(session) == []
 
 
 def refund_of(order: dict[str, Any], refund_id: int, amount: str) -> dict[str, Any]:

@@ -4,7 +4,6 @@ missing webhook subscriptions back (OAuth shops never)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,31 +13,19 @@ from sqlalchemy import select, update
 from connectors.base import PlatformError
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
 from integrator import jobs, periodic
-from integrator.loyalty import ledger
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.shops import connect_shop
 from tests.conftest import drain
 from tests.deliveries import SHOP_DOMAIN, fake30
-from tests.fake_shopify import ACCESS_DENIED, FakeShopify, fake_shopify
+from tests.fake_shopify import ACCESS_DENIED
+
+pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 CUSTOMER = "1073339475"
 CALLBACK = "https://setia.test/webhooks/shopify"
 DISCOUNT_CREATED = {
     "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/1"}, "userErrors": []}
 }
-
-
-@pytest.fixture(autouse=True)
-def ledger_stays_consistent(app):
-    yield
-    with app.extensions["setia_db"].session() as session:
-        assert ledger.verify(session) == []
-
-
-@pytest.fixture()
-def shopify() -> Iterator[FakeShopify]:
-    with fake_shopify() as fake:
-        yield fake
 
 
 def money(amount: str) -> dict[str, Any]:

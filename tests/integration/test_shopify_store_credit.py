@@ -3,18 +3,18 @@ before storeCreditAccountCredit, marked done after it, given back when Shopify r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from integrator import periodic
-from integrator.loyalty import ledger
 from integrator.loyalty.models import CreditTransfer, LedgerEntry, Order, utcnow
 from tests.conftest import Api, drain
 from tests.deliveries import fake30, with_changes
-from tests.fake_shopify import ACCESS_DENIED, THROTTLED, FakeShopify, fake_shopify
+from tests.fake_shopify import ACCESS_DENIED, THROTTLED
+
+pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 CUSTOMER = "1073339475"
 CREDITED = {
@@ -26,19 +26,6 @@ CREDITED = {
         "userErrors": [],
     }
 }
-
-
-@pytest.fixture(autouse=True)
-def ledger_stays_consistent(app):
-    yield
-    with app.extensions["setia_db"].session() as session:
-        assert ledger.verify(session) == []
-
-
-@pytest.fixture()
-def shopify() -> Iterator[FakeShopify]:
-    with fake_shopify() as fake:
-        yield fake
 
 
 @pytest.fixture()
