@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -23,7 +23,7 @@ from integrator.config import Config
 from integrator.db import Database
 from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
-from integrator.platforms import NotConnected, connector_for
+from integrator.platforms import NotConnected, RefreshOnUnauthorized, connector_for
 from integrator.secretbox import SecretBox
 
 log = logging.getLogger(__name__)
@@ -193,10 +193,11 @@ def secret_box() -> SecretBox:
 def _connect(shop: Shop) -> Connector | None:
     state = runtime()
     try:
-        return connector_for(state.config, secret_box(), shop)
+        client = connector_for(state.config, secret_box(), shop)
     except NotConnected as exc:
         log.info("shop %s not connected: %s", shop.id, exc)
         return None
+    return cast(Connector, RefreshOnUnauthorized(state.config, secret_box(), shop, client))
 
 
 def reach() -> outbox.Reach:

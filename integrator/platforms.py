@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.orm import Session, object_session
 
+from connectors.base import PlatformError
 from connectors.shopify.client import ShopifyClient
 from integrator import shopify_tokens
 from integrator.config import Config
@@ -62,3 +64,30 @@ def connector_after_unauthorized(config: Config, box: SecretBox, shop: Shop) -> 
     except shopify_tokens.TokenUnavailable as exc:
         raise NotConnected(str(exc)) from exc
     return shopify_client(config, shop.domain, token)
+
+
+class RefreshOnUnauthorized:
+    """A shop's client that, when Shopify answers 401 to an OAuth shop (its token expired or was
+    revoked early), refreshes the token once and repeats the call (research/shopify.md §0.2)."""
+
+    def __init__(self, config: Config, box: SecretBox, shop: Shop, client: ShopifyClient) -> None:
+        self._config, self._box, self._shop, self._client = config, box, shop, client
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._client, name)
+        if not callable(method) or self._shop.install_kind != "oauth":
+            return method
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except PlatformError as exc:
+                if exc.status != 401:
+                    raise
+                try:
+                    self._client = connector_after_unauthorized(self._config, self._box, self._shop)
+                except NotConnected as refused:
+                    raise PlatformError(str(refused), retryable=False, status=401) from exc
+                return getattr(self._client, name)(*args, **kwargs)
+
+        return call

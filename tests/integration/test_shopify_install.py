@@ -27,11 +27,11 @@ from sqlalchemy import select
 from connectors.shopify.auth import TokenGrant
 from integrator import periodic, shopify_app, shopify_tokens
 from integrator.admin import login_links
-from integrator.loyalty.models import SettingsChange, Shop, utcnow
+from integrator.loyalty.models import Coupon, SettingsChange, Shop, utcnow
 from integrator.loyalty.settings import current_settings
 from integrator.platforms import NotConnected, connector_after_unauthorized, connector_for
 
-from ..deliveries import APP_SECRET, OTHER_DOMAIN, SHOP_DOMAIN, fixture
+from ..deliveries import APP_SECRET, OTHER_DOMAIN, SHOP_DOMAIN, fake30, fixture
 
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 
@@ -615,3 +615,31 @@ def test_page_content_is_escaped(app: Flask, client: FlaskClient, shop: dict[str
     page = client.get("/admin/settings").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_401_from_shopify_refreshes_the_token_once_and_repeats_the_call(
+    app: Flask, shopify: responses.RequestsMock, deliver: Any
+) -> None:
+    shop_id = oauth_shop(app, expires_in=86400)  # valid for a day: no refresh before the call
+    with app.extensions["setia_db"].session() as session:
+        shop = session.get(Shop, shop_id)
+        assert shop is not None
+        shop.settings = {"unboxing": {"enabled": True}}
+    app.extensions["setia_shop_secrets"].forget()
+    shopify.post(GRAPHQL_URL, status=401, json={"errors": "[API] Invalid API key or access token"})
+    expect_refresh(shopify)
+    created = {
+        "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/9"}, "userErrors": []}
+    }
+    shopify.post(GRAPHQL_URL, json={"data": created})
+
+    assert deliver("orders/paid", fake30()).status_code == 200
+
+    graphql = [call.request for call in shopify.calls if call.request.url == GRAPHQL_URL]
+    tokens = [request.headers["X-Shopify-Access-Token"] for request in graphql]
+    assert tokens == [f"shpat_old_{SHOP_DOMAIN}", f"shpat_refreshed_{SHOP_DOMAIN}"]
+    assert all("discountCodeBasicCreate" in json.loads(request.body)["query"] for request in graphql)
+    stored = stored_shop(app)
+    assert stored is not None and decrypt(app, stored.access_token_enc) == f"shpat_refreshed_{SHOP_DOMAIN}"
+    with app.extensions["setia_db"].session() as session:
+        assert session.execute(select(Coupon.status)).scalars().all() == ["active"]
