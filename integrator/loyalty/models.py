@@ -87,6 +87,11 @@ class Shop(Base):
     scopes: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     # Orders updated up to this moment have been pulled from the platform (reconciliation).
     reconciled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # WooCommerce: the REST API keys (encrypted) and the unguessable token in the store's webhook
+    # delivery URL (/webhooks/woocommerce/<token>) that says which store a delivery is for.
+    consumer_key_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    consumer_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    webhook_token: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     uninstalled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -298,3 +303,16 @@ class CreditTransfer(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     __table_args__ = (UniqueConstraint("shop_id", "idempotency_key"),)
+
+
+class PendingConnect(Base):
+    """A store connection in progress (WooCommerce wc-auth): the one-time nonce sent as `user_id`,
+    checked and used up by the callback."""
+
+    __tablename__ = "pending_connects"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    store_url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(nullable=True)
