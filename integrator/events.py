@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from connectors.base import PayloadError, PrivacyRequest
 from connectors.shopify import mapping as shopify_mapping
+from connectors.woocommerce import mapping as woocommerce_mapping
 from integrator.loyalty import orders, privacy
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
 
@@ -34,6 +35,19 @@ def _refund(session: Session, shop: Shop, payload: Any) -> orders.Outcome | None
 
 def _customer(session: Session, shop: Shop, payload: Any) -> None:
     orders.update_customer(session, shop, shopify_mapping.to_customer(payload))
+
+
+def _wc_order(session: Session, shop: Shop, payload: Any) -> orders.Outcome:
+    # A refund has no webhook of its own: it arrives as order.updated listing it in `refunds`.
+    return orders.record_order(session, shop, woocommerce_mapping.to_order(payload))
+
+
+def _wc_deleted_order(session: Session, shop: Shop, payload: Any) -> orders.Outcome:
+    return orders.record_order(session, shop, woocommerce_mapping.to_deleted_order(payload, shop.currency))
+
+
+def _wc_customer(session: Session, shop: Shop, payload: Any) -> None:
+    orders.update_customer(session, shop, woocommerce_mapping.to_customer(payload))
 
 
 def _uninstalled(session: Session, shop: Shop, payload: Any) -> None:
@@ -83,6 +97,14 @@ TOPIC_HANDLERS: dict[str, dict[str, Handler]] = {
         "customers/data_request": _data_request,
         "customers/redact": _customer_redact,
         "shop/redact": _shop_redact,
+    },
+    "woocommerce": {
+        "order.created": _wc_order,
+        "order.updated": _wc_order,
+        "order.restored": _wc_order,
+        "order.deleted": _wc_deleted_order,
+        "customer.created": _wc_customer,
+        "customer.updated": _wc_customer,
     },
 }
 

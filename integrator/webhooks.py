@@ -1,7 +1,10 @@
-"""POST /webhooks/shopify: verify → identify the shop → store → enqueue → 200, in milliseconds."""
+"""POST /webhooks/shopify and /webhooks/woocommerce/<store-token>: verify → identify the shop →
+store → enqueue → 200, in milliseconds."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from dataclasses import replace
 
@@ -10,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from connectors.shopify.webhooks import read_delivery, verify_webhook
+from connectors.woocommerce import webhooks as woocommerce_webhooks
 from integrator import events, jobs
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.models import Shop
@@ -53,6 +57,30 @@ class ShopSecrets:
             self._entries.pop(domain, None)
 
 
+class StoreSecrets(ShopSecrets):
+    """The same cache for WooCommerce stores, by the webhook token in their delivery URL."""
+
+    def lookup(self, token: str) -> tuple[Shop | None, str | None]:
+        now = time.monotonic()
+        cached = self._entries.get(token)
+        if cached and cached[0] > now:
+            return cached[1], cached[2]
+        db = current_app.extensions["setia_db"]
+        with db.session() as session:
+            shop = session.execute(
+                select(Shop).where(Shop.platform == "woocommerce", Shop.webhook_token == token)
+            ).scalar_one_or_none()
+            if shop is None:
+                return None, None
+            session.expunge(shop)
+        box = current_app.extensions["setia_box"]
+        secret = box.decrypt(shop.webhook_secret_enc) if shop.webhook_secret_enc else None
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[token] = (now + SHOP_CACHE_SECONDS, shop, secret)
+        return shop, secret
+
+
 def _error(status: int, message: str) -> Response:
     response = jsonify({"error": message, "details": None})
     response.status_code = status
@@ -92,6 +120,73 @@ def shopify_webhook() -> Response:
     except IntegrityError:
         # The cached shop was deleted meanwhile (shop/redact in another process): no shop any more.
         cache.forget(delivery.shop_domain)
+        status = "ignored"
+        with db.single_statement() as connection:
+            event_id = store_delivery(connection, replace(incoming, shop_id=None), status)
+    if event_id is not None and status == "received":
+        jobs.notify(event_id)
+    return jsonify({"ok": True, "duplicate": event_id is None})
+
+
+def _woocommerce_event_id(raw: bytes, digest: str) -> str | None:
+    """The event key `<id>:<date_modified_gmt>:<body digest>`: the same state of the same resource,
+    whatever delivery brought it, is taken in once. The digest keeps a change that may not move
+    date_modified (a refund listed on the order) from passing for a repeat. A deletion (`{"id": N}`)
+    has no modification time: it is recognised by its delivery key only."""
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None  # stored as it is; the worker records it as failed
+    if not isinstance(body, dict) or body.get("id") is None:
+        return None
+    modified = body.get("date_modified_gmt") or body.get("date_modified")
+    if not modified:
+        return None
+    return f"{body['id']}:{modified}:{digest}"[:128]
+
+
+@bp.post("/webhooks/woocommerce/<store_token>")
+def woocommerce_webhook(store_token: str) -> Response:
+    raw = request.get_data(cache=False)  # the raw bytes, before anything parses them
+    cache: StoreSecrets = current_app.extensions["setia_store_secrets"]
+    shop, secret = cache.lookup(store_token[:64])
+    if shop is None:
+        return _error(404, "unknown store")
+    if woocommerce_webhooks.is_ping(raw, request.headers):
+        return jsonify({"ok": True, "ping": True})
+    signature = request.headers.get("X-WC-Webhook-Signature")
+    if not woocommerce_webhooks.verify_webhook(raw, signature, secret or ""):
+        # WooCommerce never retries a refused delivery: a secret rotated by a reconnect must not
+        # wait out the cache, so the store is read again once before refusing.
+        cache.forget(store_token)
+        shop, secret = cache.lookup(store_token[:64])
+        if shop is None or not woocommerce_webhooks.verify_webhook(raw, signature, secret or ""):
+            return _error(401, "invalid webhook signature")
+    delivery = woocommerce_webhooks.read_delivery(request.headers)
+    if delivery is None:
+        return _error(400, "missing X-WC-Webhook-Topic or X-WC-Webhook-Delivery-ID")
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    known = events.handler_for("woocommerce", delivery.topic) is not None
+    status = "received" if known else "ignored"
+    incoming = Incoming(
+        platform="woocommerce",
+        shop_key=shop.domain,
+        shop_id=shop.id,
+        topic=delivery.topic,
+        # The delivery id is wp_hash(webhook id . time()): two orders changed by one webhook in the
+        # same second share it (research/woocommerce.md §2.3), so it is keyed together with the body.
+        delivery_id=f"{delivery.delivery_id[:100]}:{digest}",
+        event_id=_woocommerce_event_id(raw, digest),
+        triggered_at=None,
+        body=raw,
+    )
+    db = current_app.extensions["setia_db"]
+    try:
+        with db.single_statement() as connection:
+            event_id = store_delivery(connection, incoming, status)
+    except IntegrityError:
+        # The cached shop was deleted meanwhile: no shop any more.
+        cache.forget(store_token)
         status = "ignored"
         with db.single_statement() as connection:
             event_id = store_delivery(connection, replace(incoming, shop_id=None), status)

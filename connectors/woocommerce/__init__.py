@@ -1,0 +1,1 @@
+"""WooCommerce: REST API (wc/v3) client, webhook deliveries and payload mapping."""

@@ -1,0 +1,155 @@
+"""WooCommerce wc/v3 order and customer representations (webhook bodies) → neutral Order and Customer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from connectors.base import Customer, Order, PayloadError
+
+# wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
+# `processing` before any money is collected, so a `cod` order is paid only once `completed`.
+PAID = frozenset({"processing", "completed"})
+VOID = frozenset({"cancelled", "refunded", "failed", "trash"})
+CASH_ON_DELIVERY = "cod"
+
+
+def _money(value: Any, field: str) -> Decimal:
+    if value is None or value == "":
+        return Decimal(0)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PayloadError(f"{field}: not an amount: {value!r}")
+    try:
+        amount = Decimal(repr(value) if isinstance(value, float) else str(value))
+    except InvalidOperation as exc:
+        raise PayloadError(f"{field}: not an amount: {value!r}") from exc
+    if not amount.is_finite():
+        raise PayloadError(f"{field}: not an amount: {value!r}")
+    return amount
+
+
+def _gmt(value: Any, field: str) -> datetime | None:
+    """WooCommerce's `*_gmt` fields are UTC without a zone suffix ("2017-03-22T19:30:35")."""
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise PayloadError(f"{field}: not a timestamp: {value!r}") from exc
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _object(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise PayloadError("payload is not a JSON object")
+    return payload
+
+
+def resource_id(payload: Any) -> str:
+    """The order's or customer's id: a positive integer (also the whole body of a deletion)."""
+    value = _object(payload).get("id")
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise PayloadError(f"id: not a WooCommerce id: {value!r}")
+    return str(int(value))
+
+
+def _status(payload: dict[str, Any]) -> str:
+    status = payload.get("status")
+    if not isinstance(status, str) or not status:
+        raise PayloadError("status is missing")
+    if status in VOID:
+        return "void"
+    if status == "completed" or (status in PAID and payload.get("payment_method") != CASH_ON_DELIVERY):
+        return "paid"
+    # pending, on-hold, checkout-draft, a cod order in processing, and statuses added by plugins.
+    return "unpaid"
+
+
+def _lines(payload: dict[str, Any]) -> Decimal:
+    lines = payload.get("line_items") or []
+    if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
+        raise PayloadError("line_items: not a list of objects")
+    return sum((_money(line.get("total"), "line_items[].total") for line in lines), Decimal(0))
+
+
+def _refunds(payload: dict[str, Any]) -> tuple[tuple[str, ...], Decimal]:
+    """The refund ids and the amount they gave back (WooCommerce lists them as negative totals)."""
+    refunds = payload.get("refunds") or []
+    if not isinstance(refunds, list) or not all(isinstance(refund, dict) for refund in refunds):
+        raise PayloadError("refunds: not a list of objects")
+    ids = tuple(resource_id(refund) for refund in refunds)
+    amount = sum((abs(_money(refund.get("total"), "refunds[].total")) for refund in refunds), Decimal(0))
+    return ids, amount
+
+
+def _basis(payload: dict[str, Any], refunded: Decimal) -> Decimal:
+    """Σ line_items[].total: after coupons, without tax and shipping. REST line totals are ex-tax
+    whatever `prices_include_tax` says (all fixtures: total = Σ lines + total_tax + shipping).
+    They do not shrink when a refund is made (order_completed_with_refunds.json keeps 9.00 + 20.00
+    next to refunds of 10.00 and 9.00), and a refund's `total` is an amount of the whole order
+    (tax and shipping included), so the basis keeps the share of the order not refunded."""
+    basis = max(_lines(payload), Decimal(0))
+    if refunded <= 0 or basis == 0:
+        return basis
+    total = _money(payload.get("total"), "total")
+    if total <= refunded:
+        return Decimal(0)
+    return basis * (total - refunded) / total
+
+
+def _currency(payload: dict[str, Any]) -> str:
+    currency = payload.get("currency")
+    if not isinstance(currency, str) or len(currency.strip()) != 3:
+        raise PayloadError(f"currency: not an ISO 4217 code: {currency!r}")
+    return currency.strip().upper()
+
+
+def _order_customer(payload: dict[str, Any]) -> Customer | None:
+    """The store's registered customer; a guest (customer_id 0) has only a billing email."""
+    customer_id = payload.get("customer_id")
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int | str) or str(customer_id) in ("", "0"):
+        return None
+    billing = payload.get("billing")
+    if not isinstance(billing, dict):
+        billing = {}
+    return Customer(
+        platform_customer_id=str(customer_id),
+        email=billing.get("email") or None,
+        first_name=billing.get("first_name") or None,
+        last_name=billing.get("last_name") or None,
+    )
+
+
+def to_order(payload: Any) -> Order:
+    order = _object(payload)
+    refund_ids, refunded = _refunds(order)
+    number = order.get("number")
+    return Order(
+        platform_order_id=resource_id(order),
+        currency=_currency(order),
+        basis=_basis(order, refunded),
+        status=_status(order),
+        name=f"#{number}" if isinstance(number, str | int) and str(number) else None,
+        customer=_order_customer(order),
+        updated_at=_gmt(order.get("date_modified_gmt"), "date_modified_gmt"),
+        paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
+        refund_ids=refund_ids,
+    )
+
+
+def to_deleted_order(payload: Any, currency: str) -> Order:
+    """order.deleted carries only `{"id": N}`: the order is gone and earns nothing. No updated_at:
+    the deletion has no time of its own, and a restore (order.restored) carries a newer
+    date_modified_gmt than the order had before, so it is taken in after this snapshot."""
+    return Order(platform_order_id=resource_id(payload), currency=currency, basis=Decimal(0), status="void")
+
+
+def to_customer(payload: Any) -> Customer:
+    customer = _object(payload)
+    return Customer(
+        platform_customer_id=resource_id(customer),
+        email=customer.get("email") or None,
+        first_name=customer.get("first_name") or None,
+        last_name=customer.get("last_name") or None,
+    )

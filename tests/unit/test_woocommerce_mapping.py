@@ -1,0 +1,156 @@
+"""WooCommerce order and customer bodies (real wc/v3 payloads) → neutral Order and Customer;
+deliveries are recognised by their headers and signature."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.base import PayloadError
+from connectors.woocommerce.mapping import to_customer, to_deleted_order, to_order
+from connectors.woocommerce.webhooks import is_ping, read_delivery, verify_webhook
+from tests.woocommerce_deliveries import sign
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "woocommerce"
+
+
+def fixture(name: str) -> dict[str, Any]:
+    return copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text()))
+
+
+def coupon_order(**changes: Any) -> dict[str, Any]:
+    order = fixture("order.created__processing_customer_coupon")
+    order.update(changes)
+    return order
+
+
+def test_paid_order_basis_is_line_totals_after_coupon_without_tax_and_shipping():
+    order = to_order(fixture("order.created__processing_customer_coupon"))
+    # Lines 50.00 → 30.00 and 10.00 → 0.00 after coupons; total 31.20 includes 1.20 tax.
+    assert order.basis == Decimal("30.00")
+    assert order.status == "paid" and order.currency == "USD" and order.name == "#963"
+    assert order.customer is not None and order.customer.platform_customer_id == "11"
+    assert order.customer.email == "scrambled@scrambled.com"
+    assert order.updated_at == datetime(2018, 4, 3, 23, 5, 14, tzinfo=UTC)
+    assert order.paid_at == datetime(2018, 4, 3, 23, 5, 14, tzinfo=UTC)
+    assert order.refund_ids == ()
+
+
+def test_shipping_is_not_in_the_basis():
+    order = to_order(fixture("order.updated__completed_guest"))  # 2 × 6.00 + 12.00, shipping 10.00
+    assert order.basis == Decimal("18.00") and order.status == "paid"
+
+
+@pytest.mark.parametrize(
+    ("status", "payment_method", "expected"),
+    [
+        ("pending", "bacs", "unpaid"),
+        ("on-hold", "bacs", "unpaid"),
+        ("checkout-draft", "", "unpaid"),
+        ("processing", "stripe", "paid"),
+        ("completed", "stripe", "paid"),
+        ("processing", "cod", "unpaid"),
+        ("on-hold", "cod", "unpaid"),
+        ("completed", "cod", "paid"),
+        ("cancelled", "stripe", "void"),
+        ("refunded", "stripe", "void"),
+        ("failed", "stripe", "void"),
+        ("trash", "stripe", "void"),
+        ("shipped-by-plugin", "stripe", "unpaid"),
+    ],
+)
+def test_status_mapping(status, payment_method, expected):
+    assert to_order(coupon_order(status=status, payment_method=payment_method)).status == expected
+
+
+def test_guest_order_has_no_customer():
+    order = to_order(fixture("order.created__processing_guest"))
+    assert order.customer is None and order.status == "paid"
+
+
+def test_partial_refunds_keep_the_share_of_the_order_not_refunded():
+    # Lines 9.00 + 20.00 stay as they were; refunds of 10.00 and 9.00 out of a 39.00 order.
+    order = to_order(fixture("order.updated__completed_partially_refunded"))
+    assert order.refund_ids == ("726", "724")
+    assert order.status == "paid"
+    assert order.basis == Decimal(29) * Decimal(20) / Decimal(39)
+
+
+def test_full_refund_leaves_no_basis_and_voids():
+    order = to_order(fixture("order.updated__refunded_full"))
+    assert order.status == "void" and order.basis == 0 and order.refund_ids == ("622",)
+
+
+def test_wc10_delivery_with_a_full_coupon_has_zero_basis():
+    order = to_order(fixture("order.updated__wc10_delivery"))
+    assert order.basis == 0 and order.currency == "RUB" and order.status == "paid"
+    assert order.customer is not None and order.customer.platform_customer_id == "1377"
+
+
+def test_timestamps_with_a_zone_are_converted_to_utc():
+    order = to_order(coupon_order(date_modified_gmt="2018-04-04T06:05:14+07:00"))
+    assert order.updated_at == datetime(2018, 4, 3, 23, 5, 14, tzinfo=UTC)
+
+
+def test_deleted_order_is_void_with_nothing_to_earn():
+    order = to_deleted_order({"id": 963}, "USD")
+    assert order.platform_order_id == "963" and order.status == "void" and order.basis == 0
+    assert order.customer is None and order.updated_at is None
+
+
+def test_customer_from_customer_body():
+    customer = to_customer(fixture("customer.updated__customer"))
+    assert customer.platform_customer_id == "25" and customer.email == "john.doe@example.com"
+    assert (customer.first_name, customer.last_name) == ("John", "Doe")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        {"status": "processing"},
+        coupon_order(id="abc"),
+        coupon_order(currency=None),
+        coupon_order(status=None),
+        coupon_order(line_items="x"),
+        coupon_order(line_items=[{"total": "lots"}]),
+        coupon_order(refunds=[{"id": 1, "total": {"amount": 1}}]),
+        coupon_order(date_modified_gmt="yesterday"),
+    ],
+)
+def test_nonsense_is_a_payload_error(payload):
+    with pytest.raises(PayloadError):
+        to_order(payload)
+
+
+def test_signature_is_base64_hmac_sha256_of_the_raw_body():
+    body = b'{"id":963,"status":"processing"}'
+    assert verify_webhook(body, sign(body, "wc-secret"), "wc-secret")
+    assert not verify_webhook(body, sign(body, "other"), "wc-secret")
+    assert not verify_webhook(body + b" ", sign(body, "wc-secret"), "wc-secret")
+    assert not verify_webhook(body, None, "wc-secret")
+    assert not verify_webhook(body, sign(body, ""), "")
+
+
+def test_read_delivery_from_captured_headers():
+    headers = fixture("headers_example")["delivery"]["headers"]
+    delivery = read_delivery(headers)
+    assert delivery is not None
+    assert (delivery.topic, delivery.resource, delivery.event) == ("order.updated", "order", "updated")
+    assert delivery.webhook_id == "16" and delivery.delivery_id == "4a8d4394fa7b1c883747ad86babf922b"
+    assert delivery.source == "https://neuro-hub.pro/"
+    assert read_delivery({"X-WC-Webhook-Topic": "order.updated"}) is None
+
+
+def test_ping_is_the_unsigned_form_body_only():
+    ping = fixture("headers_example")["ping"]
+    assert is_ping(ping["body"].encode(), ping["headers"])
+    assert not is_ping(b"webhook_id=16", {"X-WC-Webhook-Signature": "abc"})
+    assert not is_ping(b'{"webhook_id": 16}', {})
+    assert not is_ping(b"webhook_id=16&x=1", {})
