@@ -15,7 +15,7 @@ from integrator.api import JSON_PREFIXES, init_api
 from integrator.config import ROOT, Config, load_config
 from integrator.db import Database
 from integrator.secretbox import SecretBox
-from integrator.webhooks import ShopSecrets
+from integrator.webhooks import ShopSecrets, StoreSecrets
 
 migrate = Migrate()
 
@@ -44,14 +44,16 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.extensions["setia_config"] = config
     app.extensions["setia_box"] = SecretBox(config.token_encryption_key, config.secret_key)
     app.extensions["setia_shop_secrets"] = ShopSecrets()
+    app.extensions["setia_store_secrets"] = StoreSecrets()
     jobs.configure(db, config)
 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
 
-    from integrator import admin, health, shopify_app, shopify_proxy, webhooks, widget_api
+    from integrator import admin, health, shopify_app, shopify_proxy, webhooks, widget_api, woocommerce_app
 
-    for blueprint in (health.bp, webhooks.bp, shopify_app.bp, shopify_proxy.bp, admin.bp, widget_api.bp):
+    blueprints = (health.bp, webhooks.bp, shopify_app.bp, shopify_proxy.bp, woocommerce_app.bp, admin.bp, widget_api.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     init_api(app)
     _json_errors(app)

@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from connectors.base import PlatformError
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
-from integrator import jobs, periodic
+from connectors.woocommerce.auth import StoreUrlRefused, check_store_url
+from connectors.woocommerce.client import WooCommerceClient
+from integrator import jobs, periodic, woocommerce_stores
 from integrator.admin import login_links
 from integrator.loyalty import ledger
 from integrator.loyalty.errors import UnknownShop
@@ -72,6 +74,48 @@ def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
         client.register_webhooks(f"{config.app_url}/webhooks/shopify", SUBSCRIBED_TOPICS)
     except PlatformError as exc:
         click.echo(f"warning: webhooks not registered yet ({exc}); run add-shopify again to retry", err=True)
+    click.echo(json.dumps(result))
+
+
+@shops_cli.command("add-woocommerce")
+@click.option("--url", "store_url", required=True, help="the store's URL, e.g. https://shop.example.com")
+@click.option("--consumer-key", required=True, help="a read_write REST API key (ck_...)")
+@click.option("--consumer-secret", required=True, help="its secret (cs_...)")
+def add_woocommerce(store_url: str, consumer_key: str, consumer_secret: str) -> None:
+    """Connect a WooCommerce store with REST API keys made in its admin, and create its webhooks."""
+    config = current_app.extensions["setia_config"]
+    try:
+        store_url = check_store_url(store_url, config.allow_private_store_urls)
+    except StoreUrlRefused as exc:
+        _fail(str(exc))
+    ck, cs = consumer_key.strip(), consumer_secret.strip()
+    if not (ck and cs):
+        _fail("--consumer-key and --consumer-secret must not be empty")
+    client = WooCommerceClient(store_url, ck, cs, allow_private=config.allow_private_store_urls)
+    info = None
+    try:
+        info = client.fetch_shop()
+    except PlatformError as exc:
+        if not exc.retryable:
+            _fail(f"{store_url} refused the keys: {exc}")  # nothing stored
+        click.echo(f"warning: could not reach {store_url} ({exc}); connecting anyway", err=True)
+    db = current_app.extensions["setia_db"]
+    box = current_app.extensions["setia_box"]
+    with db.session() as session:
+        shop = woocommerce_stores.save_store(session, box, store_url, ck, cs, "api_keys")
+        if info is not None:
+            shop.currency = info.currency
+        key = issue_api_key(session, shop)
+        result = {
+            "shop_id": shop.id,
+            "public_id": shop.public_id,
+            "api_key": key,
+            "widget_secret": box.decrypt(shop.widget_secret_enc),
+        }
+    try:
+        woocommerce_stores.register(client, config, box, shop)
+    except PlatformError as exc:
+        click.echo(f"warning: webhooks not created yet ({exc}); run add-woocommerce again to retry", err=True)
     click.echo(json.dumps(result))
 
 

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from integrator import reconciliation, shopify_tokens
+from integrator import reconciliation, shopify_tokens, woocommerce_stores
 from integrator.jobs import (
     SWEEP_AFTER,
     due_events,
@@ -78,6 +78,16 @@ def reconcile_shops() -> int:
     return len(ids)
 
 
+def check_woocommerce_webhooks() -> int:
+    """One job per connected WooCommerce store: re-create missing webhooks, re-enable disabled ones."""
+    with runtime().db.session() as session:
+        ids = woocommerce_stores.stores_to_check(session)
+    slot = int(time.time()) // 900
+    for shop_id in ids:
+        enqueue(woocommerce_stores.ensure_webhooks, shop_id, job_id=f"woocommerce-webhooks-{shop_id}-{slot}")
+    return len(ids)
+
+
 def refresh_expiring_tokens() -> int:
     """Refresh OAuth offline tokens that expire within 30 minutes."""
     state = runtime()
@@ -91,4 +101,5 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (flush_outbox, 60),
     (reconcile_shops, 900),
     (refresh_expiring_tokens, 300),
+    (check_woocommerce_webhooks, 900),
 ]

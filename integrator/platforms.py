@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, object_session
 
 from connectors.base import PlatformError
 from connectors.shopify.client import ShopifyClient
+from connectors.woocommerce.client import WooCommerceClient
 from integrator import shopify_tokens
 from integrator.config import Config
 from integrator.loyalty.models import Shop, utcnow
@@ -38,8 +39,26 @@ def _session_of(shop: Shop) -> Iterator[Session]:
         yield own
 
 
-def connector_for(config: Config, box: SecretBox, shop: Shop) -> ShopifyClient:
+def woocommerce_client(config: Config, box: SecretBox, shop: Shop) -> WooCommerceClient:
+    """The store's REST client; the store URL passes the SSRF guard again (its DNS may have changed)."""
+    if shop.consumer_key_enc is None or shop.consumer_secret_enc is None or shop.uninstalled_at is not None:
+        raise NotConnected(f"{shop.domain} has no REST API keys")
+    try:
+        return WooCommerceClient(
+            shop.domain,
+            box.decrypt(shop.consumer_key_enc),
+            box.decrypt(shop.consumer_secret_enc),
+            allow_private=config.allow_private_store_urls,
+            webhook_secret=box.decrypt(shop.webhook_secret_enc) if shop.webhook_secret_enc else None,
+        )
+    except PlatformError as exc:  # the URL is refused now
+        raise NotConnected(str(exc)) from exc
+
+
+def connector_for(config: Config, box: SecretBox, shop: Shop) -> ShopifyClient | WooCommerceClient:
     """The shop's API client, with an OAuth shop's expiring token refreshed first when it is about to expire."""
+    if shop.platform == "woocommerce":
+        return woocommerce_client(config, box, shop)
     if shop.platform != "shopify":
         raise NotConnected(f"no connector for {shop.platform}")
     if shop.access_token_enc is None or shop.uninstalled_at is not None:
@@ -70,7 +89,7 @@ class RefreshOnUnauthorized:
     """A shop's client that, when Shopify answers 401 to an OAuth shop (its token expired or was
     revoked early), refreshes the token once and repeats the call (research/shopify.md §0.2)."""
 
-    def __init__(self, config: Config, box: SecretBox, shop: Shop, client: ShopifyClient) -> None:
+    def __init__(self, config: Config, box: SecretBox, shop: Shop, client: ShopifyClient | WooCommerceClient) -> None:
         self._config, self._box, self._shop, self._client = config, box, shop, client
 
     def __getattr__(self, name: str) -> Any:

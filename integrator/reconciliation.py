@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from connectors.base import Order as OrderSnapshot
@@ -40,9 +40,13 @@ class Run:
 
 
 def shops_to_reconcile(session: Session) -> list[int]:
-    """Connected, installed Shopify shops."""
+    """Connected, installed shops: Shopify with a token, WooCommerce with REST keys."""
     query = select(Shop.id).where(
-        Shop.platform == "shopify", Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None)
+        Shop.uninstalled_at.is_(None),
+        or_(
+            (Shop.platform == "shopify") & Shop.access_token_enc.is_not(None),
+            (Shop.platform == "woocommerce") & Shop.consumer_key_enc.is_not(None),
+        ),
     )
     return list(session.execute(query.order_by(Shop.id)).scalars())
 
@@ -69,7 +73,8 @@ def reconcile_shop(reach: Reach, shop_id: int, started: datetime) -> Run | None:
         if shop is None or client is None:
             return None
         run = Run(shop_id, shop.reconciled_at or shop.created_at, store_credit=store_credit.enabled(shop))
-        custom_app = shop.install_kind == "custom_app"
+        # WooCommerce stores get theirs back from integrator/woocommerce_stores.py's periodic check.
+        custom_app = shop.platform == "shopify" and shop.install_kind == "custom_app"
     for snapshot in client.orders_updated_since(run.since):
         outcome: Outcome | None = reach.transact(partial(_record, shop_id=shop_id, snapshot=snapshot))
         run.pulled += 1

@@ -94,7 +94,9 @@ def resolve_shop(session: Session, ref: str) -> Shop:
         shop = session.get(Shop, int(ref))
     else:
         value = ref.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
-        shop = session.execute(select(Shop).where(Shop.domain == value)).scalars().first()
+        # A WooCommerce store's domain is its whole URL, scheme included.
+        domains = (value, f"https://{value}", f"http://{value}")
+        shop = session.execute(select(Shop).where(Shop.domain.in_(domains)).order_by(Shop.id)).scalars().first()
     if shop is None:
         raise UnknownShop(f"no shop {ref!r}")
     return shop

@@ -1,0 +1,225 @@
+"""The WooCommerce REST API (wc/v3) through the PyPI `woocommerce` package: shop facts, the store's
+webhooks, modified orders and reward coupons. The package never raises on HTTP errors (research §6):
+every answer is checked here, redirects are never followed (a public store must not send us inside)."""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from woocommerce import API
+
+from connectors.base import (
+    CouponRejected,
+    CouponSpec,
+    Order,
+    PayloadError,
+    PlatformError,
+    ShopInfo,
+    WebhookRegistration,
+)
+
+from .auth import StoreUrlRefused, check_redirect, check_store_url
+from .mapping import to_order
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 10
+PER_PAGE = 100  # the REST API's maximum (research §8)
+USER_AGENT = "Setia/1.0 (+WooCommerce loyalty)"
+DUPLICATE_COUPON = "woocommerce_rest_coupon_code_already_exists"
+DISCOUNT_TYPES = {"percentage": "percent", "fixed_amount": "fixed_cart", "free_shipping": "fixed_cart"}
+
+
+def _gmt(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
+    """A single-use code for one shopper's billing email (research §4)."""
+    if spec.value_type not in DISCOUNT_TYPES:
+        raise CouponRejected(f"unknown coupon value type {spec.value_type!r}")
+    free_shipping = spec.value_type == "free_shipping"
+    return {
+        "code": spec.code,
+        "description": spec.title,
+        "discount_type": DISCOUNT_TYPES[spec.value_type],
+        "amount": "0" if free_shipping else format(spec.value, "f"),
+        "free_shipping": free_shipping,
+        "usage_limit": spec.usage_limit,
+        "usage_limit_per_user": 1 if spec.once_per_customer else None,
+        "email_restrictions": [email],
+        "date_expires_gmt": _gmt(spec.ends_at) if spec.ends_at else None,
+    }
+
+
+class WooCommerceClient:
+    def __init__(
+        self,
+        store_url: str,
+        consumer_key: str,
+        consumer_secret: str,
+        allow_private: bool = False,
+        webhook_secret: str | None = None,
+    ) -> None:
+        try:
+            self.store_url = check_store_url(store_url, allow_private)
+        except StoreUrlRefused as exc:
+            raise PlatformError(f"store URL refused: {exc}", retryable=False) from exc
+        self.allow_private = allow_private
+        self.webhook_secret = webhook_secret
+        self._api = API(
+            url=self.store_url,
+            consumer_key=consumer_key,
+            consumer_secret=consumer_secret,
+            version="wc/v3",
+            timeout=TIMEOUT,
+            verify_ssl=True,
+            user_agent=USER_AGENT,
+        )
+
+    def call(self, method: str, endpoint: str, data: Any = None, params: dict[str, Any] | None = None) -> Any:
+        """The JSON answer of one call; PlatformError (retryable for 429, 5xx and network trouble)."""
+        try:
+            response = self._send(method, endpoint, data, params)
+        except requests.RequestException as exc:
+            raise PlatformError(f"{self.store_url} unreachable: {exc}") from exc
+        self._refuse_redirect(response)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise PlatformError(f"{self.store_url} answered {response.status_code}", True, response.status_code)
+        if response.status_code >= 400:
+            raise PlatformError(
+                f"{self.store_url} refused {method} {endpoint} ({response.status_code}): {_error_code(response)}",
+                False,
+                response.status_code,
+            )
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise PlatformError(f"{self.store_url} answered {endpoint} with something not JSON", False) from exc
+
+    def _send(self, method: str, endpoint: str, data: Any, params: dict[str, Any] | None) -> requests.Response:
+        kwargs: dict[str, Any] = {"params": dict(params or {}), "allow_redirects": False}
+        if method in ("POST", "PUT"):
+            response: requests.Response = getattr(self._api, method.lower())(endpoint, data, **kwargs)
+        else:
+            response = getattr(self._api, method.lower())(endpoint, **kwargs)
+        return response
+
+    def _refuse_redirect(self, response: requests.Response) -> None:
+        try:
+            target = check_redirect(response, self.allow_private)
+        except StoreUrlRefused as exc:
+            raise PlatformError(f"{self.store_url} redirected to a refused address: {exc}", False) from exc
+        if target is not None:
+            raise PlatformError(
+                f"{self.store_url} redirects to {target}; connect the store with its final URL",
+                False,
+                response.status_code,
+            )
+
+    def _pages(self, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        page = 1
+        while True:
+            items = self.call("GET", endpoint, params={**params, "per_page": PER_PAGE, "page": page})
+            if not isinstance(items, list):
+                raise PlatformError(f"{self.store_url} answered {endpoint} without a list", False)
+            yield from items
+            if len(items) < PER_PAGE:
+                return
+            page += 1
+
+    def fetch_shop(self) -> ShopInfo:
+        """The store's currency (the woocommerce_currency setting); its name is its host."""
+        setting = self.call("GET", "settings/general/woocommerce_currency")
+        currency = str(setting.get("value") or "USD").upper() if isinstance(setting, dict) else "USD"
+        return ShopInfo(name=urllib.parse.urlsplit(self.store_url).hostname or self.store_url, currency=currency)
+
+    def list_webhooks(self) -> list[dict[str, Any]]:
+        return list(self._pages("webhooks", {"status": "all"}))
+
+    def create_webhook(self, topic: str, delivery_url: str, secret: str, name: str) -> dict[str, Any]:
+        body = {"name": name, "topic": topic, "delivery_url": delivery_url, "secret": secret}
+        return dict(self.call("POST", "webhooks", body))
+
+    def update_webhook(self, webhook_id: int, status: str = "active") -> dict[str, Any]:
+        return dict(self.call("PUT", f"webhooks/{webhook_id}", {"status": status}))
+
+    def register_webhooks(
+        self, callback_url: str, topics: list[str], secret: str | None = None
+    ) -> list[WebhookRegistration]:
+        """Make each topic deliver to `callback_url`: create the missing ones, re-enable the ones
+        WooCommerce disabled after failed deliveries (§2.7). A webhook the merchant paused stays paused.
+        Returns what was created or re-enabled."""
+        secret = secret or self.webhook_secret
+        if not secret:
+            raise PlatformError("no webhook secret for this store", retryable=False)
+        existing = [hook for hook in self.list_webhooks() if hook.get("delivery_url") == callback_url]
+        changed = []
+        for topic in topics:
+            ours = [hook for hook in existing if hook.get("topic") == topic]
+            if not ours:
+                self.create_webhook(topic, callback_url, secret, f"Setia {topic}")
+            elif all(hook.get("status") == "disabled" for hook in ours):
+                self.update_webhook(int(ours[0]["id"]), "active")
+            else:
+                continue
+            changed.append(WebhookRegistration(topic, callback_url))
+        return changed
+
+    def orders_modified_since(self, after: datetime) -> Iterator[dict[str, Any]]:
+        """Every order modified after `after` (GMT), as the wc/v3 order payload, page by page."""
+        params = {"modified_after": _gmt(after), "dates_are_gmt": "true", "order": "asc"}
+        yield from self._pages("orders", params)
+
+    def orders_updated_since(self, since: datetime) -> Iterator[Order]:
+        """Every order modified after `since`, mapped like its webhook (reconciliation)."""
+        for payload in self.orders_modified_since(since):
+            try:
+                yield to_order(payload)
+            except PayloadError as exc:  # one odd order must not stop the others from healing
+                log.warning("skipping order %s from %s: %s", payload.get("id"), self.store_url, exc)
+
+    def _email_of(self, customer_id: str) -> str:
+        """Coupons are limited by billing email on WooCommerce; guests are known by their email."""
+        if "@" in customer_id:
+            return customer_id
+        customer = self.call("GET", f"customers/{urllib.parse.quote(customer_id)}")
+        email = customer.get("email") if isinstance(customer, dict) else None
+        if not email:
+            raise CouponRejected(f"customer {customer_id} has no email to limit the coupon to")
+        return str(email)
+
+    def create_coupon(self, spec: CouponSpec) -> str:
+        """Create the code on the store; returns the coupon's id. A code that exists already with our
+        description is ours from an earlier attempt whose answer was lost, and counts as created."""
+        body = coupon_body(spec, self._email_of(spec.customer_id))
+        try:
+            created = self.call("POST", "coupons", body)
+        except PlatformError as exc:
+            if exc.status != 400 or DUPLICATE_COUPON not in str(exc):
+                raise
+            return self._existing_coupon(spec)
+        return str(created["id"])
+
+    def _existing_coupon(self, spec: CouponSpec) -> str:
+        found = self.call("GET", "coupons", params={"code": spec.code})
+        for coupon in found if isinstance(found, list) else []:
+            if str(coupon.get("code", "")).lower() == spec.code.lower() and coupon.get("description") == spec.title:
+                return str(coupon["id"])
+        raise CouponRejected(f"coupon code {spec.code} exists on the store and is not ours")
+
+
+def _error_code(response: requests.Response) -> str:
+    """The WP REST error code (`{"code": ..., "message": ...}`), or the start of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict):
+        return f"{body.get('code')}: {body.get('message')}"
+    return str(body)[:200]

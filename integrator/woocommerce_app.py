@@ -1,0 +1,106 @@
+"""Connecting a WooCommerce store through wc-auth: send the merchant to the store's grant screen with
+a one-time nonce, then take the keys the store POSTs back (research/woocommerce.md §1)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from functools import partial
+
+from flask import Blueprint, current_app, jsonify, redirect, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from connectors.woocommerce import auth
+from integrator import jobs, woocommerce_stores
+from integrator.config import Config
+from integrator.loyalty.models import PendingConnect, utcnow
+
+bp = Blueprint("woocommerce_app", __name__)
+
+APP_NAME = "Setia"
+# The merchant approves within minutes; a nonce older than this is refused.
+NONCE_MAX_AGE = timedelta(hours=1)
+
+
+def _config() -> Config:
+    config: Config = current_app.extensions["setia_config"]
+    return config
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify({"error": message, "details": None})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/auth/woocommerce/connect")
+def connect() -> Response:
+    """Guard the store URL, remember a fresh nonce for it, and send the merchant to wc-auth."""
+    config = _config()
+    try:
+        store_url = auth.check_store_url(request.args.get("store_url", ""), config.allow_private_store_urls)
+    except auth.StoreUrlRefused as exc:
+        return _error(400, str(exc))
+    nonce = secrets.token_urlsafe(24)
+    with current_app.extensions["setia_db"].session() as session:
+        session.add(PendingConnect(platform="woocommerce", nonce=nonce, store_url=store_url, created_at=utcnow()))
+    url = auth.authorize_url(
+        store_url,
+        APP_NAME,
+        nonce,
+        return_url=f"{config.app_url}/admin/settings",
+        callback_url=f"{config.app_url}/auth/woocommerce/callback",
+    )
+    return redirect(url, code=302)
+
+
+def _use_nonce(session: Session, nonce: str) -> PendingConnect | None:
+    """The pending connection the nonce names, marked used; None when unknown, used or too old."""
+    pending = session.execute(
+        select(PendingConnect)
+        .where(PendingConnect.platform == "woocommerce", PendingConnect.nonce == nonce)
+        .with_for_update()
+    ).scalar_one_or_none()
+    now = utcnow()
+    if pending is None or pending.used_at is not None or pending.created_at < now - NONCE_MAX_AGE:
+        return None
+    pending.used_at = now
+    return pending
+
+
+def _keys(body: object) -> tuple[str, str, str] | None:
+    """(nonce, consumer key, consumer secret) from the callback's JSON; `user_id` is our nonce, sent
+    back as a string (research §1.2)."""
+    if not isinstance(body, dict):
+        return None
+    values = [body.get("user_id"), body.get("consumer_key"), body.get("consumer_secret")]
+    if not all(isinstance(value, str | int) and str(value).strip() for value in values):
+        return None
+    nonce, key, secret = (str(value).strip() for value in values)
+    return nonce, key, secret
+
+
+@bp.post("/auth/woocommerce/callback")
+def callback() -> Response:
+    """Store the keys and answer exactly 200 at once (anything else makes WooCommerce delete them);
+    the store's webhooks are made by a job (the store pings us while making each one)."""
+    keys = _keys(request.get_json(silent=True))
+    if keys is None:
+        return _error(400, "expected JSON with user_id, consumer_key and consumer_secret")
+    nonce, consumer_key, consumer_secret = keys
+    box = current_app.extensions["setia_box"]
+    with current_app.extensions["setia_db"].session() as session:
+        pending = _use_nonce(session, nonce)
+        if pending is None:
+            return _error(400, "unknown, used or expired connection: start connecting the store again")
+        shop = woocommerce_stores.save_store(session, box, pending.store_url, consumer_key, consumer_secret, "wc_auth")
+        shop_id = shop.id
+    response = jsonify({"connected": True})  # 200, nothing else
+    # Enqueued once the answer is sent: inline (no Redis) the job would otherwise hold the store's
+    # request while the store pings us for every webhook. Lost here, the periodic check makes them.
+    job_id = f"woocommerce-webhooks-{shop_id}-{nonce[:8]}"
+    response.call_on_close(partial(jobs.enqueue, woocommerce_stores.ensure_webhooks, shop_id, job_id=job_id))
+    return response

@@ -1,0 +1,97 @@
+"""WooCommerce stores: saving a connected store's keys, and the job that makes (and keeps) its
+webhooks on the store. WooCommerce disables a webhook after 7 failed deliveries and never retries
+(research/woocommerce.md §0.1, §2.7): the periodic check puts them back."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors.base import PlatformError
+from connectors.woocommerce.client import WooCommerceClient
+from integrator.config import Config
+from integrator.jobs import runtime, secret_box
+from integrator.loyalty.models import Shop
+from integrator.loyalty.shops import Box, connect_shop, find_shop
+from integrator.platforms import NotConnected, connector_for
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "woocommerce"
+WEBHOOK_TOPICS = [
+    "order.created",
+    "order.updated",
+    "order.deleted",
+    "order.restored",
+    "customer.created",
+    "customer.updated",
+]
+
+
+def delivery_url(config: Config, webhook_token: str) -> str:
+    return f"{config.app_url}/webhooks/woocommerce/{webhook_token}"
+
+
+def save_store(
+    session: Session, box: Box, store_url: str, consumer_key: str, consumer_secret: str, install_kind: str
+) -> Shop:
+    """Create or refresh the store with its REST keys (encrypted). A store that connects again keeps
+    its webhook secret and delivery token: the webhooks already on the store use them, and a new
+    pair would leave those delivering to a dead URL or with a secret we no longer know."""
+    existing = find_shop(session, PLATFORM, store_url)
+    secret = box.decrypt(existing.webhook_secret_enc) if existing and existing.webhook_secret_enc else None
+    shop, _ = connect_shop(session, box, PLATFORM, store_url, None, secret or secrets.token_urlsafe(32), install_kind)
+    shop.name = shop.name if existing else store_url.split("://", 1)[-1]
+    shop.consumer_key_enc = box.encrypt(consumer_key)
+    shop.consumer_secret_enc = box.encrypt(consumer_secret)
+    shop.webhook_token = shop.webhook_token or secrets.token_urlsafe(24)
+    session.flush()
+    return shop
+
+
+def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) -> list[str]:
+    """Create the store's missing webhooks and re-enable the disabled ones; the topics it changed."""
+    if shop.webhook_token is None or shop.webhook_secret_enc is None:
+        raise NotConnected(f"{shop.domain} has no webhook token or secret")
+    url = delivery_url(config, shop.webhook_token)
+    changed = client.register_webhooks(url, WEBHOOK_TOPICS, box.decrypt(shop.webhook_secret_enc))
+    return [registration.topic for registration in changed]
+
+
+def stores_to_check(session: Session) -> list[int]:
+    """Connected WooCommerce stores."""
+    query = select(Shop.id).where(
+        Shop.platform == PLATFORM, Shop.uninstalled_at.is_(None), Shop.consumer_key_enc.is_not(None)
+    )
+    return list(session.execute(query.order_by(Shop.id)).scalars())
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+
+
+def ensure_webhooks(shop_id: int) -> list[str]:
+    """Job: make the store's webhooks deliver to us (safe to run any number of times)."""
+    state = runtime()
+    with state.db.session() as session:
+        shop = session.get(Shop, shop_id)
+        if shop is None or shop.platform != PLATFORM or shop.uninstalled_at is not None:
+            return []
+        try:
+            client = connector_for(state.config, secret_box(), shop)
+        except NotConnected as exc:
+            log.info("store %s not connected: %s", shop_id, exc)
+            return []
+        session.expunge(shop)  # no transaction held open while the store answers
+    if not isinstance(client, WooCommerceClient):
+        return []
+    try:
+        changed = register(client, state.config, secret_box(), shop)
+    except PlatformError as exc:
+        log.warning("webhooks of store %s not made: %s", shop_id, exc)
+        raise
+    if changed:
+        log.info("store %s: made or re-enabled webhooks %s", shop_id, ", ".join(changed))
+    return changed

@@ -1,0 +1,326 @@
+"""Connecting a WooCommerce store: wc-auth (connect redirect, key callback, the webhook job), the
+`shops add-woocommerce` CLI, and the periodic check that puts the store's webhooks back. The store's
+REST API is faked with `responses`; every request body is checked."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import urllib.parse
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import responses
+from flask import Flask
+from sqlalchemy import func, select, update
+
+from integrator import periodic
+from integrator.loyalty.models import PendingConnect, Shop, utcnow
+from tests.conftest import drain
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "woocommerce"
+STORE = "https://93.184.215.14"  # a public address literal: the SSRF guard needs no DNS
+API = f"{STORE}/wp-json/wc/v3"
+TOPICS = [
+    "order.created",
+    "order.updated",
+    "order.deleted",
+    "order.restored",
+    "customer.created",
+    "customer.updated",
+]
+
+
+@pytest.fixture()
+def store() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def _posted(mock: responses.RequestsMock, url: str, method: str = "POST") -> list[dict[str, Any]]:
+    return [json.loads(c.request.body) for c in mock.calls if c.request.method == method and c.request.url == url]
+
+
+def _shops(app: Flask) -> list[Shop]:
+    with app.extensions["setia_db"].session() as session:
+        return list(session.execute(select(Shop)).scalars())
+
+
+def _pending_count(app: Flask) -> int:
+    with app.extensions["setia_db"].session() as session:
+        return int(session.execute(select(func.count()).select_from(PendingConnect)).scalar_one())
+
+
+def _start(client: Any) -> str:
+    """Connect STORE; the nonce the redirect carries."""
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": STORE + "/"})
+    assert response.status_code == 302
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(response.headers["Location"]).query)["user_id"][0]
+
+
+def _callback_body(nonce: str) -> dict[str, Any]:
+    body = json.loads((FIXTURES / "wc_auth_callback__docs_example.json").read_text())
+    return {**body, "user_id": nonce, "consumer_key": "ck_" + "a" * 40, "consumer_secret": "cs_" + "b" * 40}
+
+
+def _webhook_api(store: responses.RequestsMock, existing: list[dict[str, Any]] | None = None) -> None:
+    store.get(f"{API}/webhooks", json=existing or [])
+    store.post(f"{API}/webhooks", status=201, json={"id": 142, "status": "active"})
+
+
+def test_connect_redirects_to_the_store_grant_screen_with_a_stored_nonce(client, app):
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": "HTTPS://93.184.215.14/"})
+    assert response.status_code == 302
+    location = urllib.parse.urlsplit(response.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{STORE}/wc-auth/v1/authorize"
+    query = urllib.parse.parse_qs(location.query)
+    assert query["app_name"] == ["Setia"]
+    assert query["scope"] == ["read_write"]
+    assert query["return_url"] == ["https://setia.test/admin/settings"]
+    assert query["callback_url"] == ["https://setia.test/auth/woocommerce/callback"]
+    with app.extensions["setia_db"].session() as session:
+        pending = session.execute(select(PendingConnect)).scalar_one()
+        assert (pending.platform, pending.nonce, pending.store_url) == ("woocommerce", query["user_id"][0], STORE)
+        assert pending.used_at is None
+
+
+@pytest.mark.parametrize(
+    "store_url", ["http://127.0.0.1/", "http://10.0.0.5", "http://169.254.169.254/", "ftp://93.184.215.14", ""]
+)
+def test_connect_to_a_refused_store_url_answers_400_and_stores_nothing(client, app, store_url):
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": store_url})
+    assert response.status_code == 400
+    assert response.json["error"]
+    assert _pending_count(app) == 0
+
+
+def test_connect_to_a_local_store_is_allowed_with_allow_private_store_urls(client, app, monkeypatch):
+    config = dataclasses.replace(app.extensions["setia_config"], allow_private_store_urls=True)
+    monkeypatch.setitem(app.extensions, "setia_config", config)
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": "http://localhost:8080"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("http://localhost:8080/wc-auth/v1/authorize?")
+
+
+def test_callback_stores_the_keys_encrypted_and_the_job_creates_the_six_webhooks(client, app, store):
+    nonce = _start(client)
+    _webhook_api(store)
+    response = client.post("/auth/woocommerce/callback", json=_callback_body(nonce))
+    assert response.status_code == 200
+    assert len(store.calls) == 0  # answered before any call to the store
+    response.close()  # the server has sent the answer
+    drain()
+    [shop] = _shops(app)
+    box = app.extensions["setia_box"]
+    assert (shop.platform, shop.domain, shop.install_kind) == ("woocommerce", STORE, "wc_auth")
+    assert b"ck_" not in shop.consumer_key_enc and b"cs_" not in shop.consumer_secret_enc
+    assert box.decrypt(shop.consumer_key_enc) == "ck_" + "a" * 40
+    assert box.decrypt(shop.consumer_secret_enc) == "cs_" + "b" * 40
+    secret = box.decrypt(shop.webhook_secret_enc)
+    assert len(secret) >= 32 and shop.webhook_token
+    posted = _posted(store, f"{API}/webhooks")
+    assert posted == [
+        {
+            "name": f"Setia {topic}",
+            "topic": topic,
+            "delivery_url": f"https://setia.test/webhooks/woocommerce/{shop.webhook_token}",
+            "secret": secret,
+        }
+        for topic in TOPICS
+    ]
+    assert all(c.request.headers["Authorization"].startswith("Basic ") for c in store.calls)
+    with app.extensions["setia_db"].session() as session:
+        assert session.execute(select(PendingConnect)).scalar_one().used_at is not None
+
+
+def test_webhook_job_run_again_creates_nothing_more(client, app, store):
+    from integrator.woocommerce_stores import ensure_webhooks
+
+    nonce = _start(client)
+    _webhook_api(store)
+    client.post("/auth/woocommerce/callback", json=_callback_body(nonce)).close()
+    drain()
+    [shop] = _shops(app)
+    url = f"https://setia.test/webhooks/woocommerce/{shop.webhook_token}"
+    made = [{"id": n, "topic": t, "status": "active", "delivery_url": url} for n, t in enumerate(TOPICS)]
+    store.replace(responses.GET, f"{API}/webhooks", json=made)
+    assert ensure_webhooks(shop.id) == []
+    assert len(_posted(store, f"{API}/webhooks")) == 6
+
+
+def test_callback_with_an_unknown_nonce_answers_400_and_stores_nothing(client, app, store):
+    _start(client)
+    response = client.post("/auth/woocommerce/callback", json=_callback_body("not-a-nonce"))
+    assert response.status_code == 400
+    assert _shops(app) == []
+    assert len(store.calls) == 0
+
+
+def test_callback_without_keys_answers_400(client, app):
+    nonce = _start(client)
+    response = client.post("/auth/woocommerce/callback", json={"user_id": nonce})
+    assert response.status_code == 400
+    assert _shops(app) == []
+
+
+def test_callback_reusing_a_nonce_answers_400_and_changes_nothing(client, app, store):
+    nonce = _start(client)
+    _webhook_api(store)
+    with client.post("/auth/woocommerce/callback", json=_callback_body(nonce)) as first:
+        assert first.status_code == 200
+    drain()
+    calls = len(store.calls)
+    again = {**_callback_body(nonce), "consumer_key": "ck_attacker", "consumer_secret": "cs_attacker"}
+    assert client.post("/auth/woocommerce/callback", json=again).status_code == 400
+    drain()
+    [shop] = _shops(app)
+    assert app.extensions["setia_box"].decrypt(shop.consumer_key_enc) == "ck_" + "a" * 40
+    assert len(store.calls) == calls
+
+
+def test_callback_with_an_expired_nonce_answers_400_and_stores_nothing(client, app, store):
+    nonce = _start(client)
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(PendingConnect).values(created_at=utcnow() - timedelta(hours=1, minutes=1)))
+    response = client.post("/auth/woocommerce/callback", json=_callback_body(nonce))
+    assert response.status_code == 400
+    assert _shops(app) == []
+    assert len(store.calls) == 0
+
+
+def _add(app: Flask, *extra: str) -> Any:
+    args = ["shops", "add-woocommerce", "--url", STORE, "--consumer-key", "ck_cli", "--consumer-secret", "cs_cli"]
+    return app.test_cli_runner().invoke(args=args + list(extra))
+
+
+def test_add_woocommerce_checks_the_keys_creates_the_webhooks_and_prints_the_shop(app, store):
+    store.get(f"{API}/settings/general/woocommerce_currency", json={"id": "woocommerce_currency", "value": "IDR"})
+    _webhook_api(store)
+    result = _add(app)
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert set(printed) == {"shop_id", "public_id", "api_key", "widget_secret"}
+    [shop] = _shops(app)
+    box = app.extensions["setia_box"]
+    assert (printed["shop_id"], printed["public_id"]) == (shop.id, shop.public_id)
+    assert printed["widget_secret"] == box.decrypt(shop.widget_secret_enc)
+    assert (shop.domain, shop.currency, shop.install_kind) == (STORE, "IDR", "api_keys")
+    assert box.decrypt(shop.consumer_key_enc) == "ck_cli"
+    posted = _posted(store, f"{API}/webhooks")
+    assert [body["topic"] for body in posted] == TOPICS
+    assert {body["delivery_url"] for body in posted} == {
+        f"https://setia.test/webhooks/woocommerce/{shop.webhook_token}"
+    }
+    assert {body["secret"] for body in posted} == {box.decrypt(shop.webhook_secret_enc)}
+    api = app.test_client().get("/api/v1/settings", headers={"Authorization": f"Bearer {printed['api_key']}"})
+    assert api.status_code == 200
+
+
+def test_add_woocommerce_with_refused_keys_exits_1_and_stores_nothing(app, store):
+    store.get(
+        f"{API}/settings/general/woocommerce_currency",
+        status=401,
+        json={"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.", "data": {}},
+    )
+    result = _add(app)
+    assert result.exit_code == 1
+    assert "refused" in result.output
+    assert _shops(app) == []
+    assert _posted(store, f"{API}/webhooks") == []
+
+
+def test_add_woocommerce_refuses_a_private_store_url(app, store):
+    args = [
+        "shops",
+        "add-woocommerce",
+        "--url",
+        "http://192.168.1.4",
+        "--consumer-key",
+        "ck",
+        "--consumer-secret",
+        "cs",
+    ]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1
+    assert _shops(app) == []
+    assert len(store.calls) == 0
+
+
+def test_connecting_again_keeps_the_webhook_secret_and_delivery_token(app, store):
+    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
+    _webhook_api(store)
+    first = json.loads(_add(app).stdout)
+    [before] = _shops(app)
+    second = json.loads(_add(app).stdout)
+    [after] = _shops(app)
+    box = app.extensions["setia_box"]
+    assert first["shop_id"] == second["shop_id"]
+    assert after.webhook_token == before.webhook_token
+    assert box.decrypt(after.webhook_secret_enc) == box.decrypt(before.webhook_secret_enc)
+
+
+def test_periodic_check_recreates_a_missing_webhook_and_re_enables_a_disabled_one(app, store):
+    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
+    _webhook_api(store)
+    _add(app)
+    [shop] = _shops(app)
+    url = f"https://setia.test/webhooks/woocommerce/{shop.webhook_token}"
+    on_store = [
+        {"id": 10 + n, "topic": topic, "status": "active", "delivery_url": url}
+        for n, topic in enumerate(TOPICS[1:])  # order.created was deleted by the merchant
+    ]
+    on_store[0]["status"] = "disabled"  # order.updated: 7 failed deliveries
+    on_store[1]["status"] = "paused"  # order.deleted: paused by the merchant, left alone
+    store.replace(responses.GET, f"{API}/webhooks", json=on_store)
+    store.put(f"{API}/webhooks/10", json={"id": 10, "status": "active"})
+    already = len(_posted(store, f"{API}/webhooks"))
+
+    assert periodic.check_woocommerce_webhooks() == 1
+    drain()
+
+    assert _posted(store, f"{API}/webhooks")[already:] == [
+        {
+            "name": "Setia order.created",
+            "topic": "order.created",
+            "delivery_url": url,
+            "secret": app.extensions["setia_box"].decrypt(shop.webhook_secret_enc),
+        }
+    ]
+    assert _posted(store, f"{API}/webhooks/10", method="PUT") == [{"status": "active"}]
+    assert [c.request.url for c in store.calls if c.request.method == "PUT"] == [f"{API}/webhooks/10"]
+
+
+def test_reconciliation_pulls_the_orders_the_webhooks_missed(app, store):
+    from integrator import jobs
+    from integrator.loyalty.models import Order
+
+    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
+    _webhook_api(store)
+    printed = json.loads(_add(app).stdout)
+    order = json.loads((FIXTURES / "order.updated__completed_guest.json").read_text())
+    store.get(f"{API}/orders", json=[order])
+
+    assert jobs.reconcile_shop(printed["shop_id"]) == 1
+
+    [call] = [c for c in store.calls if c.request.url.startswith(f"{API}/orders")]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(call.request.url).query)
+    assert query["per_page"] == ["100"] and query["page"] == ["1"] and query["dates_are_gmt"] == ["true"]
+    [shop] = _shops(app)  # first run: everything modified since the store connected
+    assert query["modified_after"] == [shop.created_at.strftime("%Y-%m-%dT%H:%M:%S")]
+    with app.extensions["setia_db"].session() as session:
+        row = session.execute(select(Order)).scalar_one()
+        assert (row.shop_id, row.platform_order_id, row.status) == (printed["shop_id"], "727", "paid")
+        assert session.get(Shop, printed["shop_id"]).reconciled_at is not None
+
+
+def test_a_connected_store_is_found_by_its_url_for_login_links(app, store):
+    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
+    _webhook_api(store)
+    _add(app)
+    for ref in (STORE, STORE + "/", "93.184.215.14"):
+        result = app.test_cli_runner().invoke(args=["shops", "login-link", ref])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("https://setia.test/admin/login/")
