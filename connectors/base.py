@@ -79,6 +79,8 @@ class CouponSpec:
     customer_id: str  # the platform's customer id
     usage_limit: int = 1
     once_per_customer: bool = True
+    # The shopper's (billing) email: WooCommerce limits a coupon by email, not by customer id.
+    customer_email: str | None = None
 
 
 class CouponRejected(PlatformError):

@@ -4,6 +4,7 @@ jobs in integrator/jobs.py run these and retry what is left pending."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from integrator.db import Database
 from integrator.loyalty import coupons, store_credit
 from integrator.loyalty.models import Shop
 from integrator.loyalty.money import from_minor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,21 @@ def push_coupon(reach: Reach, coupon_id: int) -> str:
         reach.transact(lambda s: coupons.mark_failed(s, coupon_id, reason))
         return "failed"
     reach.transact(lambda s: coupons.mark_active(s, coupon_id, platform_id))
+    _attach_to_order(client, pending)
     return "active"
+
+
+def _attach_to_order(client: Connector, pending: coupons.PendingCoupon) -> None:
+    """Where the platform shows an order's unboxing code from the order itself (WooCommerce: the
+    plugin reads the order meta on the thank-you page, in emails and on the packing slip), put it
+    there. The coupon exists either way: a failure here is logged, not retried."""
+    attach = getattr(client, "attach_coupon_to_order", None)
+    if attach is None or pending.order_id is None:
+        return
+    try:
+        attach(pending.order_id, pending.spec.code)
+    except PlatformError as exc:
+        log.warning("coupon %s made, but not shown on order %s: %s", pending.coupon_id, pending.order_id, exc)
 
 
 def _start_transfer(session: Session, shop_id: int, member_id: int) -> int | None:

@@ -197,7 +197,7 @@ class WooCommerceClient:
     def create_coupon(self, spec: CouponSpec) -> str:
         """Create the code on the store; returns the coupon's id. A code that exists already with our
         description is ours from an earlier attempt whose answer was lost, and counts as created."""
-        body = coupon_body(spec, self._email_of(spec.customer_id))
+        body = coupon_body(spec, spec.customer_email or self._email_of(spec.customer_id))
         try:
             created = self.call("POST", "coupons", body)
         except PlatformError as exc:
@@ -205,6 +205,12 @@ class WooCommerceClient:
                 raise
             return self._existing_coupon(spec)
         return str(created["id"])
+
+    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
+        """Record the unboxing code on the order (meta `_setia_unboxing_coupon`, which the Setia
+        WordPress plugin shows on the thank-you page, in the order emails and on the packing slip)."""
+        meta = {"meta_data": [{"key": "_setia_unboxing_coupon", "value": code}]}
+        self.call("PUT", f"orders/{urllib.parse.quote(order_id)}", meta)
 
     def _existing_coupon(self, spec: CouponSpec) -> str:
         found = self.call("GET", "coupons", params={"code": spec.code})

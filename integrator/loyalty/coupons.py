@@ -69,6 +69,7 @@ class PendingCoupon:
     shop_id: int
     attempts: int
     spec: CouponSpec
+    order_id: str | None = None  # the platform order an unboxing coupon belongs to
 
 
 def pending_coupon(session: Session, coupon_id: int) -> PendingCoupon | None:
@@ -87,8 +88,10 @@ def pending_coupon(session: Session, coupon_id: int) -> PendingCoupon | None:
         starts_at=coupon.starts_at,
         ends_at=coupon.expires_at,
         customer_id=member.platform_customer_id,
+        customer_email=member.email,
     )
-    return PendingCoupon(coupon.id, coupon.shop_id, coupon.attempts, spec)
+    order_id = coupon.source_id if coupon.kind == "unboxing" else None
+    return PendingCoupon(coupon.id, coupon.shop_id, coupon.attempts, spec, order_id)
 
 
 def claim_attempt(session: Session, coupon_id: int, seen_attempts: int) -> bool:
