@@ -44,3 +44,33 @@ def headers(topic: str, body: bytes, delivery_id: str, secret: str = STORE_SECRE
         "X-WC-Webhook-ID": "16",
         "X-WC-Webhook-Delivery-ID": delivery_id,
     }
+
+
+PUBLIC_STORE = "https://93.184.215.14"  # a public address literal: the SSRF guard needs no DNS
+STORE_API = f"{PUBLIC_STORE}/wp-json/wc/v3"
+
+
+def connected_store(app: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """A store connected with REST keys and its webhook token and secret, USD."""
+    from integrator.loyalty.shops import connect_shop, issue_api_key
+
+    db, box = app.extensions["setia_db"], app.extensions["setia_box"]
+    with db.session() as session:
+        shop, _ = connect_shop(session, box, "woocommerce", PUBLIC_STORE, None, None, "api_keys")
+        shop.consumer_key_enc, shop.consumer_secret_enc = box.encrypt("ck_test"), box.encrypt("cs_test")
+        shop.webhook_token, shop.webhook_secret_enc = STORE_TOKEN, box.encrypt(STORE_SECRET)
+        shop.currency = "USD"
+        shop.settings = settings
+        return {"id": shop.id, "api_key": issue_api_key(session, shop)}
+
+
+def deliver_to(client: Any, topic: str, payload: dict[str, Any], delivery_id: str) -> None:
+    """Deliver as WooCommerce does to the store's URL, then let the workers run."""
+    from tests.conftest import drain
+
+    body = encode(payload)
+    response = client.post(
+        f"/webhooks/woocommerce/{STORE_TOKEN}", data=body, headers=headers(topic, body, delivery_id, STORE_SECRET)
+    )
+    assert response.status_code == 200
+    drain()
