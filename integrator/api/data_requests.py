@@ -8,8 +8,11 @@ from typing import Any
 from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
+from integrator.loyalty.email_requests import KINDS, request_by_email
+from integrator.loyalty.models import Shop
 from integrator.loyalty.privacy import data_requests_of, get_data_request
 
 from .schemas import PageQuery
@@ -35,6 +38,11 @@ class DataRequestDetail(DataRequestSchema):
     )
 
 
+class DataRequestCreate(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+
+
 class DataRequestList(Schema):
     items = fields.List(fields.Nested(DataRequestSchema))
 
@@ -51,6 +59,16 @@ class DataRequests(MethodView):
         """Privacy requests received for this shop, newest first."""
         with _db().session() as session:
             return {"items": data_requests_of(session, g.shop.id, query["page"], query["page_size"])}
+
+    @blp.arguments(DataRequestCreate)
+    @blp.response(201, DataRequestDetail)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Export (data_request) or erase (customer_redact) the shopper with this email, now: what
+        the platforms' compliance webhooks do, for stores without them (the WordPress plugin's
+        personal data exporter and eraser). Erasure keeps amounts and the ledger, anonymised."""
+        with _db().session() as session:
+            shop = session.execute(select(Shop).where(Shop.id == g.shop.id)).scalar_one()
+            return request_by_email(session, shop, body["kind"], body["email"])
 
 
 @blp.route("/data-requests/<int:request_id>")

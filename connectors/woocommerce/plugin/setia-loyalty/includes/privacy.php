@@ -2,8 +2,8 @@
 /**
  * WordPress's personal data tools (Tools → Export / Erase Personal Data) for what Setia holds.
  * Export reads GET /api/v1/members?email=E and GET /api/v1/members/<id>/ledger (both exist).
- * Erasure calls POST /api/v1/data-requests {"kind": "customer_redact", "email": E}, which Setia
- * does not have yet (planned, see README.md); until then the eraser reports the data as retained.
+ * Erasure calls POST /api/v1/data-requests {"kind": "customer_redact", "email": E}; when Setia
+ * cannot be reached the eraser reports the data as retained (see README.md).
  *
  * @package SetiaLoyalty
  */
