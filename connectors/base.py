@@ -5,12 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
-from typing import Protocol
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
 
 
 class PayloadError(ValueError):
     """A verified delivery whose body cannot be understood; recorded as failed, never retried."""
+
+
+def to_amount(value: Any, field: str) -> Decimal:
+    """A platform amount ("181.09", or a JSON number in some payloads) as an exact Decimal; empty is
+    zero; anything else is a PayloadError naming the field."""
+    if value is None or value == "":
+        return Decimal(0)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PayloadError(f"{field}: not an amount: {value!r}")
+    try:
+        amount = Decimal(repr(value) if isinstance(value, float) else str(value))
+    except InvalidOperation as exc:
+        raise PayloadError(f"{field}: not an amount: {value!r}") from exc
+    if not amount.is_finite():
+        raise PayloadError(f"{field}: not an amount: {value!r}")
+    return amount
 
 
 class PlatformError(RuntimeError):

@@ -82,6 +82,7 @@ def _empty_tables(app: Flask) -> None:
 def clean_app(app: Flask) -> Iterator[Flask]:
     _empty_tables(app)
     app.extensions["setia_shop_secrets"].forget()
+    app.extensions["setia_store_secrets"].forget()
     if REDIS_URL:
         from redis import Redis
 

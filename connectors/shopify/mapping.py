@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, PrivacyRequest, Refund
+from connectors.base import Customer, Order, PayloadError, PrivacyRequest, Refund, to_amount
 
 PAID = frozenset({"paid", "partially_refunded"})
 VOID = frozenset({"refunded", "voided"})
@@ -20,17 +20,7 @@ def _money(payload: dict[str, Any], set_key: str, plain_key: str) -> Decimal:
         value = money_set["shop_money"].get("amount")
     if value is None:
         value = payload.get(plain_key)
-    if value is None or value == "":
-        return Decimal(0)
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise PayloadError(f"{set_key}: not an amount: {value!r}") from exc
-    if not amount.is_finite():
-        raise PayloadError(f"{set_key}: not an amount: {value!r}")
-    return amount
+    return to_amount(value, set_key)
 
 
 def _time(value: Any, field: str) -> datetime | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError
+from connectors.base import Customer, Order, PayloadError, to_amount
 
 # wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
 # `processing` before any money is collected, so a `cod` order is paid only once `completed`.
@@ -16,17 +16,7 @@ CASH_ON_DELIVERY = "cod"
 
 
 def _money(value: Any, field: str) -> Decimal:
-    if value is None or value == "":
-        return Decimal(0)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise PayloadError(f"{field}: not an amount: {value!r}")
-    try:
-        amount = Decimal(repr(value) if isinstance(value, float) else str(value))
-    except InvalidOperation as exc:
-        raise PayloadError(f"{field}: not an amount: {value!r}") from exc
-    if not amount.is_finite():
-        raise PayloadError(f"{field}: not an amount: {value!r}")
-    return amount
+    return to_amount(value, field)
 
 
 def _gmt(value: Any, field: str) -> datetime | None:
