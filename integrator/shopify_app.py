@@ -15,6 +15,7 @@ from connectors.base import PlatformError
 from connectors.shopify import auth
 from integrator import shopify_tokens
 from integrator.config import Config
+from integrator.http_errors import json_error
 from integrator.loyalty.models import utcnow
 
 bp = Blueprint("shopify_app", __name__)
@@ -34,10 +35,7 @@ def _config() -> Config:
 
 
 def _error(status: int, message: str) -> Response:
-    response = jsonify({"error": message, "details": None})
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return json_error(status, message, no_store=True)
 
 
 def _state_serializer() -> URLSafeTimedSerializer:

@@ -10,6 +10,7 @@ import time
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from connectors.shopify.proxy import ProxyRequest, read_proxy_request, verify_proxy_signature
+from integrator.http_errors import json_error
 from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shopper import balances_of, programme_of
@@ -29,10 +30,7 @@ class ProxyRefused(Exception):
         self.message = message
 
 
-def _error(status: int, message: str) -> Response:
-    response = jsonify({"error": message, "details": None})
-    response.status_code = status
-    return response
+_error = json_error
 
 
 @bp.errorhandler(ProxyRefused)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from connectors.shopify.webhooks import read_delivery, verify_webhook
 from connectors.woocommerce import webhooks as woocommerce_webhooks
 from integrator import events, jobs
+from integrator.http_errors import json_error
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.models import Shop
 
@@ -67,10 +68,7 @@ class StoreSecrets(ShopSecrets):
     platform, key_column = "woocommerce", "webhook_token"
 
 
-def _error(status: int, message: str) -> Response:
-    response = jsonify({"error": message, "details": None})
-    response.status_code = status
-    return response
+_error = json_error
 
 
 @bp.post("/webhooks/shopify")

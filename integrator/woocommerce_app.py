@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from connectors.woocommerce import auth
 from integrator import jobs, woocommerce_stores
 from integrator.config import Config
+from integrator.http_errors import json_error
 from integrator.loyalty.models import PendingConnect, utcnow
 
 bp = Blueprint("woocommerce_app", __name__)
@@ -30,10 +31,7 @@ def _config() -> Config:
 
 
 def _error(status: int, message: str) -> Response:
-    response = jsonify({"error": message, "details": None})
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return json_error(status, message, no_store=True)
 
 
 @bp.get("/auth/woocommerce/connect")

@@ -10,6 +10,7 @@ from flask import Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
 from integrator import jobs
+from integrator.http_errors import json_error
 from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shopper import balances_of, programme_of
@@ -32,10 +33,7 @@ def _limited(kind: str, key: str) -> int | None:
     return limiter.hit(limit, key, jobs.redis_connection())
 
 
-def _error(status: int, message: str, details: Any = None) -> Response:
-    response = jsonify({"error": message, "details": details})
-    response.status_code = status
-    return response
+_error = json_error
 
 
 def _too_many(retry_after: int) -> Response:
