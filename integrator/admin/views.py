@@ -66,13 +66,24 @@ def settings_page() -> Response | str:
     if merchant.embedded:
         g.embedded_shop = merchant.shop_domain
     shop = _load_shop(merchant)
+    config = current_app.extensions["setia_config"]
     return render_template(
         "admin/settings.html",
         shop=shop,
         settings=current_settings(shop),
         merchant=merchant,
-        api_key=current_app.extensions["setia_config"].shopify_api_key,
+        api_key=config.shopify_api_key,
+        plugin=_plugin_settings(shop, config.app_url),
     )
+
+
+def _plugin_settings(shop: Shop, app_url: str) -> dict[str, str] | None:
+    """What the merchant pastes into the WordPress plugin's settings (WooCommerce stores only:
+    Shopify's theme extension gets the public id, and never needs the widget secret)."""
+    if shop.platform != "woocommerce":
+        return None
+    box = current_app.extensions["setia_box"]
+    return {"app_url": app_url, "public_id": shop.public_id, "widget_secret": box.decrypt(shop.widget_secret_enc)}
 
 
 @bp.route("/api/settings", methods=["PATCH", "POST"])
