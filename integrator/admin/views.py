@@ -11,6 +11,7 @@ from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, NotSignedIn, check_csrf, current_merchant, start_session
 from integrator.admin.login_links import LinkRefused, UsedLinks, redeem
+from integrator.http_errors import json_error
 from integrator.loyalty.errors import InvalidSettings
 from integrator.loyalty.models import Shop
 from integrator.loyalty.settings import current_settings, update_settings
@@ -38,12 +39,6 @@ def _security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"  # page URLs carry id_token or a login link
     response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _json_error(status: int, message: str, details: Any = None) -> Response:
-    response = jsonify({"error": message, "details": details})
-    response.status_code = status
     return response
 
 
@@ -92,17 +87,17 @@ def save_settings() -> Response:
     try:
         merchant = current_merchant(request)
     except NotSignedIn:
-        return _json_error(401, "not signed in")
+        return json_error(401, "not signed in")
     if not check_csrf(merchant, request):
-        return _json_error(403, "missing or wrong CSRF token")
+        return json_error(403, "missing or wrong CSRF token")
     with current_app.extensions["setia_db"].session() as session:
         shop = session.get(Shop, merchant.shop_id)
         if shop is None:
-            return _json_error(401, "not signed in")
+            return json_error(401, "not signed in")
         try:
             values = update_settings(session, shop, request.get_json(silent=True), merchant.actor)
         except InvalidSettings as exc:
-            return _json_error(422, exc.message, exc.details)
+            return json_error(422, exc.message, exc.details)
     return jsonify({"settings": values})
 
 
