@@ -73,7 +73,8 @@ def me() -> Response:
 @bp.get("/program")
 def program() -> Response:
     shop, _ = _verified()
-    return _answer(programme_of(shop), PUBLIC)
+    with current_app.extensions["setia_db"].session() as session:
+        return _answer(programme_of(session, shop), PUBLIC)
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST"])

@@ -96,9 +96,9 @@ def init_api(app: Flask) -> SetiaApi:
         },
     )
     api = SetiaApi(app)
-    from . import coupons, data_requests, members, settings
+    from . import coupons, data_requests, members, rewards, settings
 
-    for blueprint in (members.blp, settings.blp, coupons.blp, data_requests.blp):
+    for blueprint in (members.blp, settings.blp, coupons.blp, data_requests.blp, rewards.blp):
         blueprint.before_request(authenticate)
         blueprint.before_request(require_json_object)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -316,3 +317,17 @@ class PendingConnect(Base):
     store_url: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class Reward(Base):
+    """Something a member can spend points on; redeeming it makes a single-use coupon."""
+
+    __tablename__ = "rewards"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    points_cost: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # fixed_amount | percentage | free_shipping
+    value: Mapped[str] = mapped_column(String(32))  # decimal string: amount in shop currency, or percent
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

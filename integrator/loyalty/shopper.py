@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from .members import find_member
 from .models import Shop
 from .money import display, format_minor_string
+from .rewards import reward_view, rewards_of
 from .settings import current_settings
 
 
@@ -46,8 +47,8 @@ def _locale(language: str) -> str:
         return "en"
 
 
-def programme_of(shop: Shop) -> dict[str, Any]:
-    """The `program` answer: the earning rules anyone may read. Nothing personal goes in here."""
+def programme_of(session: Session, shop: Shop) -> dict[str, Any]:
+    """The `program` answer: the earning rules and rewards anyone may read. Nothing personal."""
     settings = current_settings(shop)
     return {
         "currency": shop.currency,
@@ -57,5 +58,5 @@ def programme_of(shop: Shop) -> dict[str, Any]:
             "cashback_percent": str(settings["cashback_percent"]),
             "pending_days": int(settings["pending_days"]),
         },
-        "rewards": [],  # rewards come with the rewards issue; the key is part of the contract
+        "rewards": [reward_view(reward) for reward in rewards_of(session, shop.id)],
     }

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from integrator import jobs
 from integrator.http_errors import json_error
 from integrator.loyalty.errors import UnknownShop
-from integrator.loyalty.models import Shop
+from integrator.loyalty.models import Coupon, Shop
+from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shopper import balances_of, programme_of
 
 from . import bp, cors
@@ -105,4 +106,41 @@ def me(public_id: str) -> Response:
 
 @bp.get("/<public_id>/program")
 def program(public_id: str) -> Response:
-    return _answer(programme_of(g.widget_shop), PUBLIC)
+    with current_app.extensions["setia_db"].session() as session:
+        return _answer(programme_of(session, g.widget_shop), PUBLIC)
+
+
+@bp.post("/<public_id>/redemptions")
+def redemptions(public_id: str) -> Response:
+    """Spend points on a reward: 201 with the coupon (`active`, or `pending` while the store has not
+    confirmed it), 409 when the balance is too low (nothing spent), 404 for an unknown reward."""
+    shop: Shop = g.widget_shop
+    secret = current_app.extensions["setia_box"].decrypt(shop.widget_secret_enc)
+    customer = verify_shopper(request.args, secret, int(time.time()))
+    retry_after = _limited("shopper", f"{public_id}:{customer}")
+    if retry_after is not None:
+        return _too_many(retry_after)
+    body = request.get_json(silent=True)
+    reward_id = body.get("reward_id") if isinstance(body, dict) else None
+    if isinstance(reward_id, bool) or not isinstance(reward_id, int):
+        return _error(422, "invalid input", {"reward_id": ["An integer reward id is required."]})
+    coupon_id = jobs.in_transaction(lambda session: redeem(session, shop, customer, reward_id).id)
+    jobs.enqueue(jobs.push_coupon, coupon_id)  # inline without Redis: the store is asked right away
+    with current_app.extensions["setia_db"].session() as session:
+        coupon = session.execute(select(Coupon).where(Coupon.id == coupon_id)).scalar_one()
+        answer = {**coupon_view(coupon), "balances": balances_of(session, shop, customer)["balances"]}
+    response = _answer(answer, PRIVATE)
+    response.status_code = 201
+    return response
+
+
+def coupon_view(coupon: Coupon) -> dict[str, Any]:
+    return {
+        "code": coupon.code,
+        "status": coupon.status,
+        "kind": coupon.kind,
+        "reward_id": int(coupon.source_id) if coupon.source_id else None,
+        "value_type": coupon.value_type,
+        "value": coupon.value,
+        "expires_at": coupon.expires_at.isoformat() if coupon.expires_at else None,
+    }

@@ -1,0 +1,131 @@
+"""Rewards: the merchant adds them, the storefront lists them, a signed shopper spends points on one
+and gets a single-use coupon made on the store; points are never spent twice."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from integrator.loyalty.models import Shop
+from tests.conftest import drain, requires_postgres
+from tests.deliveries import fake30, money_set, with_changes
+
+pytestmark = pytest.mark.usefixtures("ledger_checked")
+
+JANE = "1073339475"  # the FAKE30 order's customer: 181 points at the `shop` fixture's rate
+CREATED = {
+    "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/7"}, "userErrors": []}
+}
+VOUCHER = {"name": "Rp-style voucher", "points_cost": 100, "kind": "fixed_amount", "value": "5.00"}
+
+
+def signed(app: Flask, shop: dict[str, Any], customer: str = JANE) -> dict[str, str]:
+    """The contract's shopper identity, computed here: hex HMAC-SHA256 over "<customer>:<ts>"."""
+    with app.extensions["setia_db"].session() as session:
+        secret = app.extensions["setia_box"].decrypt(session.get(Shop, shop["id"]).widget_secret_enc)
+    ts = str(int(time.time()))
+    sig = hmac.new(secret.encode(), f"{customer}:{ts}".encode(), hashlib.sha256).hexdigest()
+    return {"customer": customer, "ts": ts, "sig": sig}
+
+
+def redeem(client, app, shop, reward_id: Any, identity: dict[str, str] | None = None) -> Any:
+    return client.post(
+        f"/widget/v1/{shop['public_id']}/redemptions",
+        query_string=identity or signed(app, shop),
+        json={"reward_id": reward_id},
+    )
+
+
+def test_the_merchant_adds_a_reward_and_the_storefront_lists_it(client, api, shop):
+    response = api.post("/rewards", VOUCHER)
+    assert response.status_code == 201 and response.json["id"]
+    assert api.get("/rewards").json["items"] == [{**VOUCHER, "id": response.json["id"], "value": "5.00"}]
+    program = client.get(f"/widget/v1/{shop['public_id']}/program").json
+    assert [(r["name"], r["points_cost"]) for r in program["rewards"]] == [("Rp-style voucher", 100)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**VOUCHER, "points_cost": 0},
+        {**VOUCHER, "kind": "cash"},
+        {**VOUCHER, "value": "-1"},
+        {**VOUCHER, "kind": "percentage", "value": "150"},
+        {"name": "no cost"},
+        {**VOUCHER, "extra": 1},
+    ],
+)
+def test_an_invalid_reward_is_refused_with_field_errors_and_nothing_stored(api, body):
+    response = api.post("/rewards", body)
+    assert response.status_code == 422 and response.json["details"]
+    assert api.get("/rewards").json["items"] == []
+
+
+def test_a_shopper_spends_points_on_a_reward_and_gets_a_coupon_made_on_the_store(
+    app, client, api, shop, deliver, shopify
+):
+    deliver("orders/paid", fake30())
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    shopify.answer("SetiaDiscountCreate", CREATED)
+    response = redeem(client, app, shop, reward_id)
+    assert response.status_code == 201
+    coupon = response.json
+    assert coupon["code"].startswith("SETIA-") and coupon["status"] in ("active", "pending")
+    assert coupon["balances"]["points_available"] == 81
+    drain()
+    [call] = shopify.calls_of("SetiaDiscountCreate")
+    assert call.variables["basicCodeDiscount"]["code"] == coupon["code"]
+    member = api.member(JANE)
+    assert member["points_available"] == 81
+    [listed] = api.get(f"/members/{member['id']}/coupons").json["items"]
+    assert (listed["code"], listed["kind"], listed["status"]) == (coupon["code"], "reward", "active")
+
+
+def test_too_few_points_answers_409_and_spends_nothing(app, client, api, shop, deliver):
+    deliver("orders/paid", with_changes(fake30(), current_subtotal_price_set=money_set("50.00")))  # 50 points
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    response = redeem(client, app, shop, reward_id)
+    assert response.status_code == 409 and response.json["error"]
+    member = api.member(JANE)
+    assert member["points_available"] == 50
+    assert api.get(f"/members/{member['id']}/coupons").json["items"] == []
+
+
+def test_a_redemption_needs_the_shoppers_signature(app, client, api, shop, deliver):
+    deliver("orders/paid", fake30())
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    forged = {**signed(app, shop), "sig": "0" * 64}
+    assert redeem(client, app, shop, reward_id, forged).status_code == 401
+    assert redeem(client, app, shop, "one").status_code == 422
+    assert redeem(client, app, shop, reward_id + 999).status_code == 404
+    assert api.member(JANE)["points_available"] == 181
+
+
+@requires_postgres
+def test_parallel_redemptions_never_spend_points_twice(app, api, shop, deliver, shopify):
+    deliver("orders/paid", with_changes(fake30(), current_subtotal_price_set=money_set("300.00")))  # 300 points
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    shopify.answer("SetiaDiscountCreate", CREATED, always=True)
+    identity = signed(app, shop)
+    barrier, codes = threading.Barrier(10), []
+
+    def attempt() -> None:
+        client = app.test_client()
+        barrier.wait()
+        codes.append(redeem(client, app, shop, reward_id, identity).status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201] * 3 + [409] * 7
+    member = api.member(JANE)
+    assert member["points_available"] == 0
+    assert len(api.get(f"/members/{member['id']}/coupons").json["items"]) == 3
