@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from connectors.base import CouponSpec
 
-from .models import Coupon, Member, Order, Shop, utcnow
+from .ledger import Posting, lock_member, post
+from .models import Coupon, LedgerEntry, Member, Order, Shop, utcnow
 from .rows import insert_ignore
 from .settings import current_settings
 
@@ -112,9 +113,25 @@ def mark_active(session: Session, coupon_id: int, platform_id: str) -> None:
 
 
 def mark_failed(session: Session, coupon_id: int, reason: str) -> None:
+    """The store refused the coupon for good. A redeemed reward's points go back to the member."""
     coupon = session.get(Coupon, coupon_id)
     if coupon is not None and coupon.status == "pending":
         coupon.status, coupon.last_error = "failed", reason[:2000]
+        if coupon.kind == "reward":
+            _refund_redemption(session, coupon)
+
+
+def _refund_redemption(session: Session, coupon: Coupon) -> None:
+    spent = session.execute(
+        select(LedgerEntry).where(
+            LedgerEntry.shop_id == coupon.shop_id, LedgerEntry.idempotency_key == f"redeem:{coupon.code}"
+        )
+    ).scalar_one_or_none()
+    if spent is None or coupon.member_id is None:
+        return
+    member = lock_member(session, coupon.member_id)
+    posting = Posting("points", "available", -spent.amount, "refund", f"redeem-refund:{coupon.code}")
+    post(session, member, posting, "redemption", coupon.code, reason="the store refused the coupon")
 
 
 def note_error(session: Session, coupon_id: int, reason: str) -> None:

@@ -107,25 +107,42 @@ def test_a_redemption_needs_the_shoppers_signature(app, client, api, shop, deliv
     assert api.member(JANE)["points_available"] == 181
 
 
+def test_a_coupon_the_store_refuses_gives_the_points_back(app, client, api, shop, deliver, shopify):
+    deliver("orders/paid", fake30())
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    refusal = {"field": ["basicCodeDiscount", "code"], "code": "INVALID", "message": "Code is invalid"}
+    shopify.answer(
+        "SetiaDiscountCreate", {"discountCodeBasicCreate": {"codeDiscountNode": None, "userErrors": [refusal]}}
+    )
+    assert redeem(client, app, shop, reward_id).status_code == 201
+    drain()
+    member = api.member(JANE)
+    [coupon] = api.get(f"/members/{member['id']}/coupons").json["items"]
+    assert coupon["status"] == "failed"
+    assert member["points_available"] == 181  # spent, then given back
+    kinds = [entry["kind"] for entry in api.get(f"/members/{member['id']}/ledger").json["items"]]
+    assert kinds[:2] == ["refund", "redeem"]
+
+
 @requires_postgres
-def test_parallel_redemptions_never_spend_points_twice(app, api, shop, deliver, shopify):
-    deliver("orders/paid", with_changes(fake30(), current_subtotal_price_set=money_set("300.00")))  # 300 points
+def test_50_parallel_redemptions_with_points_for_one_succeed_once(app, api, shop, deliver, shopify):
+    deliver("orders/paid", with_changes(fake30(), current_subtotal_price_set=money_set("100.00")))  # 100 points
     reward_id = api.post("/rewards", VOUCHER).json["id"]
     shopify.answer("SetiaDiscountCreate", CREATED, always=True)
     identity = signed(app, shop)
-    barrier, codes = threading.Barrier(10), []
+    barrier, codes = threading.Barrier(50), []
 
     def attempt() -> None:
         client = app.test_client()
         barrier.wait()
         codes.append(redeem(client, app, shop, reward_id, identity).status_code)
 
-    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    threads = [threading.Thread(target=attempt) for _ in range(50)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(codes) == [201] * 3 + [409] * 7
+    assert sorted(codes) == [201] + [409] * 49
     member = api.member(JANE)
     assert member["points_available"] == 0
-    assert len(api.get(f"/members/{member['id']}/coupons").json["items"]) == 3
+    assert len(api.get(f"/members/{member['id']}/coupons").json["items"]) == 1
