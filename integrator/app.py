@@ -50,9 +50,27 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
 
-    from integrator import admin, health, shopify_app, shopify_proxy, webhooks, widget_api, woocommerce_app
+    from integrator import (
+        admin,
+        health,
+        shopify_app,
+        shopify_proxy,
+        webhooks,
+        widget_api,
+        widget_assets,
+        woocommerce_app,
+    )
 
-    blueprints = (health.bp, webhooks.bp, shopify_app.bp, shopify_proxy.bp, woocommerce_app.bp, admin.bp, widget_api.bp)
+    blueprints = (
+        health.bp,
+        webhooks.bp,
+        shopify_app.bp,
+        shopify_proxy.bp,
+        woocommerce_app.bp,
+        admin.bp,
+        widget_api.bp,
+        widget_assets.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     init_api(app)

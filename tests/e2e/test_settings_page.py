@@ -3,62 +3,8 @@ with the page's own JavaScript (under its Content-Security-Policy), see the resu
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-from werkzeug.serving import make_server
-
 from integrator.admin import login_links
 from tests.conftest import Api
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"
-
-if CHROMIUM is None and not REQUIRED:
-    pytest.skip("Chromium is not installed (REQUIRE_BROWSER=1 makes this a failure)", allow_module_level=True)
-
-
-@pytest.fixture()
-def live_url(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture()
-def page() -> Iterator[Any]:
-    assert CHROMIUM is not None, "REQUIRE_BROWSER=1 but Chromium is not installed"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page()
-        errors: list[str] = []
-        # Uncaught script errors, and what the Content-Security-Policy refused (a 404 favicon is not one).
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "console",
-            lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None,
-        )
-        page.errors = errors  # type: ignore[attr-defined]
-        yield page
-        browser.close()
 
 
 def test_a_merchant_changes_the_cashback_rate_from_the_settings_page(app, client, shop, live_url, page):
