@@ -136,7 +136,7 @@ def serve(port: int) -> None:
         link = login_links.issue(config.secret_key, saved["shop_id"])
         click.echo(f"  settings:      {base}/admin/login/{link}  (one use, 15 minutes;")
         click.echo("                 a new one: flask --app wsgi shops login-link setia-demo.myshopify.com)")
-    click.echo("  (the storefront widget and its demo page arrive with issue 6)\n")
+    click.echo(f"  widget:        {base}/widgets/loyalty.js  (a demo storefront page arrives with issue 6)\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()
     threading.Thread(target=_periodic, args=(app, stop), daemon=True).start()
