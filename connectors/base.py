@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
@@ -27,6 +27,22 @@ def to_amount(value: Any, field: str) -> Decimal:
     if not amount.is_finite():
         raise PayloadError(f"{field}: not an amount: {value!r}")
     return amount
+
+
+def to_time(value: Any, field: str, naive_is_utc: bool = False) -> datetime | None:
+    """A platform timestamp; empty is None. A timestamp without a zone is UTC when the platform
+    says so (WooCommerce's `*_gmt` fields), otherwise a PayloadError."""
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise PayloadError(f"{field}: not a timestamp: {value!r}") from exc
+    if parsed.tzinfo is None:
+        if not naive_is_utc:
+            raise PayloadError(f"{field}: timestamp without a time zone: {value!r}")
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC) if naive_is_utc else parsed
 
 
 class PlatformError(RuntimeError):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Protocol
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from connectors.base import PlatformError
+from connectors.base import PlatformError, ShopInfo
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
 from connectors.woocommerce.auth import StoreUrlRefused, check_store_url
 from connectors.woocommerce.client import WooCommerceClient
@@ -32,6 +33,22 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+class _ShopSource(Protocol):
+    def fetch_shop(self) -> ShopInfo: ...
+
+
+def _shop_info(client: _ShopSource, where: str, refused: str) -> ShopInfo | None:
+    """The store's name and currency; a refusal exits 1 before anything is stored, an unreachable
+    store is connected anyway (with a warning) and None is returned."""
+    try:
+        return client.fetch_shop()
+    except PlatformError as exc:
+        if not exc.retryable:
+            _fail(f"{refused}: {exc}")
+        click.echo(f"warning: could not reach {where} ({exc}); connecting anyway", err=True)
+        return None
+
+
 @shops_cli.command("add-shopify")
 @click.option("--domain", required=True, help="NAME.myshopify.com")
 @click.option("--access-token", required=True, help="the custom app's Admin API access token")
@@ -48,13 +65,7 @@ def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
     if not (api_secret or config.shopify_api_secret):
         _fail("no webhook secret: pass --api-secret or set SHOPIFY_API_SECRET")
     client = shopify_client(config, domain, access_token.strip())
-    info = None
-    try:
-        info = client.fetch_shop()
-    except PlatformError as exc:
-        if not exc.retryable:
-            _fail(f"Shopify refused the access token for {domain}: {exc}")  # nothing stored
-        click.echo(f"warning: could not reach {domain} ({exc}); connecting anyway", err=True)
+    info = _shop_info(client, domain, f"Shopify refused the access token for {domain}")
     db = current_app.extensions["setia_db"]
     box = current_app.extensions["setia_box"]
     with db.session() as session:
@@ -92,13 +103,7 @@ def add_woocommerce(store_url: str, consumer_key: str, consumer_secret: str) -> 
     if not (ck and cs):
         _fail("--consumer-key and --consumer-secret must not be empty")
     client = WooCommerceClient(store_url, ck, cs, allow_private=config.allow_private_store_urls)
-    info = None
-    try:
-        info = client.fetch_shop()
-    except PlatformError as exc:
-        if not exc.retryable:
-            _fail(f"{store_url} refused the keys: {exc}")  # nothing stored
-        click.echo(f"warning: could not reach {store_url} ({exc}); connecting anyway", err=True)
+    info = _shop_info(client, store_url, f"{store_url} refused the keys")
     db = current_app.extensions["setia_db"]
     box = current_app.extensions["setia_box"]
     with db.session() as session:

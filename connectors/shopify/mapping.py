@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, PrivacyRequest, Refund, to_amount
+from connectors.base import Customer, Order, PayloadError, PrivacyRequest, Refund, to_amount, to_time
 
 PAID = frozenset({"paid", "partially_refunded"})
 VOID = frozenset({"refunded", "voided"})
@@ -24,15 +24,7 @@ def _money(payload: dict[str, Any], set_key: str, plain_key: str) -> Decimal:
 
 
 def _time(value: Any, field: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise PayloadError(f"{field}: not a timestamp: {value!r}") from exc
-    if parsed.tzinfo is None:
-        raise PayloadError(f"{field}: timestamp without a time zone: {value!r}")
-    return parsed
+    return to_time(value, field)
 
 
 def _id(payload: dict[str, Any], field: str = "id") -> str:

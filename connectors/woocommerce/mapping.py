@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, to_amount
+from connectors.base import Customer, Order, PayloadError, to_amount, to_time
 
 # wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
 # `processing` before any money is collected, so a `cod` order is paid only once `completed`.
@@ -15,19 +15,9 @@ VOID = frozenset({"cancelled", "refunded", "failed", "trash"})
 CASH_ON_DELIVERY = "cod"
 
 
-def _money(value: Any, field: str) -> Decimal:
-    return to_amount(value, field)
-
-
 def _gmt(value: Any, field: str) -> datetime | None:
     """WooCommerce's `*_gmt` fields are UTC without a zone suffix ("2017-03-22T19:30:35")."""
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise PayloadError(f"{field}: not a timestamp: {value!r}") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return to_time(value, field, naive_is_utc=True)
 
 
 def _object(payload: Any) -> dict[str, Any]:
@@ -60,7 +50,7 @@ def _lines(payload: dict[str, Any]) -> Decimal:
     lines = payload.get("line_items") or []
     if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
         raise PayloadError("line_items: not a list of objects")
-    return sum((_money(line.get("total"), "line_items[].total") for line in lines), Decimal(0))
+    return sum((to_amount(line.get("total"), "line_items[].total") for line in lines), Decimal(0))
 
 
 def _refunds(payload: dict[str, Any]) -> tuple[tuple[str, ...], Decimal]:
@@ -69,7 +59,7 @@ def _refunds(payload: dict[str, Any]) -> tuple[tuple[str, ...], Decimal]:
     if not isinstance(refunds, list) or not all(isinstance(refund, dict) for refund in refunds):
         raise PayloadError("refunds: not a list of objects")
     ids = tuple(resource_id(refund) for refund in refunds)
-    amount = sum((abs(_money(refund.get("total"), "refunds[].total")) for refund in refunds), Decimal(0))
+    amount = sum((abs(to_amount(refund.get("total"), "refunds[].total")) for refund in refunds), Decimal(0))
     return ids, amount
 
 
@@ -82,7 +72,7 @@ def _basis(payload: dict[str, Any], refunded: Decimal) -> Decimal:
     basis = max(_lines(payload), Decimal(0))
     if refunded <= 0 or basis == 0:
         return basis
-    total = _money(payload.get("total"), "total")
+    total = to_amount(payload.get("total"), "total")
     if total <= refunded:
         return Decimal(0)
     return basis * (total - refunded) / total
