@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint worker bench clean plugin
+.PHONY: run test lint worker bench clean plugin translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,9 @@ plugin:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Merchant-page texts: extract, merge into the catalogs, compile (the .mo files are committed).
+translations: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o integrator/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i integrator/translations/messages.pot -d integrator/translations -l id --no-fuzzy-matching
+	$(BIN)/pybabel compile -d integrator/translations

@@ -11,6 +11,7 @@ from flask_migrate import Migrate
 from werkzeug.exceptions import HTTPException
 
 from integrator import jobs
+from integrator.admin.i18n import init_i18n
 from integrator.api import JSON_PREFIXES, init_api
 from integrator.config import ROOT, Config, load_config
 from integrator.db import Database
@@ -74,6 +75,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     init_api(app)
+    init_i18n(app)
     _json_errors(app)
 
     from integrator.cli import register_cli
