@@ -6,7 +6,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 from sqlalchemy.orm import Session
 
 from .earning import Rates
@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "award_test_orders": False,
     "cashback_store_credit": False,
     "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
+    "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
 
 # Shops in currencies with large numbers (1 USD ≈ 16,000 IDR) get a rate that gives a
@@ -54,6 +55,55 @@ class UnboxingSchema(Schema):
     expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
 
 
+WIDGET_LANGUAGES = ("en", "id")
+WIDGET_POSITIONS = ("bottom-right", "bottom-left")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
+class WidgetTextsSchema(Schema):
+    """The merchant's own words for one language; a missing key keeps the widget's built-in text."""
+
+    class Meta:
+        unknown = RAISE
+
+    title = fields.String(validate=[validate.Length(min=1, max=80), _not_blank])
+    join = fields.String(validate=[validate.Length(min=1, max=80), _not_blank])
+    rewards = fields.String(validate=[validate.Length(min=1, max=80), _not_blank])
+
+
+class WidgetLanguagesSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    en = fields.Nested(WidgetTextsSchema)
+    id = fields.Nested(WidgetTextsSchema)
+
+    @post_load
+    def _every_language(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # `texts` is replaced whole, so a language left out of a patch has no texts of its own.
+        return {language: data.get(language, {}) for language in WIDGET_LANGUAGES}
+
+
+class WidgetSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    # \Z, not $: "$" would let "#0f766e\n" through.
+    accent_color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
+    position = fields.String(validate=validate.OneOf(WIDGET_POSITIONS))
+    texts = fields.Nested(WidgetLanguagesSchema)
+
+    @post_load
+    def _lowercase_colour(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "accent_color" in data:
+            data["accent_color"] = data["accent_color"].lower()
+        return data
+
+
 class SettingsSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -64,6 +114,7 @@ class SettingsSchema(Schema):
     award_test_orders = StrictBoolean()
     cashback_store_credit = StrictBoolean()
     unboxing = fields.Nested(UnboxingSchema)
+    widget = fields.Nested(WidgetSchema)
 
 
 def defaults_for(currency: str) -> dict[str, Any]:
