@@ -113,6 +113,7 @@ class CouponSpec:
     once_per_customer: bool = True
     # The shopper's (billing) email: WooCommerce limits a coupon by email, not by customer id.
     customer_email: str | None = None
+    min_subtotal: Decimal | None = None  # the order subtotal the code needs, shop currency; None = any
 
 
 class CouponRejected(PlatformError):

@@ -97,7 +97,7 @@ ORDERS_QUERY = """
 query SetiaOrders($query: String!, $after: String) {
   orders(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id name email updatedAt processedAt cancelledAt displayFinancialStatus test taxesIncluded
+      id name email updatedAt processedAt cancelledAt displayFinancialStatus test taxesIncluded discountCodes
       currentSubtotalPriceSet { shopMoney { amount currencyCode } }
       currentTotalTaxSet { shopMoney { amount currencyCode } }
       shippingLines(first: 20) { nodes { taxLines { priceSet { shopMoney { amount currencyCode } } } } }
@@ -134,6 +134,8 @@ def discount_input(spec: CouponSpec) -> dict[str, Any]:
         "usageLimit": spec.usage_limit,
         "appliesOncePerCustomer": spec.once_per_customer,
     }
+    if spec.min_subtotal is not None:
+        fields["minimumRequirement"] = {"subtotal": {"greaterThanOrEqualToSubtotal": format(spec.min_subtotal, "f")}}
     if spec.value_type == "free_shipping":
         return {**fields, "destination": {"all": True}}
     if spec.value_type == "percentage":

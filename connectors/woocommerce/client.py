@@ -44,7 +44,7 @@ def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
     if spec.value_type not in DISCOUNT_TYPES:
         raise CouponRejected(f"unknown coupon value type {spec.value_type!r}")
     free_shipping = spec.value_type == "free_shipping"
-    return {
+    body: dict[str, Any] = {
         "code": spec.code,
         "description": spec.title,
         "discount_type": DISCOUNT_TYPES[spec.value_type],
@@ -55,6 +55,9 @@ def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
         "email_restrictions": [email],
         "date_expires_gmt": _gmt(spec.ends_at) if spec.ends_at else None,
     }
+    if spec.min_subtotal is not None:
+        body["minimum_amount"] = format(spec.min_subtotal, "f")  # a string, like every WooCommerce amount
+    return body
 
 
 class WooCommerceClient:

@@ -7,11 +7,18 @@ from typing import Any
 from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy import select
 
 from integrator.loyalty.models import Shop
-from integrator.loyalty.rewards import RewardSchema, create_reward, reward_view, rewards_of
+from integrator.loyalty.rewards import (
+    RewardSchema,
+    create_reward,
+    get_reward,
+    reward_view,
+    rewards_of,
+    update_reward,
+)
 
 blp = Blueprint("rewards", __name__, description="Rewards members spend points on")
 
@@ -22,28 +29,74 @@ class RewardOut(Schema):
     points_cost = fields.Integer()
     kind = fields.String(metadata={"description": "fixed_amount | percentage | free_shipping"})
     value = fields.String(metadata={"description": "decimal: amount in the shop currency, or percent"})
+    min_order = fields.String(
+        allow_none=True, metadata={"description": "decimal: the order subtotal the code needs; null = none"}
+    )
+    expires_days = fields.Integer(metadata={"description": "days the issued code stays usable"})
+    active = fields.Boolean(metadata={"description": "offered to members (inactive rewards are kept, not offered)"})
 
 
 class RewardList(Schema):
     items = fields.List(fields.Nested(RewardOut))
 
 
+class RewardQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    include_inactive = fields.Boolean(
+        load_default=False, metadata={"description": "also list rewards that are switched off"}
+    )
+
+
 class RewardIn(RewardSchema):
     """A new reward (validated again by the domain, which also checks the value fits the kind)."""
 
 
+class RewardPatch(RewardSchema):
+    """Some of a reward's fields; the reward they make is validated whole (422, nothing changed)."""
+
+
+def _db() -> Any:
+    return current_app.extensions["setia_db"]
+
+
+def _shop(session: Any) -> Shop:
+    return session.execute(select(Shop).where(Shop.id == g.shop.id)).scalar_one()
+
+
 @blp.route("/rewards")
 class Rewards(MethodView):
+    @blp.arguments(RewardQuery, location="query")
     @blp.response(200, RewardList)
-    def get(self) -> dict[str, Any]:
-        """The shop's active rewards, cheapest first."""
-        with current_app.extensions["setia_db"].session() as session:
-            return {"items": [reward_view(r) for r in rewards_of(session, g.shop.id)]}
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """The shop's active rewards (all of them with `include_inactive=true`), cheapest first."""
+        with _db().session() as session:
+            found = rewards_of(session, g.shop.id, include_inactive=query["include_inactive"])
+            return {"items": [reward_view(r) for r in found]}
 
     @blp.arguments(RewardIn)
     @blp.response(201, RewardOut)
     def post(self, _body: dict[str, Any]) -> dict[str, Any]:
         """Add a reward: 201 with its id; 422 with field errors and nothing stored."""
-        with current_app.extensions["setia_db"].session() as session:
-            shop = session.execute(select(Shop).where(Shop.id == g.shop.id)).scalar_one()
-            return reward_view(create_reward(session, shop, request.get_json()))
+        with _db().session() as session:
+            return reward_view(create_reward(session, _shop(session), request.get_json()))
+
+
+@blp.route("/rewards/<int:reward_id>")
+class RewardDetail(MethodView):
+    @blp.response(200, RewardOut)
+    @blp.alt_response(404, description="No such reward in this shop")
+    def get(self, reward_id: int) -> dict[str, Any]:
+        """One reward, active or not."""
+        with _db().session() as session:
+            return reward_view(get_reward(session, g.shop.id, reward_id))
+
+    @blp.arguments(RewardPatch(partial=True))
+    @blp.response(200, RewardOut)
+    @blp.alt_response(404, description="No such reward in this shop")
+    def patch(self, _body: dict[str, Any], reward_id: int) -> dict[str, Any]:
+        """Change some fields (e.g. `{"active": false}` to stop offering it); the whole reward;
+        422 with field errors and nothing changed. Codes already issued keep their terms."""
+        with _db().session() as session:
+            return reward_view(update_reward(session, _shop(session), reward_id, request.get_json()))

@@ -1,5 +1,7 @@
-"""Coupons Setia issues to members: the unboxing coupon of a paid order, recorded `pending` here and
-made on the store by a job, which reports back whether it became `active` or `failed`."""
+"""Coupons Setia issues to members: the unboxing coupon of a paid order, a redeemed reward's code and
+cashback spent as a fixed-amount code. Each is recorded `pending`, made on the store by a job, which
+reports back whether it became `active` or `failed` (a failed reward or cashback code gives back
+what was spent on it)."""
 
 from __future__ import annotations
 
@@ -60,7 +62,7 @@ def issue_unboxing_coupon(session: Session, shop: Shop, order: Order) -> int | N
 
 def coupon_title(coupon: Coupon) -> str:
     """What the merchant sees in the Shopify admin; unique per code, so it also tells our codes apart."""
-    what = "unboxing" if coupon.kind == "unboxing" else "reward"
+    what = coupon.kind if coupon.kind in ("unboxing", "cashback") else "reward"
     return f"Setia {what} {coupon.code}"
 
 
@@ -90,6 +92,7 @@ def pending_coupon(session: Session, coupon_id: int) -> PendingCoupon | None:
         ends_at=coupon.expires_at,
         customer_id=member.platform_customer_id,
         customer_email=member.email,
+        min_subtotal=Decimal(coupon.min_order) if coupon.min_order else None,
     )
     order_id = coupon.source_id if coupon.kind == "unboxing" else None
     return PendingCoupon(coupon.id, coupon.shop_id, coupon.attempts, spec, order_id)
@@ -113,24 +116,28 @@ def mark_active(session: Session, coupon_id: int, platform_id: str) -> None:
 
 
 def mark_failed(session: Session, coupon_id: int, reason: str) -> None:
-    """The store refused the coupon for good. A redeemed reward's points go back to the member."""
+    """The store refused the coupon for good. What the member spent on it (a reward's points, the
+    cashback) goes back with a reversing entry."""
     coupon = session.get(Coupon, coupon_id)
     if coupon is not None and coupon.status == "pending":
         coupon.status, coupon.last_error = "failed", reason[:2000]
-        if coupon.kind == "reward":
+        if coupon.kind in SPENT_KEYS:
             _refund_redemption(session, coupon)
 
 
+# The ledger key of what a coupon of this kind was paid with (rewards.redeem, cashback.redeem_cashback).
+SPENT_KEYS = {"reward": "redeem:{code}", "cashback": "cashback-redeem:{code}"}
+
+
 def _refund_redemption(session: Session, coupon: Coupon) -> None:
+    key = SPENT_KEYS[coupon.kind].format(code=coupon.code)
     spent = session.execute(
-        select(LedgerEntry).where(
-            LedgerEntry.shop_id == coupon.shop_id, LedgerEntry.idempotency_key == f"redeem:{coupon.code}"
-        )
+        select(LedgerEntry).where(LedgerEntry.shop_id == coupon.shop_id, LedgerEntry.idempotency_key == key)
     ).scalar_one_or_none()
     if spent is None or coupon.member_id is None:
         return
     member = lock_member(session, coupon.member_id)
-    posting = Posting("points", "available", -spent.amount, "refund", f"redeem-refund:{coupon.code}")
+    posting = Posting(spent.account, "available", -spent.amount, "refund", f"{key}:refund")
     post(session, member, posting, "redemption", coupon.code, reason="the store refused the coupon")
 
 

@@ -249,7 +249,7 @@ class Coupon(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), nullable=True)
-    kind: Mapped[str] = mapped_column(String(16))  # unboxing | reward
+    kind: Mapped[str] = mapped_column(String(16))  # unboxing | reward | cashback
     source_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the order that earned it
     code: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | active | failed
@@ -257,6 +257,7 @@ class Coupon(Base):
     platform_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     value_type: Mapped[str] = mapped_column(String(16))  # percentage | fixed_amount | free_shipping
     value: Mapped[str] = mapped_column(String(32))  # decimal string (percent, or amount in shop currency)
+    min_order: Mapped[str | None] = mapped_column(String(32), nullable=True)  # subtotal the code needs
     starts_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
     idempotency_key: Mapped[str] = mapped_column(String(200))
@@ -330,4 +331,7 @@ class Reward(Base):
     kind: Mapped[str] = mapped_column(String(16))  # fixed_amount | percentage | free_shipping
     value: Mapped[str] = mapped_column(String(32))  # decimal string: amount in shop currency, or percent
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The order subtotal the issued code needs (decimal string in shop currency); None = no minimum.
+    min_order: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    expires_days: Mapped[int] = mapped_column(Integer, default=90)  # the issued code's lifetime
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,9 +17,12 @@ from .errors import InsufficientPoints, InvalidSettings, NotFound
 from .ledger import Posting, spend
 from .members import find_member
 from .models import Coupon, Reward, Shop, utcnow
+from .money import from_minor, to_minor
+from .settings import StrictBoolean
 
 KINDS = ("fixed_amount", "percentage", "free_shipping")
-COUPON_DAYS = 90  # a redeemed coupon stays usable this long
+DEFAULT_EXPIRES_DAYS = 90  # a redeemed coupon stays usable this long unless the reward says otherwise
+EDITABLE = ("name", "points_cost", "kind", "value", "min_order", "expires_days", "active")
 
 
 class RewardSchema(Schema):
@@ -36,39 +39,103 @@ class RewardSchema(Schema):
         load_default=Decimal(0),
         validate=validate.Range(min=Decimal(0), max=Decimal(10**9)),
     )
+    min_order = fields.Decimal(
+        as_string=True,
+        places=None,
+        allow_nan=False,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=Decimal(0), max=Decimal(10**9), min_inclusive=False),
+        metadata={"description": "decimal string in the shop currency: the order subtotal the code needs; null = none"},
+    )
+    expires_days = fields.Integer(
+        strict=True,
+        load_default=DEFAULT_EXPIRES_DAYS,
+        validate=validate.Range(min=1, max=3650),
+        metadata={"description": "days the issued code stays usable"},
+    )
+    active = StrictBoolean(load_default=True, metadata={"description": "offered to members"})
 
     @validates_schema
     def _value_fits_kind(self, data: dict[str, Any], **_: Any) -> None:
+        if "kind" not in data or "value" not in data:
+            return  # a partial body (the API's PATCH schema); the domain checks the merged reward
         if data["kind"] == "percentage" and not Decimal(0) < data["value"] <= 100:
             raise ValidationError("a percentage is more than 0 and at most 100", "value")
         if data["kind"] == "fixed_amount" and data["value"] <= 0:
             raise ValidationError("a fixed amount is more than 0", "value")
 
 
-def create_reward(session: Session, shop: Shop, payload: Any) -> Reward:
-    """Validate and add a reward; InvalidSettings (422) with field errors and nothing stored."""
+def _load(payload: Any, currency: str) -> dict[str, Any]:
+    """The validated reward, or InvalidSettings with field errors: amounts in the shop currency
+    may not have more digits than its minor unit (IDR: whole rupiah)."""
     try:
-        data = RewardSchema().load(payload if isinstance(payload, dict) else {})
+        data: dict[str, Any] = RewardSchema().load(payload if isinstance(payload, dict) else {})
     except ValidationError as exc:
         raise InvalidSettings("invalid reward", exc.messages) from exc
-    value = Decimal(0) if data["kind"] == "free_shipping" else data["value"]
-    reward = Reward(
-        shop_id=shop.id,
-        name=data["name"],
-        points_cost=data["points_cost"],
-        kind=data["kind"],
-        value=format(value, "f"),
-        active=True,
-        created_at=utcnow(),
-    )
+    amounts = {"min_order": data["min_order"]}
+    if data["kind"] == "fixed_amount":
+        amounts["value"] = data["value"]
+    errors = {
+        name: [f"at most the minor unit of {currency} (like {from_minor(1, currency)})"]
+        for name, amount in amounts.items()
+        if amount is not None and from_minor(to_minor(amount, currency), currency) != amount
+    }
+    if errors:
+        raise InvalidSettings("invalid reward", errors)
+    if data["kind"] == "free_shipping":
+        data["value"] = Decimal(0)
+    return data
+
+
+def _apply(reward: Reward, data: dict[str, Any]) -> None:
+    reward.name = data["name"]
+    reward.points_cost = data["points_cost"]
+    reward.kind = data["kind"]
+    reward.value = format(data["value"], "f")
+    reward.min_order = None if data["min_order"] is None else format(data["min_order"], "f")
+    reward.expires_days = data["expires_days"]
+    reward.active = data["active"]
+
+
+def create_reward(session: Session, shop: Shop, payload: Any) -> Reward:
+    """Validate and add a reward; InvalidSettings (422) with field errors and nothing stored."""
+    data = _load(payload, shop.currency)
+    reward = Reward(shop_id=shop.id, created_at=utcnow())
+    _apply(reward, data)
     session.add(reward)
     session.flush()
     return reward
 
 
-def rewards_of(session: Session, shop_id: int) -> list[Reward]:
-    query = select(Reward).where(Reward.shop_id == shop_id, Reward.active.is_(True)).order_by(Reward.points_cost)
-    return list(session.execute(query).scalars())
+def get_reward(session: Session, shop_id: int, reward_id: int) -> Reward:
+    reward = session.execute(
+        select(Reward).where(Reward.id == reward_id, Reward.shop_id == shop_id)
+    ).scalar_one_or_none()
+    if reward is None:
+        raise NotFound("no such reward")
+    return reward
+
+
+def update_reward(session: Session, shop: Shop, reward_id: int, payload: Any) -> Reward:
+    """Change some of a reward's fields: the result is validated whole, like a new reward;
+    InvalidSettings (422, field errors, nothing changed) or NotFound (unknown, or another shop's)."""
+    reward = get_reward(session, shop.id, reward_id)
+    if not isinstance(payload, dict):
+        raise InvalidSettings("invalid reward", {"_schema": ["Invalid input type."]})
+    current = {**reward_view(reward), "value": reward.value}
+    merged = {name: current[name] for name in EDITABLE} | payload
+    _apply(reward, _load(merged, shop.currency))
+    session.flush()
+    return reward
+
+
+def rewards_of(session: Session, shop_id: int, include_inactive: bool = False) -> list[Reward]:
+    """The shop's rewards, cheapest first: the active ones, or all of them."""
+    query = select(Reward).where(Reward.shop_id == shop_id)
+    if not include_inactive:
+        query = query.where(Reward.active.is_(True))
+    return list(session.execute(query.order_by(Reward.points_cost, Reward.id)).scalars())
 
 
 def reward_view(reward: Reward) -> dict[str, Any]:
@@ -78,6 +145,9 @@ def reward_view(reward: Reward) -> dict[str, Any]:
         "points_cost": reward.points_cost,
         "kind": reward.kind,
         "value": reward.value,
+        "min_order": reward.min_order,
+        "expires_days": reward.expires_days,
+        "active": reward.active,
     }
 
 
@@ -111,8 +181,9 @@ def redeem(session: Session, shop: Shop, platform_customer_id: str, reward_id: i
         platform=shop.platform,
         value_type=reward.kind,
         value=reward.value,
+        min_order=reward.min_order,
         starts_at=now,
-        expires_at=now + timedelta(days=COUPON_DAYS),
+        expires_at=now + timedelta(days=reward.expires_days),
         idempotency_key=f"reward:{code}",
         attempts=0,
         created_at=now,

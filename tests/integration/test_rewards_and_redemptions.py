@@ -7,13 +7,14 @@ import hashlib
 import hmac
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from integrator.loyalty.models import Shop
-from tests.conftest import drain, requires_postgres
+from tests.conftest import Api, drain, requires_postgres
 from tests.deliveries import fake30, money_set, with_changes
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
@@ -45,7 +46,9 @@ def redeem(client, app, shop, reward_id: Any, identity: dict[str, str] | None = 
 def test_the_merchant_adds_a_reward_and_the_storefront_lists_it(client, api, shop):
     response = api.post("/rewards", VOUCHER)
     assert response.status_code == 201 and response.json["id"]
-    assert api.get("/rewards").json["items"] == [{**VOUCHER, "id": response.json["id"], "value": "5.00"}]
+    listed = {**VOUCHER, "id": response.json["id"], "min_order": None, "expires_days": 90, "active": True}
+    assert api.get("/rewards").json["items"] == [listed]
+    assert api.get(f"/rewards/{listed['id']}").json == listed
     program = client.get(f"/widget/v1/{shop['public_id']}/program").json
     assert [(r["name"], r["points_cost"]) for r in program["rewards"]] == [("Rp-style voucher", 100)]
 
@@ -59,6 +62,11 @@ def test_the_merchant_adds_a_reward_and_the_storefront_lists_it(client, api, sho
         {**VOUCHER, "kind": "percentage", "value": "150"},
         {"name": "no cost"},
         {**VOUCHER, "extra": 1},
+        {**VOUCHER, "min_order": "0"},
+        {**VOUCHER, "min_order": "20.005"},  # more digits than USD has
+        {**VOUCHER, "value": "5.001"},
+        {**VOUCHER, "expires_days": 0},
+        {**VOUCHER, "active": "yes"},
     ],
 )
 def test_an_invalid_reward_is_refused_with_field_errors_and_nothing_stored(api, body):
@@ -146,3 +154,102 @@ def test_50_parallel_redemptions_with_points_for_one_succeed_once(app, api, shop
     member = api.member(JANE)
     assert member["points_available"] == 0
     assert len(api.get(f"/members/{member['id']}/coupons").json["items"]) == 1
+
+
+def test_a_reward_is_changed_in_part_and_switched_off(client, api, shop):
+    reward_id = api.post("/rewards", {**VOUCHER, "min_order": "20.00", "expires_days": 30}).json["id"]
+    changed = api.patch(f"/rewards/{reward_id}", {"points_cost": 150, "min_order": None})
+    assert changed.status_code == 200
+    assert changed.json == {
+        **VOUCHER,
+        "id": reward_id,
+        "points_cost": 150,
+        "min_order": None,
+        "expires_days": 30,
+        "active": True,
+    }
+    assert api.patch(f"/rewards/{reward_id}", {"active": False}).json["active"] is False
+    assert api.get("/rewards").json["items"] == []
+    [inactive] = api.get("/rewards", query_string={"include_inactive": "true"}).json["items"]
+    assert (inactive["id"], inactive["points_cost"], inactive["active"]) == (reward_id, 150, False)
+    assert api.get(f"/rewards/{reward_id}").json["active"] is False
+    assert client.get(f"/widget/v1/{shop['public_id']}/program").json["rewards"] == []
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"kind": "percentage", "value": "150"},
+        {"value": "0"},  # a fixed amount of nothing
+        {"min_order": "-5"},
+        {"expires_days": 4000},
+        {"active": 1},
+        {"points_cost": 100, "colour": "red"},
+        {"name": ""},
+    ],
+)
+def test_a_bad_change_is_refused_with_field_errors_and_changes_nothing(api, patch):
+    reward_id = api.post("/rewards", {**VOUCHER, "min_order": "20.00"}).json["id"]
+    before = api.get(f"/rewards/{reward_id}").json
+    response = api.patch(f"/rewards/{reward_id}", patch)
+    assert response.status_code == 422
+    assert set(response.json["details"]) & (set(patch) | {"value"})
+    assert api.get(f"/rewards/{reward_id}").json == before
+
+
+def test_another_shops_reward_is_unknown(client, api, shops):
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    other = Api(client, shops.make(domain="other-shop.myshopify.com")["api_key"])
+    assert other.get(f"/rewards/{reward_id}").status_code == 404
+    response = other.patch(f"/rewards/{reward_id}", {"active": False})
+    assert response.status_code == 404 and response.json["error"]
+    assert other.get("/rewards", query_string={"include_inactive": "true"}).json["items"] == []
+    assert api.get(f"/rewards/{reward_id}").json["active"] is True
+    assert api.patch(f"/rewards/{reward_id + 99}", {"active": False}).status_code == 404
+
+
+def test_the_openapi_document_describes_the_reward_options(client):
+    spec = client.get("/api/v1/openapi.json").json
+    detail = spec["paths"]["/api/v1/rewards/{reward_id}"]
+    assert {"get", "patch"} <= set(detail)
+    listing = spec["paths"]["/api/v1/rewards"]["get"]
+    assert "include_inactive" in [parameter["name"] for parameter in listing["parameters"]]
+    reward = spec["components"]["schemas"]["RewardOut"]["properties"]
+    assert {"min_order", "expires_days", "active"} <= set(reward)
+
+
+def test_the_code_carries_the_rewards_minimum_order_and_expiry(app, client, api, shop, deliver, shopify):
+    deliver("orders/paid", fake30())
+    reward_id = api.post("/rewards", {**VOUCHER, "min_order": "20.00", "expires_days": 14}).json["id"]
+    shopify.answer("SetiaDiscountCreate", CREATED)
+    before = datetime.now(UTC)
+    coupon = redeem(client, app, shop, reward_id).json
+    drain()
+    [call] = shopify.calls_of("SetiaDiscountCreate")
+    sent = call.variables["basicCodeDiscount"]
+    assert sent["minimumRequirement"] == {"subtotal": {"greaterThanOrEqualToSubtotal": "20.00"}}
+    assert sent["customerGets"]["value"] == {"discountAmount": {"amount": "5.00", "appliesOnEachItem": False}}
+    assert sent["context"] == {"customers": {"add": [f"gid://shopify/Customer/{JANE}"]}}
+    assert (sent["usageLimit"], sent["appliesOncePerCustomer"]) == (1, True)
+    ends = datetime.fromisoformat(sent["endsAt"].replace("Z", "+00:00"))
+    assert timedelta(days=14) - timedelta(minutes=1) <= ends - before <= timedelta(days=14, minutes=1)
+    assert abs(datetime.fromisoformat(coupon["expires_at"]) - ends) < timedelta(seconds=1)
+
+
+def test_a_free_shipping_reward_without_minimum_sends_none(app, client, api, shop, deliver, shopify):
+    deliver("orders/paid", fake30())
+    reward_id = api.post("/rewards", {"name": "Free shipping", "points_cost": 50, "kind": "free_shipping"}).json["id"]
+    shopify.answer(
+        "SetiaFreeShippingCreate",
+        {
+            "discountCodeFreeShippingCreate": {
+                "codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/8"},
+                "userErrors": [],
+            }
+        },
+    )
+    assert redeem(client, app, shop, reward_id).status_code == 201
+    drain()
+    [call] = shopify.calls_of("SetiaFreeShippingCreate")
+    sent = call.variables["freeShippingCodeDiscount"]
+    assert "minimumRequirement" not in sent and sent["destination"] == {"all": True}
