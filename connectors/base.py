@@ -78,6 +78,9 @@ class Order:
     paid_at: datetime | None = None
     # Refunds this snapshot's basis already reflects.
     refund_ids: tuple[str, ...] = field(default_factory=tuple)
+    # The discount codes the order used, as written on the order; None when the payload does not
+    # say (then what is stored already stays).
+    discount_codes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

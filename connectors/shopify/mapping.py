@@ -109,7 +109,17 @@ def to_order(payload: Any) -> Order:
         updated_at=_time(payload.get("updated_at"), "updated_at"),
         paid_at=_time(payload.get("processed_at"), "processed_at") if status == "paid" else None,
         refund_ids=tuple(str(r["id"]) for r in refunds if isinstance(r, dict) and r.get("id") is not None),
+        discount_codes=_discount_codes(payload.get("discount_codes")),
     )
+
+
+def _discount_codes(value: Any) -> tuple[str, ...] | None:
+    """`discount_codes[].code` of a webhook body (a GraphQL order's `discountCodes` is rewritten to
+    the same shape); None when the payload has no such list."""
+    if not isinstance(value, list):
+        return None
+    codes = (entry.get("code") for entry in value if isinstance(entry, dict))
+    return tuple(code.strip() for code in codes if isinstance(code, str) and code.strip())
 
 
 def to_refund(payload: Any) -> Refund:
@@ -183,6 +193,8 @@ def graphql_to_order(node: Any) -> Order:
         "customer": _rest_customer(node.get("customer")),
         "refunds": [{"id": _gid_number(r.get("id"), "refunds.id")} for r in node.get("refunds") or []],
     }
+    if isinstance(node.get("discountCodes"), list):
+        payload["discount_codes"] = [{"code": code} for code in node["discountCodes"]]
     return to_order(payload)
 
 

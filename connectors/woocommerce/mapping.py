@@ -115,7 +115,16 @@ def to_order(payload: Any) -> Order:
         updated_at=_gmt(order.get("date_modified_gmt"), "date_modified_gmt"),
         paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
         refund_ids=refund_ids,
+        discount_codes=_coupon_codes(order.get("coupon_lines")),
     )
+
+
+def _coupon_codes(lines: Any) -> tuple[str, ...] | None:
+    """`coupon_lines[].code` (WooCommerce writes them lowercased); None when the list is absent."""
+    if not isinstance(lines, list):
+        return None
+    codes = (line.get("code") for line in lines if isinstance(line, dict))
+    return tuple(code.strip() for code in codes if isinstance(code, str) and code.strip())
 
 
 def to_deleted_order(payload: Any, currency: str) -> Order:

@@ -5,13 +5,14 @@ Plain SQLAlchemy 2 declarative classes; Alembic (migrations/) is pointed at `Bas
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -132,6 +133,7 @@ class Member(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "platform_customer_id"),
         Index("ix_members_shop_email_key", "shop_id", "email_key"),
+        Index("ix_members_shop_created_at", "shop_id", "created_at"),
     )
 
 
@@ -152,7 +154,10 @@ class LedgerEntry(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200))
     available_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    __table_args__ = (UniqueConstraint("shop_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "idempotency_key"),
+        Index("ix_ledger_entries_shop_created_at", "shop_id", "created_at"),
+    )
 
 
 class Order(Base):
@@ -182,9 +187,15 @@ class Order(Base):
     cashback_held: Mapped[int] = mapped_column(BigInteger, default=0)
     vests_at: Mapped[datetime | None] = mapped_column(nullable=True, index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+    # The discount codes the order used, as the platform wrote them (NULL: none); analytics counts the
+    # revenue of orders that used a Setia coupon (codes in `coupons`) from them.
+    discount_codes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    __table_args__ = (UniqueConstraint("shop_id", "platform_order_id"),)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "platform_order_id"),
+        Index("ix_orders_shop_paid_at", "shop_id", "paid_at"),
+    )
 
 
 class OrderRefund(Base):
@@ -335,3 +346,42 @@ class Reward(Base):
     min_order: Mapped[str | None] = mapped_column(String(32), nullable=True)
     expires_days: Mapped[int] = mapped_column(Integer, default=90)  # the issued code's lifetime
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnalyticsDay(Base):
+    """One shop's program on one UTC day, pre-aggregated by the analytics job from members, orders
+    and the ledger (integrator/loyalty/analytics.py); the dashboard reads only these rows. Amounts
+    of money are minor units of the shop's currency."""
+
+    __tablename__ = "analytics_days"
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    members_enrolled: Mapped[int] = mapped_column(BigInteger, default=0)
+    members_buying: Mapped[int] = mapped_column(BigInteger, default=0)  # distinct members with a paid order
+    member_orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    member_revenue: Mapped[int] = mapped_column(BigInteger, default=0)
+    guest_orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    guest_revenue: Mapped[int] = mapped_column(BigInteger, default=0)
+    reward_orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    reward_revenue: Mapped[int] = mapped_column(BigInteger, default=0)
+    unboxing_orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    unboxing_revenue: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_issued: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_redeemed: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_expired: Mapped[int] = mapped_column(BigInteger, default=0)
+    points_net: Mapped[int] = mapped_column(BigInteger, default=0)  # change of pending + available
+    cashback_issued: Mapped[int] = mapped_column(BigInteger, default=0)
+    cashback_spent: Mapped[int] = mapped_column(BigInteger, default=0)
+    cashback_net: Mapped[int] = mapped_column(BigInteger, default=0)
+    redemptions: Mapped[int] = mapped_column(BigInteger, default=0)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnalyticsSnapshot(Base):
+    """What the dashboard shows "as of now" for a shop (repeat purchases, active members, RFM
+    segments, top customers by member id), recomputed by the analytics job."""
+
+    __tablename__ = "analytics_snapshots"
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)

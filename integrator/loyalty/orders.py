@@ -80,6 +80,8 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
     order.refunded_in_snapshot = sorted(snapshot.refund_ids)
     order.snapshot_at = snapshot.updated_at or order.snapshot_at
     order.name = snapshot.name or order.name
+    if snapshot.discount_codes is not None:
+        order.discount_codes = list(snapshot.discount_codes) or None
     if status == "paid" and order.paid_at is None:
         order.paid_at = snapshot.paid_at or utcnow()
     if snapshot.customer is not None and order.member_id is None:

@@ -39,6 +39,7 @@ def node_of(order: dict[str, Any], **changes: Any) -> dict[str, Any]:
             "lastName": customer["last_name"],
         },
         "refunds": [{"id": f"gid://shopify/Refund/{r['id']}"} for r in order.get("refunds") or []],
+        "discountCodes": [entry["code"] for entry in order.get("discount_codes") or []],
     }
     node.update(changes)
     return node
