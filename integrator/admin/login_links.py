@@ -21,7 +21,11 @@ SALT = "setia-login-link"
 
 
 class LinkRefused(Exception):
-    """The link is forged, expired or already used."""
+    """The link is forged, expired or already used (`kind`: "invalid", "used" or "unavailable")."""
+
+    def __init__(self, message: str, kind: str = "invalid") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -37,27 +41,38 @@ def issue(secret_key: str, shop_id: int) -> str:
 
 
 class UsedLinks:
-    """The ids of links already used, for as long as those links would be valid."""
+    """The ids of links already used, for as long as those links would be valid (and, under their own
+    keys, the cookie sessions ended by logging out, for as long as those cookies would be valid)."""
 
     def __init__(self) -> None:
         self._memory: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def claim(self, link_id: str, redis: Redis | None) -> bool:
-        """True the first time an id is claimed, False ever after (until the link has expired)."""
+    def claim(self, link_id: str, redis: Redis | None, ttl: int = LINK_MAX_AGE + 60) -> bool:
+        """True the first time an id is claimed, False ever after (for `ttl` seconds)."""
         if redis is not None:
             try:
-                return bool(redis.set(f"setia:login-link:{link_id}", 1, nx=True, ex=LINK_MAX_AGE + 60))
+                return bool(redis.set(f"setia:login-link:{link_id}", 1, nx=True, ex=ttl))
             except RedisError as exc:
-                raise LinkRefused(f"cannot check the link right now: {exc}") from exc
+                raise LinkRefused(f"cannot check the link right now: {exc}", "unavailable") from exc
         now = time.monotonic()
         with self._lock:
             for key in [key for key, until in self._memory.items() if until < now]:
                 del self._memory[key]
             if link_id in self._memory:
                 return False
-            self._memory[link_id] = now + LINK_MAX_AGE + 60
+            self._memory[link_id] = now + ttl
             return True
+
+    def claimed(self, link_id: str, redis: Redis | None) -> bool:
+        """Whether an id has been claimed (and not yet forgotten). Redis down: claimed (fail closed)."""
+        if redis is not None:
+            try:
+                return bool(redis.exists(f"setia:login-link:{link_id}"))
+            except RedisError:
+                return True
+        with self._lock:
+            return self._memory.get(link_id, 0.0) >= time.monotonic()
 
 
 def redeem(secret_key: str, token: str, used: UsedLinks, redis: Redis | None) -> LoginLink:
@@ -69,5 +84,5 @@ def redeem(secret_key: str, token: str, used: UsedLinks, redis: Redis | None) ->
     if not isinstance(payload, dict) or not isinstance(payload.get("shop"), int) or not payload.get("id"):
         raise LinkRefused("this link is invalid")
     if not used.claim(str(payload["id"]), redis):
-        raise LinkRefused("this link has already been used")
+        raise LinkRefused("this link has already been used", "used")
     return LoginLink(shop_id=payload["shop"], link_id=str(payload["id"]))

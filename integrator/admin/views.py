@@ -1,15 +1,24 @@
-"""The settings page and the JSON endpoint its form submits to; the login link and the login notice."""
+"""The frame of the merchant pages (security headers, sign-in with a login link, the login notice,
+logout) and the settings page with the JSON endpoint its form submits to."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from integrator import jobs
 from integrator.admin import bp
-from integrator.admin.access import Merchant, NotSignedIn, check_csrf, current_merchant, start_session
+from integrator.admin.access import (
+    Merchant,
+    end_session,
+    merchant_action,
+    merchant_page,
+    render_page,
+    start_session,
+)
 from integrator.admin.login_links import LinkRefused, UsedLinks, redeem
 from integrator.http_errors import json_error
 from integrator.loyalty.errors import InvalidSettings
@@ -42,32 +51,20 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _load_shop(merchant: Merchant) -> Shop:
-    with current_app.extensions["setia_db"].session() as session:
-        shop = session.get(Shop, merchant.shop_id)
-        if shop is None:
-            raise NotSignedIn("shop not found")
-        session.expunge(shop)
-        return shop
+@bp.context_processor
+def _page_language() -> dict[str, str]:
+    return {"page_language": str(get_locale() or "en")}
 
 
 @bp.get("/settings")
-def settings_page() -> Response | str:
-    try:
-        merchant = current_merchant(request, page_load=True)
-    except NotSignedIn as exc:
-        current_app.logger.info("settings page refused: %s", exc)
-        return redirect(url_for("admin.login_notice"), code=302)
-    if merchant.embedded:
-        g.embedded_shop = merchant.shop_domain
-    shop = _load_shop(merchant)
+@merchant_page
+def settings_page(merchant: Merchant, shop: Shop) -> str:
     config = current_app.extensions["setia_config"]
-    return render_template(
+    return render_page(
         "admin/settings.html",
-        shop=shop,
+        merchant,
+        shop,
         settings=current_settings(shop),
-        merchant=merchant,
-        api_key=config.shopify_api_key,
         plugin=_plugin_settings(shop, config.app_url),
     )
 
@@ -82,20 +79,15 @@ def _plugin_settings(shop: Shop, app_url: str) -> dict[str, str] | None:
 
 
 @bp.route("/api/settings", methods=["PATCH", "POST"])
-def save_settings() -> Response:
+@merchant_action
+def save_settings(merchant: Merchant, shop: Shop) -> Response:
     """The settings form's fetch: a partial change, validated whole; 422 with field errors."""
-    try:
-        merchant = current_merchant(request)
-    except NotSignedIn:
-        return json_error(401, "not signed in")
-    if not check_csrf(merchant, request):
-        return json_error(403, "missing or wrong CSRF token")
     with current_app.extensions["setia_db"].session() as session:
-        shop = session.get(Shop, merchant.shop_id)
-        if shop is None:
+        row = session.get(Shop, shop.id)
+        if row is None:
             return json_error(401, "not signed in")
         try:
-            values = update_settings(session, shop, request.get_json(silent=True), merchant.actor)
+            values = update_settings(session, row, request.get_json(silent=True), merchant.actor)
         except InvalidSettings as exc:
             return json_error(422, exc.message, exc.details)
     return jsonify({"settings": values})
@@ -103,7 +95,8 @@ def save_settings() -> Response:
 
 @bp.get("/login")
 def login_notice() -> tuple[str, int]:
-    return render_template("admin/login_notice.html", reason=None), 401
+    signed_out = request.args.get("signed_out") == "1"
+    return render_template("admin/login_notice.html", refused=None, signed_out=signed_out, merchant=None), 401
 
 
 @bp.get("/login/<token>")
@@ -114,7 +107,17 @@ def login_with_link(token: str) -> Response | tuple[str, int]:
     try:
         link = redeem(config.secret_key, token, used, jobs.redis_connection())
     except LinkRefused as exc:
-        return render_template("admin/login_notice.html", reason=str(exc)), 401
+        current_app.logger.info("login link refused: %s", exc)
+        return render_template("admin/login_notice.html", refused=exc.kind, signed_out=False, merchant=None), 401
     response = redirect(url_for("admin.settings_page"), code=303)
     start_session(response, link.shop_id)
+    return response
+
+
+@bp.post("/logout")
+@merchant_action
+def logout(merchant: Merchant, shop: Shop) -> Response:
+    """The Log out button (a form post with the CSRF token): the cookie session ends for good."""
+    response = redirect(url_for("admin.login_notice", signed_out=1), code=303)
+    end_session(response, merchant)
     return response

@@ -12,7 +12,7 @@ def test_a_merchant_changes_the_cashback_rate_from_the_settings_page(app, client
     page.goto(f"{live_url}/admin/login/{token}")
     assert page.url.endswith("/admin/settings")
     page.fill("[name=cashback_percent]", "5")
-    page.click("button[type=submit]")
+    page.click("#settings-form button[type=submit]")
     page.wait_for_selector("#settings-status:has-text('Settings saved.')", timeout=10_000)
     assert page.errors == []  # the page's script ran under its Content-Security-Policy, without errors
     assert Api(client, shop["api_key"]).get("/settings").json["cashback_percent"] == "5"
@@ -22,7 +22,7 @@ def test_an_invalid_value_is_shown_next_to_its_field_and_nothing_changes(app, cl
     token = login_links.issue(app.extensions["setia_config"].secret_key, shop["id"])
     page.goto(f"{live_url}/admin/login/{token}")
     page.fill("[name=cashback_percent]", "150")
-    page.click("button[type=submit]")
+    page.click("#settings-form button[type=submit]")
     error = page.wait_for_selector("[data-error-for=cashback_percent]:not([hidden])", timeout=10_000)
     assert error.inner_text().strip()
     assert Api(client, shop["api_key"]).get("/settings").json["cashback_percent"] == "2"

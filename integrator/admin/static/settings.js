@@ -1,10 +1,9 @@
-// The settings form: sends the values as JSON with fetch and shows the server's field errors.
-// Inside the Shopify admin, the App Bridge session token authenticates each request (no cookies);
-// outside, the cookie session and the form's CSRF token do.
+// The settings form: sends the values as JSON with SetiaAdmin.send (admin.js) and shows the
+// server's field errors next to their fields.
 (() => {
   "use strict";
   const form = document.getElementById("settings-form");
-  if (!form) return;
+  if (!form || !window.SetiaAdmin) return;
   const status = document.getElementById("settings-status");
 
   const valueOf = (input) => {
@@ -26,50 +25,16 @@
     return body;
   };
 
-  const flatten = (details, prefix, out) => {
-    for (const [key, value] of Object.entries(details || {})) {
-      const name = prefix ? `${prefix}.${key}` : key;
-      if (Array.isArray(value)) out[name] = value.join(" ");
-      else if (value && typeof value === "object") flatten(value, name, out);
-      else out[name] = String(value);
-    }
-    return out;
-  };
-
-  const showErrors = (errors) => {
-    for (const slot of form.querySelectorAll("[data-error-for]")) {
-      const message = errors[slot.dataset.errorFor];
-      slot.textContent = message || "";
-      slot.hidden = !message;
-    }
-  };
-
-  const headers = async () => {
-    const result = { "Content-Type": "application/json", Accept: "application/json" };
-    const csrf = form.querySelector("input[name=csrf_token]");
-    if (csrf) result["X-CSRF-Token"] = csrf.value;
-    if (window.shopify && typeof window.shopify.idToken === "function") {
-      result.Authorization = `Bearer ${await window.shopify.idToken()}`;
-    }
-    return result;
-  };
-
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     status.textContent = "";
     try {
-      const response = await fetch(form.action, {
-        method: "PATCH",
-        headers: await headers(),
-        body: JSON.stringify(collect()),
-        credentials: "same-origin",
-      });
-      const answer = await response.json().catch(() => ({}));
-      if (response.ok) {
-        showErrors({});
+      const answer = await window.SetiaAdmin.send("PATCH", form.action, collect());
+      if (answer.ok) {
+        window.SetiaAdmin.showErrors(form, {});
         status.textContent = status.dataset.saved;
-      } else if (response.status === 422) {
-        showErrors(flatten(answer.details, "", {}));
+      } else if (answer.status === 422) {
+        window.SetiaAdmin.showErrors(form, answer.body.details);
         status.textContent = status.dataset.invalid;
       } else {
         status.textContent = status.dataset.failed;
