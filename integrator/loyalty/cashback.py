@@ -1,0 +1,93 @@
+"""Cashback spent by the shopper: an amount of the available cashback becomes a single-use,
+fixed-amount code limited to the shopper. The cashback is taken with the one conditional UPDATE
+(never twice, never below zero) and the coupon recorded `pending` in the same transaction; a job
+makes it on the store (coupons.py, outbox.py), and a code the store refuses for good gives the
+cashback back (coupons.mark_failed).
+
+Shops that pay cashback as Shopify store credit (`cashback_store_credit`) have nothing to spend by
+hand: store_credit.py moves it to the shopper's store credit as soon as it is available."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from . import store_credit
+from .coupons import SPENT_KEYS, generate_code
+from .errors import DomainError, InsufficientPoints, InvalidSettings
+from .ledger import Posting, spend
+from .members import find_member
+from .models import Coupon, Shop, utcnow
+from .money import format_minor_string, from_minor, to_minor
+
+CODE_DAYS = 90  # a cashback code stays usable this long (then the shopper asks for a new one)
+MAX_LENGTH = 32  # characters of the amount as sent
+
+
+class PaidAsStoreCredit(DomainError):
+    """The shop pays cashback as store credit: there is no cashback to spend by hand (409)."""
+
+    status = 409
+    code = "cashback_is_store_credit"
+
+
+def parse_cashback_amount(value: Any, currency: str) -> Decimal:
+    """The amount a shopper asked for: a decimal string, more than 0, with at most the currency's
+    minor digits (IDR: whole rupiah). InvalidSettings (422) with the field's error otherwise."""
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_LENGTH:
+        raise _bad('A decimal string is required, like "10000" or "5.00".')
+    try:
+        amount = Decimal(value.strip())
+    except InvalidOperation:
+        raise _bad("Not a decimal number.") from None
+    if not amount.is_finite() or amount <= 0:
+        raise _bad("The amount must be more than 0.")
+    if from_minor(to_minor(amount, currency), currency) != amount:
+        raise _bad(f"At most the minor unit of {currency} (like {from_minor(1, currency)}).")
+    return amount
+
+
+def _bad(message: str) -> InvalidSettings:
+    return InvalidSettings("invalid amount", {"amount": [message]})
+
+
+def redeem_cashback(session: Session, shop: Shop, platform_customer_id: str, amount: Decimal) -> Coupon:
+    """Spend `amount` of the shopper's available cashback on a fixed-amount code, recorded pending.
+    PaidAsStoreCredit (409) in store credit shops, InvalidSettings (422) for a bad amount,
+    InsufficientPoints (409, nothing spent) when the available cashback is less."""
+    if store_credit.enabled(shop):
+        raise PaidAsStoreCredit("cashback is paid as store credit")
+    amount = parse_cashback_amount(format(amount, "f") if isinstance(amount, Decimal) else amount, shop.currency)
+    member = find_member(session, shop.id, platform_customer_id)
+    if member is None or member.erased_at is not None:
+        raise InsufficientPoints("not enough cashback available")
+    minor = to_minor(amount, shop.currency)
+    now, code = utcnow(), generate_code()
+    key = SPENT_KEYS["cashback"].format(code=code)
+    spend(session, member, Posting("cashback", "available", -minor, "redeem", key), "redemption", code, "cashback code")
+    value = format_minor_string(minor, shop.currency)
+    coupon = Coupon(
+        shop_id=shop.id,
+        member_id=member.id,
+        kind="cashback",
+        source_id=None,
+        code=code,
+        status="pending",
+        platform=shop.platform,
+        value_type="fixed_amount",
+        value=value,
+        # The cart must be worth the code: a smaller one would use it up and lose the rest.
+        min_order=value,
+        starts_at=now,
+        expires_at=now + timedelta(days=CODE_DAYS),
+        idempotency_key=f"cashback:{code}",
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(coupon)
+    session.flush()
+    return coupon
