@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 # A handler returns what jobs must do after the commit (an order's Outcome: its new coupon, its
 # cashback to move to store credit), or None.
 Handler = Callable[[Session, Shop, Any], "orders.Outcome | None"]
+# The shop's platform client, or None when it has none (jobs._connect): for handlers that read more
+# from the platform than the delivery carries.
+Connect = Callable[[Shop], Any]
 
 # Processed even after an uninstall: shop/redact itself arrives 48 hours after it (research §3.5).
 COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
@@ -37,8 +40,14 @@ def _customer(session: Session, shop: Shop, payload: Any) -> None:
     orders.update_customer(session, shop, shopify_mapping.to_customer(payload))
 
 
-def _wc_order(session: Session, shop: Shop, payload: Any) -> orders.Outcome:
-    # A refund has no webhook of its own: it arrives as order.updated listing it in `refunds`.
+def _wc_order(session: Session, shop: Shop, payload: Any, connect: Connect | None = None) -> orders.Outcome:
+    # A refund has no webhook of its own: it arrives as order.updated listing it in `refunds`; which
+    # lines it gave back is read from the store's refunds endpoint (before any row is locked).
+    client = connect(shop) if connect is not None and woocommerce_mapping.refund_ids(payload) else None
+    if client is not None:
+        return orders.record_order(session, shop, client.order_snapshot(payload))
+    if connect is not None and woocommerce_mapping.refund_ids(payload):
+        log.warning("store %s has no REST client: refunds count in proportion to the amounts refunded", shop.id)
     return orders.record_order(session, shop, woocommerce_mapping.to_order(payload))
 
 
@@ -127,11 +136,13 @@ def parse_body(body: bytes) -> Any:
         raise PayloadError(f"body is not valid JSON: {exc}") from exc
 
 
-def handle(session: Session, shop: Shop, event: WebhookEvent) -> orders.Outcome | None:
+def handle(session: Session, shop: Shop, event: WebhookEvent, connect: Connect | None = None) -> orders.Outcome | None:
     """Apply one delivery to the domain (raises PayloadError for a body that makes no sense);
     returns what the handler left for jobs to do after the commit."""
     handler = handler_for(event.platform, event.topic)
     if handler is None:
         log.info("no handler for %s %s; acknowledged", event.platform, event.topic)
         return None
+    if handler is _wc_order:
+        return _wc_order(session, shop, parse_body(event.body), connect)
     return handler(session, shop, parse_body(event.body))

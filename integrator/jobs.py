@@ -236,7 +236,7 @@ def process_event(event_id: int) -> str:
             # No autoflush: each query in between would write the order row again (three UPDATEs
             # of it per delivery); the changes are written once, at commit.
             with session.no_autoflush:
-                outcome = events.handle(session, shop, event)
+                outcome = events.handle(session, shop, event, _connect)
             event.status = "processed"
         event.attempts += 1
         event.processed_at = utcnow()

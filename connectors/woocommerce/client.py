@@ -24,7 +24,7 @@ from connectors.base import (
 )
 
 from .auth import StoreUrlRefused, check_redirect, check_store_url
-from .mapping import to_order
+from .mapping import refund_ids, resource_id, to_order
 
 log = logging.getLogger(__name__)
 
@@ -179,11 +179,34 @@ class WooCommerceClient:
         params = {"modified_after": _gmt(after), "dates_are_gmt": "true", "order": "asc"}
         yield from self._pages("orders", params)
 
+    def order_refunds(self, order_id: str) -> list[dict[str, Any]]:
+        """The order's refunds with the lines each gave back (GET orders/<id>/refunds, research §3.3)."""
+        return list(self._pages(f"orders/{urllib.parse.quote(order_id)}/refunds", {}))
+
+    def order_snapshot(self, payload: Any) -> Order:
+        """An order payload as a snapshot; when it lists refunds, their lines are read from the
+        refunds endpoint. Unreachable, the refunds count in proportion to the amounts they gave
+        back (the order's own `refunds` list), and a log line says so."""
+        if not refund_ids(payload):
+            return to_order(payload)
+        order_id = resource_id(payload)
+        try:
+            refunds = self.order_refunds(order_id)
+        except PlatformError as exc:
+            log.warning(
+                "refunds of order %s not read from %s (%s): its basis is lowered in proportion to the amounts refunded",
+                order_id,
+                self.store_url,
+                exc,
+            )
+            return to_order(payload)
+        return to_order(payload, refunds)
+
     def orders_updated_since(self, since: datetime) -> Iterator[Order]:
         """Every order modified after `since`, mapped like its webhook (reconciliation)."""
         for payload in self.orders_modified_since(since):
             try:
-                yield to_order(payload)
+                yield self.order_snapshot(payload)
             except PayloadError as exc:  # one odd order must not stop the others from healing
                 log.warning("skipping order %s from %s: %s", payload.get("id"), self.store_url, exc)
 

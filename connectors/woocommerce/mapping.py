@@ -47,35 +47,72 @@ def _status(payload: dict[str, Any]) -> str:
 
 
 def _lines(payload: dict[str, Any]) -> Decimal:
-    lines = payload.get("line_items") or []
-    if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
-        raise PayloadError("line_items: not a list of objects")
+    lines = _objects(payload.get("line_items"), "line_items")
     return sum((to_amount(line.get("total"), "line_items[].total") for line in lines), Decimal(0))
 
 
-def _refunds(payload: dict[str, Any]) -> tuple[tuple[str, ...], Decimal]:
-    """The refund ids and the amount they gave back (WooCommerce lists them as negative totals)."""
-    refunds = payload.get("refunds") or []
-    if not isinstance(refunds, list) or not all(isinstance(refund, dict) for refund in refunds):
-        raise PayloadError("refunds: not a list of objects")
-    ids = tuple(resource_id(refund) for refund in refunds)
-    amount = sum((abs(to_amount(refund.get("total"), "refunds[].total")) for refund in refunds), Decimal(0))
-    return ids, amount
+def _objects(value: Any, field: str) -> list[dict[str, Any]]:
+    items = value or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise PayloadError(f"{field}: not a list of objects")
+    return items
 
 
-def _basis(payload: dict[str, Any], refunded: Decimal) -> Decimal:
+def _refunds(payload: dict[str, Any]) -> list[tuple[str, Decimal]]:
+    """The refunds the order lists: (id, amount given back). WooCommerce lists them as negative totals."""
+    return [
+        (resource_id(refund), abs(to_amount(refund.get("total"), "refunds[].total")))
+        for refund in _objects(payload.get("refunds"), "refunds")
+    ]
+
+
+def refund_ids(payload: Any) -> tuple[str, ...]:
+    """The ids of the refunds an order payload lists (those the refunds endpoint can detail)."""
+    return tuple(refund_id for refund_id, _ in _refunds(_object(payload)))
+
+
+def _sum(items: list[dict[str, Any]], field: str, keys: tuple[str, ...]) -> Decimal:
+    return sum((abs(to_amount(item.get(key), f"{field}[].{key}")) for item in items for key in keys), Decimal(0))
+
+
+def _refunded_lines(refund: dict[str, Any]) -> tuple[Decimal, Decimal]:
+    """What one refund (a GET orders/<id>/refunds object) gave back: (the line totals it refunds, the
+    part of its amount that no line, shipping line, fee or tax accounts for, such as a refund typed
+    in as a bare amount). Line totals are tax-exclusive like the order's: the REST API splits the tax
+    out whether or not `prices_include_tax`. Shipping and fees are no part of the basis."""
+    lines = _objects(refund.get("line_items"), "refund line_items")
+    # A refunded line's `total` is what it gives back; `subtotal` only when a store omits the total.
+    given = sum(
+        (abs(to_amount(line.get("total", line.get("subtotal")), "refund line_items[].total")) for line in lines),
+        Decimal(0),
+    )
+    accounted = given + _sum(lines, "refund line_items", ("total_tax",))
+    for field in ("shipping_lines", "fee_lines"):
+        accounted += _sum(_objects(refund.get(field), f"refund {field}"), f"refund {field}", ("total", "total_tax"))
+    return given, max(abs(to_amount(refund.get("amount"), "refund amount")) - accounted, Decimal(0))
+
+
+def _basis(payload: dict[str, Any], refunds: list[dict[str, Any]] | None) -> Decimal:
     """Σ line_items[].total: after coupons, without tax and shipping. REST line totals are ex-tax
     whatever `prices_include_tax` says (all fixtures: total = Σ lines + total_tax + shipping).
     They do not shrink when a refund is made (order_completed_with_refunds.json keeps 9.00 + 20.00
-    next to refunds of 10.00 and 9.00), and a refund's `total` is an amount of the whole order
-    (tax and shipping included), so the basis keeps the share of the order not refunded."""
+    next to refunds of 10.00 and 9.00), so each refund the order lists is taken off: its refunded
+    lines when `refunds` (the refunds endpoint's answer) details it, and the rest of its amount (all
+    of it without details: a refund's `total` in the order includes tax and shipping) in
+    proportion to its share of the order total."""
     basis = max(_lines(payload), Decimal(0))
-    if refunded <= 0 or basis == 0:
+    listed = _refunds(payload)
+    if not listed or basis == 0:
         return basis
+    details = {resource_id(refund): refund for refund in refunds or []}
+    given, unattributed = Decimal(0), Decimal(0)
+    for refund_id, amount in listed:
+        lines, rest = _refunded_lines(details[refund_id]) if refund_id in details else (Decimal(0), amount)
+        given, unattributed = given + lines, unattributed + rest
     total = to_amount(payload.get("total"), "total")
-    if total <= refunded:
+    if total <= unattributed:
         return Decimal(0)
-    return basis * (total - refunded) / total
+    return max(basis * (total - unattributed) / total - given, Decimal(0))
 
 
 def _currency(payload: dict[str, Any]) -> str:
@@ -101,20 +138,21 @@ def _order_customer(payload: dict[str, Any]) -> Customer | None:
     )
 
 
-def to_order(payload: Any) -> Order:
+def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order:
+    """The order as it stands. `refunds` is the refunds endpoint's answer for it, when it was read
+    (only the refunds the payload lists count: the endpoint may already know newer ones)."""
     order = _object(payload)
-    refund_ids, refunded = _refunds(order)
     number = order.get("number")
     return Order(
         platform_order_id=resource_id(order),
         currency=_currency(order),
-        basis=_basis(order, refunded),
+        basis=_basis(order, refunds),
         status=_status(order),
         name=f"#{number}" if isinstance(number, str | int) and str(number) else None,
         customer=_order_customer(order),
         updated_at=_gmt(order.get("date_modified_gmt"), "date_modified_gmt"),
         paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
-        refund_ids=refund_ids,
+        refund_ids=refund_ids(order),
         discount_codes=_coupon_codes(order.get("coupon_lines")),
     )
 

@@ -82,6 +82,49 @@ def test_partial_refunds_keep_the_share_of_the_order_not_refunded():
     assert order.basis == Decimal(29) * Decimal(20) / Decimal(39)
 
 
+def refunds_endpoint() -> list[dict[str, Any]]:
+    """GET orders/723/refunds (docs example): 726 is a bare 10.00, 724 gives back line 311 (9.00)."""
+    return list(json.loads((FIXTURES / "order_refunds__docs_example.json").read_text()))
+
+
+def test_refunds_endpoint_takes_off_the_refunded_lines_and_the_rest_in_proportion():
+    order = to_order(fixture("order.updated__completed_partially_refunded"), refunds_endpoint())
+    # 724 gives back 9.00 of lines; 726 names no line: its 10.00 of the 39.00 order counts in proportion.
+    assert round(order.basis, 4) == Decimal("12.5641")  # 29 × 29 / 39 − 9
+    assert order.refund_ids == ("726", "724")
+
+
+def test_a_shipping_only_refund_lowers_nothing():
+    shipping = {
+        "id": 726,
+        "amount": "10.00",
+        "line_items": [],
+        "shipping_lines": [{"total": "-10.00", "total_tax": "0"}],
+    }
+    order = fixture("order.updated__completed_partially_refunded")
+    order["refunds"] = [{"id": 726, "reason": "", "total": "-10.00"}]
+    assert to_order(order, [shipping]).basis == Decimal("29.00")
+    assert to_order(order).basis < Decimal("29.00")  # the proportional rule cannot tell
+
+
+def test_refunded_line_tax_is_not_taken_off_the_basis():
+    taxed = {"id": 5, "amount": "9.90", "line_items": [{"id": 9, "total": "-9.00", "total_tax": "-0.90"}]}
+    order = fixture("order.updated__completed_partially_refunded")
+    order["refunds"] = [{"id": 5, "reason": "", "total": "-9.90"}]
+    assert to_order(order, [taxed]).basis == Decimal("20.00")
+    with_tax_in_prices = dict(order, prices_include_tax=True)
+    assert to_order(with_tax_in_prices, [taxed]).basis == Decimal("20.00")
+
+
+def test_only_the_refunds_the_order_lists_count():
+    order = fixture("order.updated__completed_partially_refunded")
+    order["refunds"] = [{"id": 724, "reason": "", "total": "-9.00"}]  # 726 came later
+    assert to_order(order, refunds_endpoint()).basis == Decimal("20.00")
+    # A listed refund the endpoint does not return (deleted since) counts in proportion.
+    order["refunds"] = [{"id": 724, "reason": "", "total": "-9.00"}, {"id": 999, "reason": "", "total": "-3.90"}]
+    assert to_order(order, refunds_endpoint()).basis == Decimal(29) * Decimal("35.10") / Decimal(39) - 9
+
+
 def test_full_refund_leaves_no_basis_and_voids():
     order = to_order(fixture("order.updated__refunded_full"))
     assert order.status == "void" and order.basis == 0 and order.refund_ids == ("622",)

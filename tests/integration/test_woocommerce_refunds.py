@@ -1,0 +1,118 @@
+"""A WooCommerce refund takes back what its refunded lines earned: the job reads the store's refunds
+endpoint (GET wc/v3/orders/<id>/refunds) when an order lists refunds, whatever order the deliveries
+come in, and falls back to the proportional rule (saying so) when the store cannot be reached."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import responses
+from flask import Flask
+from responses import matchers
+
+from integrator import jobs
+from tests.conftest import Api
+from tests.woocommerce_deliveries import FIXTURES, STORE_API, connected_store, deliver_to, fixture
+
+pytestmark = pytest.mark.usefixtures("ledger_checked")
+
+CUSTOMER = "26"  # order 723: lines 9.00 + 20.00, shipping 10.00, total 39.00; refunds 726 (10.00), 724 (9.00)
+REFUNDS_URL = f"{STORE_API}/orders/723/refunds"
+
+
+@pytest.fixture()
+def store(app: Flask) -> dict[str, Any]:
+    return connected_store(app, {"points_per_unit": "1", "cashback_percent": "2"})
+
+
+@pytest.fixture()
+def woo() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def refunds_endpoint() -> list[dict[str, Any]]:
+    """Both refunds of order 723 as the endpoint lists them (docs example): 726 names no line, 724
+    gives back line 311 (9.00)."""
+    return list(json.loads((FIXTURES / "order_refunds__docs_example.json").read_text()))
+
+
+def snapshots() -> dict[str, dict[str, Any]]:
+    """Order 723 before any refund, after refund 724, and after both (later state, later date_modified)."""
+    both = fixture("order.updated__completed_partially_refunded")
+    first = dict(both, refunds=[both["refunds"][1]], date_modified_gmt="2017-03-21T19:53:00")
+    before = dict(both, refunds=[], date_modified_gmt="2017-03-21T19:50:00")
+    return {"before": before, "first": first, "both": both}
+
+
+def balances(client: Any, store: dict[str, Any]) -> tuple[int, str]:
+    member = Api(client, store["api_key"]).member(CUSTOMER)
+    assert member is not None
+    return member["points_available"], member["cashback_available"]
+
+
+def serve_refunds(woo: responses.RequestsMock) -> None:
+    woo.get(
+        REFUNDS_URL,
+        json=refunds_endpoint(),
+        match=[matchers.query_param_matcher({"per_page": "100", "page": "1"})],
+    )
+
+
+def test_the_refunded_lines_are_read_from_the_refunds_endpoint(client, store, woo):
+    serve_refunds(woo)
+    deliver_to(client, "order.updated", snapshots()["before"], "d-before")
+    assert balances(client, store) == (29, "0.58")
+    assert not [call for call in woo.calls if "/refunds" in call.request.url]  # nothing to read yet
+    deliver_to(client, "order.updated", snapshots()["both"], "d-both")
+    # 29 − 9.00 (line 311) − 29 × 10/39 (726, a bare amount) = 12.56 → 12 points, 0.25 cashback.
+    assert balances(client, store) == (12, "0.25")
+    [call] = [call for call in woo.calls if "/refunds" in call.request.url]
+    assert call.request.method == "GET"
+    assert call.request.headers["Authorization"].startswith("Basic ")  # the store's REST keys
+    assert call.request.body is None
+
+
+@pytest.mark.parametrize("arrival", list(itertools.permutations(["before", "first", "both"])))
+def test_any_order_of_deliveries_converges_on_the_same_balance(client, store, woo, arrival):
+    serve_refunds(woo)  # the endpoint answers what is true now: both refunds
+    for number, name in enumerate(arrival):
+        deliver_to(client, "order.updated", snapshots()[name], f"d-{number}")
+    deliver_to(client, "order.updated", snapshots()[arrival[0]], "d-again")  # and a repeat
+    assert balances(client, store) == (12, "0.25")
+
+
+def test_a_shipping_only_refund_lowers_nothing(client, store, woo):
+    order = fixture("order.updated__completed_partially_refunded")
+    order["refunds"] = [{"id": 801, "reason": "late delivery", "total": "-10.00"}]
+    shipping_back = {
+        "id": 801,
+        "amount": "10.00",
+        "line_items": [],
+        "shipping_lines": [{"id": 315, "method_id": "flat_rate", "total": "-10.00", "total_tax": "0.00"}],
+        "tax_lines": [],
+        "fee_lines": [],
+    }
+    woo.get(REFUNDS_URL, json=[shipping_back])
+    deliver_to(client, "order.updated", order, "d-shipping")
+    assert balances(client, store) == (29, "0.58")
+
+
+def test_unreachable_endpoint_falls_back_to_the_proportional_rule_and_says_so(client, store, woo, caplog):
+    woo.get(REFUNDS_URL, status=503)
+    with caplog.at_level(logging.WARNING, logger="connectors.woocommerce.client"):
+        deliver_to(client, "order.updated", snapshots()["both"], "d-both")
+    assert balances(client, store) == (14, "0.29")  # 29 × (39 − 19) / 39 = 14.87
+    assert any("refunds of order 723 not read" in record.getMessage() for record in caplog.records)
+
+
+def test_reconciliation_reads_the_refunds_too(client, store, woo):
+    serve_refunds(woo)
+    woo.get(f"{STORE_API}/orders", json=[snapshots()["both"]])
+    assert jobs.reconcile_shop(store["id"]) == 1
+    assert balances(client, store) == (12, "0.25")
