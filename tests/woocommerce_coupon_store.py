@@ -30,6 +30,7 @@ class CouponStore:
         self.posted: list[dict[str, Any]] = []  # every body Setia sent, accepted or not
         self.coupons: list[dict[str, Any]] = []
         self.refusals: list[tuple[str, str]] = []  # (code, message) to answer the next POSTs with
+        self.lost_answers = 0  # the next POSTs store the coupon but answer 504 (the answer is lost)
         mock.add_callback(responses.POST, f"{STORE_API}/coupons", callback=self._create)
         mock.add_callback(responses.GET, re.compile(rf"{re.escape(STORE_API)}/coupons(\?.*)?$"), callback=self._list)
         mock.put(re.compile(rf"{re.escape(STORE_API)}/orders/\d+"), json={"id": 963})
@@ -54,6 +55,9 @@ class CouponStore:
                 return _error("rest_invalid_param", f"Invalid parameter(s): {name}")
         coupon = {**fixture("coupon_create__docs_example"), **body, "code": code, "id": 700 + len(self.coupons)}
         self.coupons.append(coupon)
+        if self.lost_answers:
+            self.lost_answers -= 1
+            return 504, {"Content-Type": "text/html"}, "<html><body>504 Gateway Time-out</body></html>"
         return 201, {"Content-Type": "application/json"}, json.dumps(coupon)
 
     def _list(self, request: Any) -> tuple[int, dict[str, str], str]:
