@@ -1,6 +1,6 @@
 """Connecting a WooCommerce store: the SSRF guard on store URLs (every address the host resolves to
-must be public), the wc-auth authorize URL, and a requests session that checks every redirect hop
-(research/woocommerce.md §1, DESIGN.md "Security")."""
+must be public, and connections go to the address checked: transport.py), the wc-auth authorize URL,
+and a requests session that checks every redirect hop (research/woocommerce.md §1, DESIGN.md "Security")."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import urllib.parse
 from typing import Any
 
 import requests
+
+from .transport import PinnedAdapter
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -67,9 +69,8 @@ def _resolve(host: str, port: int) -> list[IPAddress]:
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
-def check_store_url(url: str, allow_private: bool) -> str:
-    """The store URL normalised (lower-case scheme and host, no trailing slash, no query), or
-    StoreUrlRefused. Every address the host resolves to must be public unless `allow_private`."""
+def _checked(url: str, allow_private: bool) -> tuple[str, str, list[IPAddress]]:
+    """(normalised URL, host, the addresses it resolved to, all public), or StoreUrlRefused."""
     try:
         parts = urllib.parse.urlsplit((url or "").strip())
         port = parts.port
@@ -82,15 +83,34 @@ def check_store_url(url: str, allow_private: bool) -> str:
         raise StoreUrlRefused(f"no host in {url!r}")
     if parts.username or parts.password:
         raise StoreUrlRefused("store URLs must not carry a user name or password")
+    addresses: list[IPAddress] = []
     if not allow_private:
-        for address in _resolve(host, port or (443 if scheme == "https" else 80)):
+        addresses = _resolve(host, port or (443 if scheme == "https" else 80))
+        for address in addresses:
             reason = _refusal(address)
             if reason:
                 raise StoreUrlRefused(f"{host} resolves to {address}, {reason}")
     netloc = f"[{host}]" if ":" in host else host
     if port is not None:
         netloc = f"{netloc}:{port}"
-    return urllib.parse.urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
+    return urllib.parse.urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", "")), host, addresses
+
+
+def check_store_url(url: str, allow_private: bool) -> str:
+    """The store URL normalised (lower-case scheme and host, no trailing slash, no query), or
+    StoreUrlRefused. Every address the host resolves to must be public unless `allow_private`."""
+    return _checked(url, allow_private)[0]
+
+
+def pin_store_url(url: str, allow_private: bool) -> tuple[str, dict[str, str]]:
+    """check_store_url, and the address to connect its host to: one of the addresses just checked
+    (IPv4 first), so that a second DNS answer cannot send the connection elsewhere
+    (transport.PinnedAdapter). No pin when `allow_private`: nothing was checked."""
+    normalised, host, addresses = _checked(url, allow_private)
+    if not addresses:
+        return normalised, {}
+    address = min(addresses, key=lambda candidate: candidate.version)
+    return normalised, {host: str(address)}
 
 
 def authorize_url(store_url: str, app_name: str, nonce: str, return_url: str, callback_url: str) -> str:
@@ -108,21 +128,29 @@ def authorize_url(store_url: str, app_name: str, nonce: str, return_url: str, ca
 
 
 class GuardedSession(requests.Session):
-    """A session that checks the first URL and every redirect target with check_store_url, so a
-    public store cannot bounce us to an internal address."""
+    """A session that checks the first URL and every redirect target with the guard, so a public
+    store cannot bounce us to an internal address, and connects each to the address checked."""
 
     def __init__(self, allow_private: bool) -> None:
         super().__init__()
         self.allow_private = allow_private
+        self.pinned = PinnedAdapter({})
+        if not allow_private:
+            self.trust_env = False  # a proxy from the environment would resolve hosts itself
+            self.mount("https://", self.pinned)
+            self.mount("http://", self.pinned)
+
+    def _check(self, url: str) -> None:
+        self.pinned.pins.update(pin_store_url(url, self.allow_private)[1])
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
-        check_store_url(url.decode() if isinstance(url, bytes) else url, self.allow_private)
+        self._check(url.decode() if isinstance(url, bytes) else url)
         return super().request(method, url, *args, **kwargs)
 
     def get_redirect_target(self, resp: requests.Response) -> str | None:
         target = super().get_redirect_target(resp)
         if target:
-            check_store_url(urllib.parse.urljoin(resp.url, target), self.allow_private)
+            self._check(urllib.parse.urljoin(resp.url, target))
         return target
 
 

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
-from woocommerce import API
 
 from connectors.base import (
     CouponRejected,
@@ -23,8 +22,9 @@ from connectors.base import (
     WebhookRegistration,
 )
 
-from .auth import StoreUrlRefused, check_redirect, check_store_url
+from .auth import StoreUrlRefused, check_redirect, pin_store_url
 from .mapping import refund_ids, resource_id, to_order
+from .transport import StoreAPI, pinned_session
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +70,14 @@ class WooCommerceClient:
         webhook_secret: str | None = None,
     ) -> None:
         try:
-            self.store_url = check_store_url(store_url, allow_private)
+            self.store_url, pins = pin_store_url(store_url, allow_private)
         except StoreUrlRefused as exc:
             raise PlatformError(f"store URL refused: {exc}", retryable=False) from exc
         self.allow_private = allow_private
         self.webhook_secret = webhook_secret
-        self._api = API(
+        # Every call connects to the address just checked (DNS rebinding), through this session.
+        self._api = StoreAPI(
+            pinned_session(pins) if pins else requests.Session(),
             url=self.store_url,
             consumer_key=consumer_key,
             consumer_secret=consumer_secret,
