@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from integrator import reconciliation, shopify_tokens, woocommerce_stores
+from integrator import analytics_jobs, reconciliation, shopify_tokens, woocommerce_stores
 from integrator.jobs import (
     SWEEP_AFTER,
     due_events,
@@ -102,4 +102,6 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (reconcile_shops, 900),
     (refresh_expiring_tokens, 300),
     (check_woocommerce_webhooks, 900),
+    (analytics_jobs.refresh_recent, 300),
+    (analytics_jobs.refresh_snapshots, 3600),
 ]

@@ -10,3 +10,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 
 from integrator.admin import views  # noqa: E402,F401  (the routes register themselves on bp)
+from integrator.admin import analytics  # noqa: E402,F401  (the analytics dashboard, D)

@@ -189,7 +189,7 @@ class Order(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # The discount codes the order used, as the platform wrote them (NULL: none); analytics counts the
     # revenue of orders that used a Setia coupon (codes in `coupons`) from them.
-    discount_codes: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    discount_codes: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     __table_args__ = (

@@ -1,0 +1,212 @@
+"""The analytics dashboard (/admin/analytics) and its CSV export of the daily series: a date range
+validated by a schema, one domain call (analytics_report.build_report) on the pre-aggregated days,
+numbers formatted for the shop's language, charts as inline SVG (analytics_charts)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, request
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
+
+from integrator.admin import bp
+from integrator.admin.access import Merchant, merchant_page, render_page
+from integrator.admin.analytics_charts import Chart, line_chart
+from integrator.admin.i18n import language_of
+from integrator.loyalty.analytics_report import (
+    CSV_COLUMNS,
+    MAX_RANGE_DAYS,
+    MONEY_COLUMNS,
+    Report,
+    average,
+    build_report,
+    liability_minor,
+    ratio,
+    segments_of,
+)
+from integrator.loyalty.models import Shop
+from integrator.loyalty.money import display, format_minor_string, from_minor, to_minor
+
+DEFAULT_DAYS = 30
+SEGMENT_NAMES = {
+    "champions": _l("Champions"),
+    "loyal": _l("Loyal"),
+    "new": _l("New"),
+    "needs_attention": _l("Need attention"),
+    "at_risk": _l("At risk"),
+    "lost": _l("Lost"),
+}
+
+
+class RangeSchema(Schema):
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (both optional: the last 30 days up to today, UTC)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    first = fields.Date(data_key="from", load_default=None)
+    last = fields.Date(data_key="to", load_default=None)
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **_: Any) -> None:
+        first, last = data.get("first"), data.get("last")
+        if first and last and first > last:
+            raise ValidationError(str(_l("The start must not be after the end.")), "from")
+        if first and last and (last - first).days >= MAX_RANGE_DAYS:
+            raise ValidationError(str(_l("Choose at most %(days)d days.", days=MAX_RANGE_DAYS)), "to")
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_range(args: Any) -> tuple[date, date, dict[str, list[str]]]:
+    """The range asked for, or the default range and the errors by field ("from", "to")."""
+    default_last = _today()
+    try:
+        data = RangeSchema().load({key: args[key] for key in ("from", "to") if args.get(key)})
+    except ValidationError as exc:
+        errors = {key: [str(message) for message in value] for key, value in exc.normalized_messages().items()}
+        return default_last - timedelta(days=DEFAULT_DAYS - 1), default_last, errors
+    last = data["last"] or (data["first"] + timedelta(days=DEFAULT_DAYS - 1) if data["first"] else default_last)
+    first = data["first"] or last - timedelta(days=DEFAULT_DAYS - 1)
+    return first, last, {}
+
+
+def _report(shop: Shop, first: date, last: date) -> Report:
+    with current_app.extensions["setia_db"].session() as session:
+        return build_report(session, shop, first, last)
+
+
+class Formats:
+    """Numbers as the shop's language writes them; money as the rest of Setia (money.display)."""
+
+    def __init__(self, shop: Shop) -> None:
+        self.currency = shop.currency
+        self.locale = language_of(shop.language)
+
+    def money(self, minor: int | None) -> str:
+        return "—" if minor is None else display(minor, self.currency, self.locale)
+
+    def money_per_point(self, value: Decimal) -> str:
+        minor = to_minor(value, self.currency)
+        if from_minor(minor, self.currency) == value:
+            return self.money(minor)
+        return f"{format_decimal(value, format='#,##0.####')} {self.currency}"
+
+    def number(self, value: int | None) -> str:
+        return "—" if value is None else format_decimal(value)
+
+    def percent(self, value: Decimal | None) -> str:
+        return "—" if value is None else f"{format_decimal(value, format='#,##0.0')} %"
+
+    def day(self, value: date) -> str:
+        return format_date(value, "medium")
+
+    def short_day(self, value: date) -> str:
+        return format_date(value, "d MMM")
+
+
+def _charts(report: Report, fmt: Formats) -> list[Chart]:
+    values, days = report.series.values, report.series.days
+    return [
+        line_chart(
+            "revenue",
+            str(_l("Revenue per day")),
+            days,
+            [(str(_l("Members")), values["member_revenue"]), (str(_l("Non-members")), values["guest_revenue"])],
+            fmt.money,
+            fmt.short_day,
+        ),
+        line_chart(
+            "points",
+            str(_l("Points per day")),
+            days,
+            [
+                (str(_l("Issued")), values["points_issued"]),
+                (str(_l("Redeemed")), values["points_redeemed"]),
+                (str(_l("Expired")), values["points_expired"]),
+            ],
+            fmt.number,
+            fmt.short_day,
+        ),
+        line_chart(
+            "members",
+            str(_l("New members per day")),
+            days,
+            [(str(_l("New members")), values["members_enrolled"])],
+            fmt.number,
+            fmt.short_day,
+        ),
+    ]
+
+
+def _figures(report: Report) -> dict[str, Any]:
+    """The numbers of the page, as numbers (formatted by the template through `fmt`)."""
+    totals, snapshot = report.totals, report.snapshot or {}
+    return {
+        "enrollment_rate": ratio(totals["member_orders"], report.orders),
+        "redemption_rate": ratio(totals["points_redeemed"], totals["points_issued"]),
+        "points_value": liability_minor(report.points_outstanding, report.point_value, report.currency),
+        "member_aov": average(totals["member_revenue"], totals["member_orders"]),
+        "guest_aov": average(totals["guest_revenue"], totals["guest_orders"]),
+        "repeat_rate": ratio(int(snapshot.get("repeaters", 0)), int(snapshot.get("buyers", 0))),
+        "program_revenue": totals["reward_revenue"] + totals["unboxing_revenue"],
+        "program_share": ratio(totals["reward_revenue"] + totals["unboxing_revenue"], report.revenue),
+        "segments": segments_of(report.snapshot),
+    }
+
+
+@bp.get("/analytics")
+@merchant_page
+def analytics_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    first, last, errors = parse_range(request.args)
+    report = _report(shop, first, last)
+    fmt = Formats(shop)
+    body = render_page(
+        "admin/analytics.html",
+        merchant,
+        shop,
+        report=report,
+        figures=_figures(report),
+        charts=_charts(report, fmt),
+        fmt=fmt,
+        errors=errors,
+        asked={key: request.args.get(key, "") for key in ("from", "to")},
+        segment_names=SEGMENT_NAMES,
+        when=lambda moment: format_datetime(moment, "medium") if moment else "—",
+    )
+    return body, 400 if errors else 200
+
+
+def daily_csv(report: Report) -> str:
+    """One row per day of the range: counts as integers, money as decimal strings of the currency."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for index, day in enumerate(report.series.days):
+        row: list[str] = [day.isoformat()]
+        for name in CSV_COLUMNS[1:]:
+            value = report.series.values[name][index]
+            row.append(format_minor_string(value, report.currency) if name in MONEY_COLUMNS else str(value))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+@bp.get("/analytics.csv")
+@merchant_page
+def analytics_csv(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    first, last, errors = parse_range(request.args)
+    if errors:
+        message = "; ".join(f"{key}: {' '.join(value)}" for key, value in errors.items())
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+    name = f"setia-analytics-{first.isoformat()}-{last.isoformat()}.csv"
+    headers = {"Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'}
+    return daily_csv(_report(shop, first, last)), 200, headers

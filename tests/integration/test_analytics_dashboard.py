@@ -1,0 +1,192 @@
+"""The analytics dashboard fed by real webhook deliveries: orders of a member (one with an unboxing
+coupon, one with a reward coupon), a guest order and a refunded order, a redemption through the
+widget API; then the scheduled aggregation jobs run, and the page and its CSV show the numbers a
+merchant would work out by hand from those orders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from integrator import analytics_jobs, periodic
+from integrator.admin import login_links
+from integrator.loyalty.models import AnalyticsDay, Coupon
+from tests.conftest import drain
+from tests.deliveries import fake30, fixture, money_set, with_changes
+from tests.integration.test_rewards_and_redemptions import CREATED, VOUCHER, redeem
+
+pytestmark = pytest.mark.usefixtures("ledger_checked")
+
+UNBOXING = {"enabled": True, "discount_percent": "10", "expires_days": 30}
+TODAY = datetime.now(UTC).date()
+DAY1, DAY2 = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
+
+
+def at(day: Any, hour: int) -> str:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC).isoformat()
+
+
+def sign_in(app: Any, client: Any, shop_id: int) -> None:
+    token = login_links.issue(app.extensions["setia_config"].secret_key, shop_id)
+    assert client.get(f"/admin/login/{token}").status_code == 303
+
+
+def text_of(html: str, attribute: str) -> str:
+    """The visible text of the element carrying `attribute` (e.g. data-kpi="members"), whitespace folded."""
+    match = re.search(rf"<(\w+)[^>]*{re.escape(attribute)}[^>]*>(.*?)</\1>", html, re.S)
+    assert match, f"no element with {attribute}"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(2)).split())
+
+
+@pytest.fixture()
+def program(app, client, shops, deliver, shopify):
+    """USD shop, 1 point per 1.00, 2 % cashback, unboxing coupons; the deliveries described above."""
+    shop = shops.make(settings={"points_per_unit": "1", "cashback_percent": "2", "unboxing": UNBOXING})
+    shopify.answer("SetiaDiscountCreate", CREATED, always=True)
+    first = with_changes(fake30(), processed_at=at(DAY1, 10), updated_at=at(DAY1, 10))
+    deliver("orders/paid", first)  # Jane: 181.09, 181 points, 3.62 cashback
+    guest = with_changes(fixture("orders_paid__paid_guest_no_customer"), processed_at=at(DAY1, 11))
+    deliver("orders/paid", guest)  # a guest: 199.00, earns nothing
+    deliver("orders/paid", fixture("orders_paid__refunded_discount_TENOFF"))  # refunded: a member, no sale
+    unboxing_code = coupon_code(app, "unboxing", "1073459981")
+    second = with_changes(
+        fake30(),
+        id=1073460001,
+        name="#1002",
+        current_subtotal_price_set=money_set("50.00"),
+        discount_codes=[{"code": unboxing_code, "amount": "5.00", "type": "percentage"}],
+        processed_at=at(DAY2, 9),
+        updated_at=at(DAY2, 9),
+    )
+    deliver("orders/paid", second)  # 50.00 with the unboxing code: 50 points, 1.00 cashback
+    api_headers = {"Authorization": f"Bearer {shop['api_key']}"}
+    reward_id = client.post("/api/v1/rewards", headers=api_headers, json=VOUCHER).json["id"]
+    assert redeem(client, app, shop, reward_id).status_code == 201  # 100 points for 5.00 off
+    drain()
+    reward_code = coupon_code(app, "reward", None)
+    third = with_changes(
+        fake30(),
+        id=1073460002,
+        name="#1003",
+        current_subtotal_price_set=money_set("20.00"),
+        discount_codes=[{"code": reward_code.lower(), "amount": "5.00", "type": "fixed_amount"}],
+        processed_at=at(DAY2, 15),
+        updated_at=at(DAY2, 15),
+    )
+    deliver("orders/paid", third)  # 20.00 with the reward code (lowercased): 20 points, 0.40 cashback
+    assert periodic.SCHEDULE.count((analytics_jobs.refresh_recent, 300)) == 1
+    analytics_jobs.refresh_recent()  # the scheduled jobs, as rq cron runs them
+    analytics_jobs.refresh_snapshots()
+    drain()
+    sign_in(app, client, shop["id"])
+    return shop
+
+
+def coupon_code(app: Any, kind: str, order_id: str | None) -> str:
+    from sqlalchemy import select
+
+    with app.extensions["setia_db"].session() as session:
+        query = select(Coupon.code).where(Coupon.kind == kind)
+        if order_id:
+            query = query.where(Coupon.source_id == order_id)
+        return session.execute(query.order_by(Coupon.id)).scalars().first()
+
+
+def test_the_dashboard_shows_the_programs_numbers(client, program):
+    response = client.get("/admin/analytics", query_string={"from": DAY1.isoformat(), "to": TODAY.isoformat()})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert text_of(html, 'data-kpi="members"') == "Members 2 +2 in this period"
+    assert text_of(html, 'data-kpi="enrollment-rate"').startswith("Enrollment rate 75.0 %")  # 3 of 4 paid orders
+    assert text_of(html, 'data-kpi="active-members"').startswith("Active members 1")
+    assert text_of(html, 'data-kpi="redemption-rate"').startswith("Redemption rate 39.8 %")  # 100 of 251
+    assert (
+        text_of(html, 'data-kpi="program-revenue"') == "Revenue from Setia coupons $70.00 15.6 % of revenue"
+    )  # 70.00 of 450.09
+    assert text_of(html, 'data-row="points-issued"') == "Points issued 251"
+    assert text_of(html, 'data-row="points-redeemed"') == "Points redeemed 100"
+    assert text_of(html, 'data-row="redemptions"') == "Rewards redeemed 1"
+    assert text_of(html, 'data-row="cashback-issued"') == "Cashback issued $5.02"  # 3.62 + 1.00 + 0.40
+    assert text_of(html, 'data-row="points-outstanding"') == "Points 151"
+    assert text_of(html, 'data-row="points-value"') == "Value of these points $7.55"  # 151 × 5.00 / 100
+    assert text_of(html, 'data-row="cashback-outstanding"') == "Cashback $5.02"
+    assert text_of(html, 'data-row="orders"') == "Paid orders 3 1"
+    assert text_of(html, 'data-row="revenue"') == "Revenue $251.09 $199.00"
+    assert text_of(html, 'data-row="aov"') == "Average order value $83.70 $199.00"
+    assert text_of(html, 'data-row="repeat-rate"') == "Repeat-purchase rate 100.0 % —"
+    assert text_of(html, 'data-row="reward-orders"') == "With a reward coupon 1 $20.00"
+    assert text_of(html, 'data-row="unboxing-orders"') == "With an unboxing coupon 1 $50.00"
+    assert text_of(html, 'data-member="').startswith("John Smith 3 $251.09")
+    assert html.count("<polyline") == 6  # revenue: 2 lines, points: 3, new members: 1
+
+
+def test_the_csv_has_one_row_per_day_with_the_same_numbers(client, program):
+    response = client.get("/admin/analytics.csv", query_string={"from": DAY1.isoformat(), "to": TODAY.isoformat()})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = {row["day"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+    assert list(rows) == [DAY1.isoformat(), DAY2.isoformat(), TODAY.isoformat()]
+    day1, day2, today = rows[DAY1.isoformat()], rows[DAY2.isoformat()], rows[TODAY.isoformat()]
+    assert (day1["member_orders"], day1["member_revenue"], day1["guest_orders"], day1["guest_revenue"]) == (
+        "1",
+        "181.09",
+        "1",
+        "199.00",
+    )
+    assert (day2["member_orders"], day2["member_revenue"], day2["members_buying"]) == ("2", "70.00", "1")
+    assert (day2["reward_orders"], day2["reward_revenue"], day2["unboxing_revenue"]) == ("1", "20.00", "50.00")
+    # members and ledger entries were created today, when the deliveries arrived
+    assert (today["members_enrolled"], today["points_issued"], today["points_redeemed"]) == ("2", "251", "100")
+    assert (today["cashback_issued"], today["redemptions"], today["member_orders"]) == ("5.02", "1", "0")
+
+
+def test_running_the_jobs_again_changes_nothing(app, client, program):
+    def days() -> list[tuple[Any, ...]]:
+        from sqlalchemy import select
+
+        with app.extensions["setia_db"].session() as session:
+            rows = session.execute(select(AnalyticsDay).order_by(AnalyticsDay.day)).scalars()
+            return [(row.day, row.member_revenue, row.points_issued, row.members_enrolled) for row in rows]
+
+    before = days()
+    analytics_jobs.refresh_shop_days(program["id"])
+    analytics_jobs.refresh_shop_snapshot(program["id"])
+    assert days() == before and len(before) >= 3
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"from": "2026-13-01"}, "from"),
+        ({"to": "yesterday"}, "to"),
+        ({"from": "2026-06-02", "to": "2026-06-01"}, "from"),
+        ({"from": "2020-01-01", "to": "2026-01-01"}, "to"),
+    ],
+)
+def test_a_bad_range_is_answered_next_to_the_filter(client, program, query, field):
+    response = client.get("/admin/analytics", query_string=query)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'data-error-for="{field}"' in html and "Showing the last 30 days instead." in html
+    assert client.get("/admin/analytics.csv", query_string=query).status_code == 400
+
+
+def test_without_a_session_the_dashboard_and_csv_redirect_to_the_login_notice(app, shop):
+    anonymous = app.test_client()
+    for path in ("/admin/analytics", "/admin/analytics.csv"):
+        response = anonymous.get(path)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/admin/login")
+
+
+def test_the_dashboard_speaks_indonesian_for_an_indonesian_shop(app, client, program):
+    from integrator.loyalty.models import Shop
+
+    with app.extensions["setia_db"].session() as session:
+        session.get(Shop, program["id"]).language = "id"
+    html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
+    assert "Analitik" in html and "Tingkat penukaran" in html
+    assert text_of(html, 'data-kpi="redemption-rate"').startswith("Tingkat penukaran 39,8 %")
