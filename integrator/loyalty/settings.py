@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .earning import Rates
@@ -187,3 +188,14 @@ def update_settings(session: Session, shop: Shop, patch: Any, actor: str) -> dic
         session.add(SettingsChange(shop_id=shop.id, actor=actor, changes=changes))
         session.flush()
     return current_settings(shop)
+
+
+def changes_of(session: Session, shop_id: int, limit: int = 50) -> list[SettingsChange]:
+    """The shop's most recent settings changes, newest first (the audit log on the settings page)."""
+    query = (
+        select(SettingsChange)
+        .where(SettingsChange.shop_id == shop_id)
+        .order_by(SettingsChange.created_at.desc(), SettingsChange.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())

@@ -504,10 +504,10 @@ def test_settings_saved_through_the_embedded_fetch_with_a_session_token(app: Fla
     }
     response = client.patch("/admin/api/settings", json=body, headers={"Authorization": f"Bearer {session_token()}"})
     assert response.status_code == 200
-    assert response.json["settings"] == body
+    assert {key: response.json["settings"][key] for key in body} == body
     with app.extensions["setia_db"].session() as session:
         shop = session.get(Shop, shop_id)
-        assert shop is not None and current_settings(shop) == body
+        assert shop is not None and {key: current_settings(shop)[key] for key in body} == body
         change = session.execute(select(SettingsChange)).scalar_one()
         assert change.actor == "shopify:77"
 

@@ -1,5 +1,5 @@
-// The settings form: sends the values as JSON with SetiaAdmin.send (admin.js) and shows the
-// server's field errors next to their fields.
+// The settings page: the form is sent as JSON with SetiaAdmin.send (admin.js), the server's field
+// errors are shown next to their fields, and the widget preview follows the form as the merchant types.
 (() => {
   "use strict";
   const form = document.getElementById("settings-form");
@@ -14,13 +14,16 @@
     return text; // decimals travel as strings, never as floats
   };
 
+  // "widget.texts.en.title" → body.widget.texts.en.title; an empty optional text is left out (built-in text).
   const collect = () => {
     const body = {};
     for (const input of form.querySelectorAll("[data-type]")) {
       const path = input.name.split(".");
       let target = body;
       for (const key of path.slice(0, -1)) target = target[key] = target[key] || {};
-      target[path[path.length - 1]] = valueOf(input);
+      const value = valueOf(input);
+      if (input.dataset.type === "optional" && value === "") continue;
+      target[path[path.length - 1]] = value;
     }
     return body;
   };
@@ -31,8 +34,7 @@
     try {
       const answer = await window.SetiaAdmin.send("PATCH", form.action, collect());
       if (answer.ok) {
-        window.SetiaAdmin.showErrors(form, {});
-        status.textContent = status.dataset.saved;
+        window.SetiaAdmin.go(form.dataset.reload); // the page again: saved values and the audit log
       } else if (answer.status === 422) {
         window.SetiaAdmin.showErrors(form, answer.body.details);
         status.textContent = status.dataset.invalid;
@@ -43,4 +45,37 @@
       status.textContent = status.dataset.failed;
     }
   });
+
+  // --- the live preview -------------------------------------------------------------------------
+  const preview = document.getElementById("widget-preview");
+  if (!preview) return;
+  const field = (name) => form.querySelector(`[name="${name}"]`);
+  const language = preview.dataset.language;
+  const builtin = (key) => preview.getAttribute(`data-builtin-${language}-${key}`) || "";
+  const text = (key) => {
+    const input = field(`widget.texts.${language}.${key}`);
+    return (input && input.value.trim()) || builtin(key);
+  };
+  const show = (slot, value) => {
+    preview.querySelector(`[data-preview="${slot}"]`).textContent = value;
+  };
+
+  const render = () => {
+    const colour = field("widget.accent_color");
+    if (colour && /^#[0-9a-fA-F]{6}$/.test(colour.value)) preview.style.setProperty("--preview-accent", colour.value);
+    const position = field("widget.position");
+    const left = position && position.value === "bottom-left";
+    preview.classList.toggle("preview-bottom-left", left);
+    preview.classList.toggle("preview-bottom-right", !left);
+    const rate = field("points_per_unit").value.trim() || "0";
+    show("title", text("title"));
+    show("launcher", text("title"));
+    show("rewards", text("rewards"));
+    show("join", text("join"));
+    show("earn", preview.dataset.earn.replace("{n}", rate).replace("{currency}", preview.dataset.currency));
+  };
+
+  form.addEventListener("input", render);
+  form.addEventListener("change", render);
+  render();
 })();
