@@ -1,17 +1,104 @@
-"""GET /widgets/loyalty.js: the storefront widget (widgets/ in the repository), with a short cache
-lifetime so that a new release reaches storefronts within minutes."""
+"""The storefront widget's files (widgets/). GET /widgets/loyalty.js, the contract's URL, is a small
+loader with a short cache lifetime; it loads the bundle /widgets/v/<content hash>/widget.js (the modules
+of widgets/src/ in order, widgets/widget.css inside), which never changes under its URL: cached
+immutable for a year. Both are gzip-compressed once (level 9) and answer If-None-Match with 304."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, send_from_directory
+import gzip
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
 
 from integrator.config import ROOT
 
 bp = Blueprint("widget_assets", __name__)
 
+WIDGETS = ROOT / "widgets"
+# Load order: each module adds its part to the one global, window.SetiaLoyalty; main.js starts.
+MODULES = ("dom.js", "i18n.js", "format.js", "api.js", "codes.js", "panel.js", "account.js", "elements.js", "main.js")
+VERSION_MARK = "%VERSION%"
+LOADER_CACHE = "public, max-age=300"  # a release reaches storefronts within five minutes
+BUNDLE_CACHE = "public, max-age=31536000, immutable"
+STRAY_CACHE = "public, max-age=300"  # a version this server does not have (an older loader after a deploy)
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class Widget:
+    version: str
+    loader: Asset
+    bundle: Asset
+
+
+def _asset(body: bytes) -> Asset:
+    return Asset(body, gzip.compress(body, compresslevel=9, mtime=0), hashlib.sha256(body).hexdigest()[:16])
+
+
+def _files(folder: Path) -> list[Path]:
+    return [folder / "loyalty.js", folder / "widget.css", *(folder / "src" / name for name in MODULES)]
+
+
+def compact(source: str) -> str:
+    """What a storefront need not download: comment-only lines and indentation. Safe for widgets/
+    because no string there spans lines; comments after code on the same line stay."""
+    source = re.sub(r"^\s*/\*.*?\*/[ \t]*\n", "", source, flags=re.S | re.M)
+    source = re.sub(r"^\s*//.*\n", "", source, flags=re.M)
+    return re.sub(r"^[ \t]+", "", source, flags=re.M)
+
+
+def bundle_source(folder: Path = WIDGETS) -> bytes:
+    """The bundle: the stylesheet as a string (comments and line breaks dropped), then the modules."""
+    css = re.sub(r"/\*.*?\*/\s*", "", (folder / "widget.css").read_text(), flags=re.S).replace("\n", "")
+    head = f"window.SetiaLoyalty=window.SetiaLoyalty||{{}};window.SetiaLoyalty.css={json.dumps(css)};\n"
+    return (head + "".join(compact((folder / "src" / name).read_text()) for name in MODULES)).encode()
+
+
+def build_widget(folder: Path = WIDGETS) -> Widget:
+    bundle = _asset(bundle_source(folder))
+    loader = compact((folder / "loyalty.js").read_text()).replace(VERSION_MARK, bundle.digest)
+    return Widget(bundle.digest, _asset(loader.encode()), bundle)
+
+
+def current_widget() -> Widget:
+    """Built once per change of the files (a few stat calls per request), so an edit shows at once."""
+    stamp = tuple(path.stat().st_mtime_ns for path in _files(WIDGETS))
+    cached = current_app.extensions.get("setia_widget")
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, build_widget(WIDGETS))
+        current_app.extensions["setia_widget"] = cached
+    return cached[1]
+
+
+def _serve(asset: Asset, cache_control: str) -> Response:
+    gzipped = request.accept_encodings["gzip"] > 0
+    response = Response(asset.gzipped if gzipped else asset.body, mimetype="text/javascript")
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(asset.digest + ("-gz" if gzipped else ""))
+    response.headers["Cache-Control"] = cache_control
+    response.vary.add("Accept-Encoding")
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public files, no credentials
+    response.make_conditional(request)  # 304 for a matching If-None-Match
+    return response
+
 
 @bp.get("/widgets/loyalty.js")
 def loyalty_js() -> Response:
-    response = send_from_directory(ROOT / "widgets", "loyalty.js", mimetype="application/javascript", max_age=300)
-    response.headers["Access-Control-Allow-Origin"] = "*"  # a public script, no credentials
-    return response
+    return _serve(current_widget().loader, LOADER_CACHE)
+
+
+@bp.get("/widgets/v/<version>/widget.js")
+def bundle(version: str) -> Response:
+    widget = current_widget()
+    return _serve(widget.bundle, BUNDLE_CACHE if version == widget.version else STRAY_CACHE)

@@ -1,116 +1,159 @@
-"""The storefront widget in a real Chromium, on a page served from another origin with the
-contract's script tag: the shopper's balance, a redemption that lowers it and shows the code."""
+"""The storefront widget in a real Chromium, on a shop's page served from another origin with the
+contract's script tag: the balance, a redemption that lowers it and shows the code, Indonesian and
+Rupiah for an Indonesian shop, the anonymous shopper, the keyboard, and refusals shown politely."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import hmac
-import http.server
-import threading
-import time
-from collections.abc import Iterator
+import re
 from typing import Any
 
-import pytest
-
-from integrator.loyalty.models import Shop
+from integrator.loyalty.money import display
 from tests.conftest import Api
-from tests.deliveries import fake30
+from tests.deliveries import fake30, money_set, with_changes
 
-JANE = "1073339475"
+from .storefront import Storefront, script_tag, set_shop, shadow_text, shoot, storefront_fixture, wait_text  # noqa: F401
+
+JANE = "1073339475"  # the customer of the FAKE30 order: 181.09 USD → 181 points at 1 point per 1.00
 CREATED = {
     "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/8"}, "userErrors": []}
 }
 
 
-@pytest.fixture()
-def storefront(monkeypatch, app) -> Iterator[tuple[str, dict[str, str]]]:
-    """A shop's storefront on another origin (another port), whose page the test writes."""
-    pages: dict[str, str] = {}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            body = pages.get(self.path, "").encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    # The storefront is on loopback: allowed as a CORS origin only with ALLOW_PRIVATE_STORE_URLS=1.
-    config = dataclasses.replace(app.extensions["setia_config"], allow_private_store_urls=True)
-    monkeypatch.setitem(app.extensions, "setia_config", config)
-    yield f"http://127.0.0.1:{server.server_port}", pages
-    server.shutdown()
-
-
-def script_tag(app, shop: dict[str, Any], app_url: str, customer: str | None) -> str:
-    attributes = f'data-shop="{shop["public_id"]}"'
-    if customer:
-        with app.extensions["setia_db"].session() as session:
-            secret = app.extensions["setia_box"].decrypt(session.get(Shop, shop["id"]).widget_secret_enc)
-        ts = str(int(time.time()))
-        sig = hmac.new(secret.encode(), f"{customer}:{ts}".encode(), hashlib.sha256).hexdigest()
-        attributes += f' data-customer="{customer}" data-ts="{ts}" data-sig="{sig}"'
-    return f'<script src="{app_url}/widgets/loyalty.js" {attributes} defer></script>'
+def add_reward(client: Any, shop: dict[str, Any], **reward: Any) -> int:
+    response = Api(client, shop["api_key"]).post("/rewards", reward)
+    assert response.status_code == 201, response.json
+    return int(response.json["id"])
 
 
 def test_a_signed_in_shopper_sees_the_balance_redeems_and_gets_a_code(
-    app,
-    client,
-    shop,
-    api,
-    deliver,
-    shopify,
-    live_url,
-    storefront,
-    page,
+    app, client, shop, api, deliver, shopify, live_url, storefront: Storefront, page
 ):
-    deliver("orders/paid", fake30())  # 181 points
-    reward_id = (
-        Api(client, shop["api_key"])
-        .post("/rewards", {"name": "5 off", "points_cost": 100, "kind": "fixed_amount", "value": "5.00"})
-        .json["id"]
-    )
-    assert reward_id
+    deliver("orders/paid", fake30())
+    add_reward(client, shop, name="5 off", points_cost=100, kind="fixed_amount", value="5.00")
     shopify.answer("SetiaDiscountCreate", CREATED, always=True)
-    origin, pages = storefront
-    pages["/"] = f"<html lang='en'><body><h1>Toko</h1>{script_tag(app, shop, live_url, JANE)}</body></html>"
+    storefront.pages["/"] = f"<html lang='en'><body><h1>Shop</h1>{script_tag(app, shop, live_url, JANE)}</body></html>"
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=storefront.origin)
 
-    page.goto(origin + "/")
+    page.goto(storefront.origin + "/")
+    assert wait_text(page, ".launcher", "181") == "Rewards · 181"
+    page.locator("#setia-loyalty .launcher").click()
+    assert shadow_text(page, ".big") == "181 points"
+    assert "Cashback: $3.62" in shadow_text(page, ".me")  # 2 % of 181.09, formatted like the server
+    assert "$5.00 off" in shadow_text(page, ".rewards")
+    shoot(page, "widget-balance")
+
+    page.get_by_role("button", name="Redeem: 5 off").click()
+    code = wait_text(page, ".issued .code", "SETIA-")
+    assert re.fullmatch(r"SETIA-[A-Z0-9-]+", code)
+    assert wait_text(page, ".big", "81 points") == "81 points"
+    assert shadow_text(page, ".launcher") == "Rewards · 81"
+    assert code in shadow_text(page, ".msg")  # announced in the live region
+    apply = page.locator("#setia-loyalty .issued a.apply")
+    assert apply.get_attribute("href") == f"{storefront.origin}/discount/{code}"
+    page.locator("#setia-loyalty .issued button.copy").click()
+    assert wait_text(page, ".issued button.copy", "Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    shoot(page, "widget-redeemed")
+    assert page.errors == []
+    member = api.member(JANE)
+    assert member is not None and member["points_available"] == 81
+
+
+def test_an_indonesian_shop_shows_indonesian_texts_and_rupiah(
+    app, client, shops, deliver, shopify, live_url, storefront: Storefront, page
+):
+    shop = shops.make(currency="IDR", settings={"cashback_percent": "2"})  # IDR default: 1 point per Rp 1.000
+    set_shop(app, shop["id"], language="id")
+    order = with_changes(
+        fake30(),
+        currency="IDR",
+        current_subtotal_price="1250000",
+        current_subtotal_price_set=money_set("1250000", "IDR"),
+    )
+    assert deliver("orders/paid", order).status_code == 200
+    add_reward(client, shop, name="Potongan belanja", points_cost=500, kind="fixed_amount", value="10000")
+    storefront.pages["/"] = f"<html><body><h1>Toko</h1>{script_tag(app, shop, live_url, JANE)}</body></html>"
+
+    page.goto(storefront.origin + "/")
+    assert wait_text(page, ".launcher", "1.250") == "Hadiah · 1.250"
+    page.locator("#setia-loyalty .launcher").click()
+    assert shadow_text(page, ".big") == "1.250 poin"
+    assert shadow_text(page, ".me .sub") == "0 tertunda · Cashback: Rp 25.000"
+    assert "1 poin per belanja Rp 1.000" in shadow_text(page, ".earn")
+    assert "Potongan Rp 10.000" in shadow_text(page, ".rewards")
+    assert page.get_by_role("button", name="Tukar: Potongan belanja").is_enabled()
+    shoot(page, "widget-indonesian")
+    # The widget formats amounts exactly as the server's money display does.
+    for minor, currency, language in [
+        (1_000_000, "IDR", "id"),
+        (1_000_000, "IDR", "en"),
+        (18109, "USD", "en"),
+        (18109, "USD", "id"),
+        (18109, "EUR", "id"),
+        (100000, "JPY", "en"),
+    ]:
+        major = minor if currency in ("IDR", "JPY") else minor / 100
+        shown = page.evaluate("([v, c, l]) => SetiaLoyalty.money(String(v), c, l)", [major, currency, language])
+        assert shown == display(minor, currency, language), (currency, language)
+    assert page.errors == []
+
+
+def test_an_anonymous_shopper_sees_the_program_but_no_balance(app, client, shop, live_url, storefront, page):
+    add_reward(client, shop, name="Free shipping", points_cost=300, kind="free_shipping")
+    storefront.pages["/"] = f"<html lang='id'><body>{script_tag(app, shop, live_url)}</body></html>"
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url) if "/widget/v1/" in request.url else None)
+
+    page.goto(storefront.origin + "/")
+    page.locator("#setia-loyalty .launcher").click()
+    assert "Masuk atau buat akun" in wait_text(page, ".me", "Masuk")  # the page's language
+    assert "Gratis ongkir" in shadow_text(page, ".rewards")
+    assert "300 poin" in shadow_text(page, ".rewards")
+    assert page.locator("#setia-loyalty .rewards button").count() == 0
+    assert page.locator("#setia-loyalty .big").count() == 0
+    shoot(page, "widget-anonymous")
+    assert [url.split("?")[0].rsplit("/", 1)[1] for url in calls] == ["program"]  # one call, nothing personal
+    assert page.errors == []
+
+
+def test_the_panel_works_with_the_keyboard(app, shop, live_url, storefront, page):
+    storefront.pages["/"] = f"<html><body><a href='#'>first</a>{script_tag(app, shop, live_url)}</body></html>"
+    page.goto(storefront.origin + "/")
     launcher = page.locator("#setia-loyalty .launcher")
     launcher.wait_for()
-    page.wait_for_function(
-        "document.querySelector('#setia-loyalty').shadowRoot.querySelector('.launcher').textContent.includes('181')"
-    )
-    launcher.click()
-    page.locator("#setia-loyalty .big").wait_for()
-    assert "181" in page.locator("#setia-loyalty .big").inner_text()
-    page.locator("#setia-loyalty li button").click()
-    code = page.locator("#setia-loyalty .code")
-    code.wait_for()
-    assert code.inner_text().startswith("SETIA-")
-    page.wait_for_function(
-        "document.querySelector('#setia-loyalty').shadowRoot.querySelector('.big').textContent.includes('81')"
-    )
-    assert page.errors == []
-    assert api.member(JANE)["points_available"] == 81
+    launcher.focus()
+    page.keyboard.press("Enter")
+    assert launcher.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.querySelector('#setia-loyalty').shadowRoot.activeElement.id") == "setia-title"
+    page.keyboard.press("Escape")
+    assert launcher.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.querySelector('#setia-loyalty').shadowRoot.activeElement.className") == "launcher"
+    assert page.locator("#setia-loyalty .panel").is_hidden()
 
 
-def test_an_anonymous_shopper_sees_the_program_but_no_balance(app, shop, live_url, storefront, page):
-    origin, pages = storefront
-    pages["/"] = f"<html lang='id'><body>{script_tag(app, shop, live_url, None)}</body></html>"
-    page.goto(origin + "/")
+def test_a_bad_signature_and_a_rate_limit_are_shown_politely(
+    app, client, shop, deliver, live_url, storefront: Storefront, page, monkeypatch
+):
+    deliver("orders/paid", fake30())
+    tag = script_tag(app, shop, live_url, JANE).replace('data-sig="', 'data-sig="0')
+    storefront.pages["/"] = f"<html lang='en'><body><p>Shop</p>{tag}</body></html>"
+    page.goto(storefront.origin + "/")
     page.locator("#setia-loyalty .launcher").click()
-    page.locator("#setia-loyalty .me").wait_for()
-    page.wait_for_function(
-        "document.querySelector('#setia-loyalty').shadowRoot.querySelector('.me').textContent.length > 0"
-    )
-    text = page.locator("#setia-loyalty .me").inner_text()
-    assert "Masuk" in text  # Indonesian: the page's lang
+    assert wait_text(page, ".msg", "sign in") == "Please sign in again to see your points."
     assert page.locator("#setia-loyalty .big").count() == 0
+    assert "181" not in shadow_text(page, ".panel")
+    shoot(page, "widget-401")
+
+    from integrator.widget_api.limits import Limit
+
+    limits = {"client": Limit("client", 300, 60), "shopper": Limit("shopper", 1, 60)}
+    monkeypatch.setitem(app.config, "WIDGET_RATE_LIMITS", limits)
+    tag = script_tag(app, shop, live_url, JANE)
+    identity = "&".join(f"{key}={value}" for key, value in re.findall(r'data-(customer|ts|sig)="([^"]+)"', tag))
+    assert client.get(f"/widget/v1/{shop['public_id']}/me?{identity}").status_code == 200  # the shopper's one call
+    storefront.pages["/"] = f"<html lang='en'><body><p>Shop</p>{tag}</body></html>"
+    page.goto(storefront.origin + "/")
+    page.locator("#setia-loyalty .launcher").click()
+    assert wait_text(page, ".msg", "Too many") == "Too many requests. Try again in a minute."
+    assert page.locator("#setia-loyalty .launcher").is_visible()
+    assert page.errors == []

@@ -1,0 +1,54 @@
+/* Numbers as the server shows them (integrator/loyalty/money.py display): Rupiah without decimals
+   ("Rp 10.000") in any language, other currencies by Intl for the language ("$181.09"). Points are
+   computed like integrator/loyalty/earning.py: floor(subtotal × points_per_unit), on exact decimals
+   (BigInt digits and a scale), never on floats. */
+(function (S) {
+  "use strict";
+
+  S.money = (amount, currency, language) => {
+    const value = Number(amount);
+    if (!Number.isFinite(value)) return "";
+    if (currency === "IDR") return "Rp " + new Intl.NumberFormat("id").format(Math.trunc(value));
+    try {
+      return new Intl.NumberFormat(language, {style: "currency", currency}).format(value);
+    } catch (error) {
+      return amount + " " + currency; // a currency code Intl does not know
+    }
+  };
+
+  S.number = (value, language) => new Intl.NumberFormat(language).format(value);
+
+  // "181.09" → [18109n, 2]; null for anything but a plain non-negative decimal.
+  const decimal = (text) => {
+    const match = /^\s*(\d*)(?:\.(\d*))?\s*$/.exec(String(text == null ? "" : text));
+    if (!match || !(match[1] || match[2])) return null;
+    const fraction = match[2] || "";
+    return [BigInt((match[1] || "0") + fraction), fraction.length];
+  };
+  const TEN = BigInt(10);
+
+  S.points = (subtotal, perUnit) => {
+    const a = decimal(subtotal);
+    const b = decimal(perUnit);
+    if (!a || !b) return null;
+    return Number((a[0] * b[0]) / TEN ** BigInt(a[1] + b[1]));
+  };
+
+  // The earning rate in words a shopper reads: "0.001" per 1.00 → [1, 1000] (1 point per 1,000).
+  S.rate = (perUnit) => {
+    const r = decimal(perUnit);
+    if (!r || !r[0]) return null;
+    let [digits, scale] = r;
+    let amount = 1;
+    while (digits < TEN ** BigInt(scale) && scale > 0 && amount < 1e9) {
+      scale -= 1;
+      amount *= 10;
+    }
+    return [Number(digits) / 10 ** scale, amount];
+  };
+
+  S.date = (iso, language) => {
+    const when = new Date(iso);
+    return isNaN(when) ? "" : new Intl.DateTimeFormat(language, {dateStyle: "medium"}).format(when);
+  };
+})(window.SetiaLoyalty);

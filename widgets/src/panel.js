@@ -1,0 +1,133 @@
+/* The launcher and the panel (a dialog that does not trap the page): the shopper's balances or the
+   join prompt, tier, ways to earn, rewards with their redeem buttons. Keyboard: the launcher is a
+   button with aria-expanded; opening moves focus into the panel, Escape or Close brings it back;
+   messages go to a polite live region. Themed by CSS custom properties on the host element. */
+(function (S) {
+  "use strict";
+  const {h} = S;
+  const SIGN_IN = {shopify: "/account/login", woocommerce: "/my-account/"};
+
+  const light = (hex) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return 0.299 * r + 0.587 * g + 0.114 * b > 165;
+  };
+  S.theme = (box, program) => {
+    const theme = (program && program.theme) || {};
+    const accent = /^#[0-9a-f]{6}$/i.test(theme.accent_color) ? theme.accent_color : "#0f766e";
+    box.style.setProperty("--setia-accent", accent);
+    box.style.setProperty("--setia-on-accent", light(accent) ? "#111827" : "#fff");
+    if (theme.position === "bottom-left") {
+      box.style.setProperty("--setia-left", "16px");
+      box.style.setProperty("--setia-right", "auto");
+    }
+  };
+
+  const earning = (ctx) => {
+    const rules = (ctx.program && ctx.program.earning) || {};
+    const rate = S.rate(rules.points_per_unit);
+    const items = [
+      rate && ctx.t("rate", {p: ctx.pts(rate[0]), a: ctx.money(rate[1])}),
+      Number(rules.cashback_percent) > 0 && ctx.t("rate_cashback", {p: S.number(Number(rules.cashback_percent), ctx.language)}),
+      rules.pending_days > 0 && ctx.t("rate_days", {d: rules.pending_days}),
+    ].filter(Boolean);
+    return items.length ? [h("h3", {}, ctx.t("earn")), h("ul", {class: "earn"}, items.map((text) => h("li", {}, text)))] : [];
+  };
+
+  const balances = (ctx) => {
+    const {t, me} = ctx;
+    if (!ctx.api.signed) {
+      const href = SIGN_IN[ctx.program && ctx.program.platform];
+      return [h("p", {}, t("join")), href && h("p", {class: "row"}, h("a", {href}, t("sign_in")))];
+    }
+    if (!me) return [];
+    const b = me.balances;
+    const sub = [t("pending", {n: S.number(b.points_pending, ctx.language)})];
+    if (Number(b.cashback_available) > 0 || Number(ctx.program && ctx.program.earning.cashback_percent) > 0) {
+      sub.push(t("cashback", {v: ctx.money(b.cashback_available)}));
+    }
+    const tier = me.tier && me.tier.name ? [h("p", {class: "sub"}, t("tier", {t: me.tier.name}))] : [];
+    if (tier.length && typeof me.tier.progress === "number") {
+      const width = Math.max(0, Math.min(100, me.tier.progress * 100)) + "%";
+      const fill = h("span");
+      fill.style.width = width;
+      tier.push(h("div", {class: "bar", role: "progressbar", "aria-valuenow": Math.round(parseFloat(width)), "aria-valuemin": 0, "aria-valuemax": 100}, fill));
+    }
+    return [h("p", {class: "big"}, ctx.pts(b.points_available)), h("p", {class: "sub"}, sub.join(" · ")), ...tier];
+  };
+
+  const reward = (ctx, item, redeem) => {
+    const details = [S.worth(ctx, item.kind, item.value)];
+    if (item.min_order) details.push(ctx.t("min", {v: ctx.money(item.min_order)}));
+    const cells = [h("span", {}, h("span", {}, item.name), h("br"), h("span", {class: "sub"}, details.join(", "))), h("span", {}, ctx.pts(item.points_cost))];
+    if (ctx.api.signed) {
+      const short = !ctx.me || ctx.me.balances.points_available < item.points_cost;
+      const button = h("button", {type: "button", "aria-label": ctx.t("redeem") + ": " + item.name, disabled: short}, ctx.t("redeem"));
+      button.addEventListener("click", () => redeem(item, button));
+      cells.push(button);
+    }
+    return h("li", {}, cells);
+  };
+
+  S.panel = (ctx) => {
+    const {t} = ctx;
+    const host = h("setia-loyalty", {id: "setia-loyalty"});
+    const box = S.shadow(host);
+    S.theme(box, ctx.program);
+    const count = h("span", {class: "count"});
+    const launcher = h("button", {type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "setia-panel"}, ctx.label, count);
+    const title = h("h2", {id: "setia-title", tabindex: "-1"}, t("title"));
+    const close = h("button", {type: "button", class: "close", "aria-label": t("close")}, "×");
+    const me = h("div", {class: "me"});
+    const list = h("ul", {class: "rewards"});
+    const extra = h("div", {class: "extra"});
+    const message = h("p", {class: "msg", role: "status", "aria-live": "polite"});
+    const panel = h("section", {class: "panel", id: "setia-panel", role: "dialog", "aria-labelledby": "setia-title", hidden: true},
+      h("header", {}, title, close), me, earning(ctx), ctx.program && h("h3", {}, t("rewards")), list, extra, message);
+    box.append(launcher, panel);
+    document.body.append(host);
+
+    const say = (text) => { message.textContent = text; };
+    const account = S.account(ctx, extra, say, () => render());
+    const render = () => {
+      me.replaceChildren(...balances(ctx));
+      count.textContent = ctx.me ? " · " + S.number(ctx.me.balances.points_available, ctx.language) : "";
+      const rewards = (ctx.program && ctx.program.rewards) || [];
+      list.replaceChildren(...(ctx.program && !rewards.length ? [h("li", {}, t("none"))] : rewards.map((item) => reward(ctx, item, redeem))));
+      account.render();
+    };
+    const redeem = async (item, button) => {
+      button.disabled = true;
+      say("");
+      const answer = await ctx.api.call("/redemptions", {reward_id: item.id});
+      if (answer.status !== 201) {
+        button.disabled = false;
+        return say(S.problem(t, answer, {409: t("low")}));
+      }
+      account.issued(answer.body);
+      say(t("code") + ": " + answer.body.code);
+    };
+    let loading = null;
+    const loadMe = () => {
+      if (!ctx.api.signed || ctx.me || loading) return loading;
+      loading = ctx.api.call("/me").then((answer) => {
+        if (answer.status === 200) ctx.me = answer.body;
+        else say(S.problem(t, answer));
+        render();
+      });
+      return loading;
+    };
+    const show = (open) => {
+      panel.hidden = !open;
+      launcher.setAttribute("aria-expanded", String(open));
+      if (!open) return launcher.focus();
+      title.focus();
+      loadMe();
+      account.opened();
+    };
+    launcher.addEventListener("click", () => show(panel.hidden));
+    close.addEventListener("click", () => show(false));
+    panel.addEventListener("keydown", (event) => { if (event.key === "Escape") show(false); });
+    render();
+    return {say, loadMe, open: () => show(true), me: () => ctx.me};
+  };
+})(window.SetiaLoyalty);
