@@ -11,3 +11,4 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 from integrator.admin import views  # noqa: E402,F401  (the routes register themselves on bp)
 from integrator.admin import analytics  # noqa: E402,F401  (the analytics dashboard, D)
+from integrator.admin import member_files, members  # noqa: E402,F401  (members pages, C2)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from connectors.base import Customer
@@ -81,6 +81,36 @@ def search_members(session: Session, shop_id: int, email: str | None, page: int,
         query = query.where(Member.email_key == email_key(email))
     query = query.order_by(Member.id).offset((page - 1) * page_size).limit(page_size)
     return list(session.execute(query).scalars())
+
+
+def find_members(session: Session, shop_id: int, text: str, offset: int, limit: int) -> list[Member]:
+    """The merchant pages' search, newest members first: `text` is a platform customer id, an email
+    (or its beginning) or words of the name (each word in the first or the last name); empty: all."""
+    query = select(Member).where(Member.shop_id == shop_id)
+    text = text.strip()
+    if text:
+        folded = email_key(text) or ""
+        words = [_contains(word) for word in text.split()[:5]]
+        by_name = and_(
+            *(or_(Member.first_name.ilike(w, escape="\\"), Member.last_name.ilike(w, escape="\\")) for w in words)
+        )
+        query = query.where(
+            or_(
+                Member.platform_customer_id == text,
+                Member.email_key.like(_escaped(folded) + "%", escape="\\"),
+                by_name,
+            )
+        )
+    query = query.order_by(Member.id.desc()).offset(offset).limit(limit)
+    return list(session.execute(query).scalars())
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(word: str) -> str:
+    return f"%{_escaped(word)}%"
 
 
 def ledger_of(session: Session, member: Member, page: int, page_size: int) -> list[LedgerEntry]:

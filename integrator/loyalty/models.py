@@ -385,3 +385,21 @@ class AnalyticsSnapshot(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MemberImport(Base):
+    """A CSV file of opening balances from another loyalty app: checked row by row when uploaded (the
+    dry run), applied when the merchant confirms. The file is kept only until it is applied."""
+
+    __tablename__ = "member_imports"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(255))
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of the file
+    content: Mapped[str | None] = mapped_column(Text, nullable=True)  # the file's text; NULL once applied
+    status: Mapped[str] = mapped_column(String(16), default="checked")  # checked | applied
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # rows per outcome
+    report: Mapped[list[Any]] = mapped_column(JSON, default=list)  # one outcome per row
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -1,0 +1,224 @@
+"""The members pages: search, a member's balances, ledger and coupons, and the manual adjustment.
+CSV export and import of opening balances are in integrator/admin/member_files.py."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import abort, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from integrator import jobs
+from integrator.admin import bp
+from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
+from integrator.admin.i18n import language_of
+from integrator.loyalty.coupons import coupons_of
+from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints, NotFound
+from integrator.loyalty.members import adjust_points, find_members, get_member, ledger_of
+from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
+from integrator.loyalty.money import display, parse_amount, to_minor
+
+PAGE_SIZE = 50
+LEDGER_PAGE_SIZE = 25
+
+KINDS = {
+    "earn": _l("Earned"),
+    "vest": _l("Became available"),
+    "takeback": _l("Taken back"),
+    "settle": _l("Settled"),
+    "adjust": _l("Adjustment"),
+    "redeem": _l("Redeemed"),
+    "refund": _l("Given back"),
+    "expire": _l("Expired"),
+    "transfer": _l("Store credit"),
+    "import": _l("Imported"),
+}
+STATES = {"available": _l("available"), "pending": _l("pending"), "debt": _l("owed")}
+COUPON_STATUSES = {"pending": _l("being made"), "active": _l("active"), "failed": _l("failed")}
+COUPON_KINDS = {"unboxing": _l("Unboxing"), "reward": _l("Reward"), "cashback": _l("Cashback")}
+
+
+class AdjustmentForm(Schema):
+    """The adjustment form; the same bounds as the API's adjustments."""
+
+    class Meta:
+        unknown = EXCLUDE  # csrf_token
+
+    points = fields.Integer(
+        required=True,
+        validate=[validate.Range(min=-1_000_000_000, max=1_000_000_000), validate.NoneOf([0])],
+    )
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=400))
+    idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=150))
+
+
+FORM_ERRORS = {
+    "points": _l("Enter a whole number of points other than 0, for example 50 or -20."),
+    "reason": _l("Say why (1 to 400 characters)."),
+    "idempotency_key": _l("This form has expired: open the page again."),
+}
+
+
+def _page_number(name: str = "page") -> int:
+    value = request.args.get(name, "1")
+    return min(int(value), 100_000) if value.isdigit() and int(value) > 0 else 1
+
+
+def _locale(shop: Shop) -> str:
+    return language_of(shop.language)
+
+
+@bp.get("/members")
+@merchant_page
+def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    text = request.args.get("q", "")[:320]
+    page = _page_number()
+    with current_app.extensions["setia_db"].session() as session:
+        found = find_members(session, shop.id, text, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+        rows = [_member_row(member, shop) for member in found[:PAGE_SIZE]]
+    return render_page(
+        "admin/members.html", merchant, shop, q=text, rows=rows, page=page, has_more=len(found) > PAGE_SIZE
+    )
+
+
+def _member_row(member: Member, shop: Shop) -> dict[str, Any]:
+    name = " ".join(part for part in (member.first_name, member.last_name) if part)
+    return {
+        "id": member.id,
+        "name": name,
+        "email": member.email,
+        "platform_customer_id": member.platform_customer_id,
+        "points_available": member.points_available,
+        "cashback_available": display(member.cashback_available, shop.currency, _locale(shop)),
+    }
+
+
+@bp.get("/members/<int:member_id>")
+@merchant_page
+def member_page(merchant: Merchant, shop: Shop, member_id: int) -> ResponseReturnValue:
+    return _render_member(merchant, shop, member_id, form={}, errors={}, status=200)
+
+
+def _render_member(
+    merchant: Merchant, shop: Shop, member_id: int, form: dict[str, Any], errors: dict[str, str], status: int
+) -> ResponseReturnValue:
+    page = _page_number()
+    with current_app.extensions["setia_db"].session() as session:
+        try:
+            member = get_member(session, shop.id, member_id)
+        except NotFound:
+            abort(404)
+        entries = ledger_of(session, member, page, LEDGER_PAGE_SIZE)
+        older = ledger_of(session, member, page * LEDGER_PAGE_SIZE + 1, 1)  # the entry after this page
+        coupons = coupons_of(session, member)
+        context = {
+            "member": _member_view(member, shop),
+            "entries": [_entry_row(entry, shop) for entry in entries],
+            "has_more": bool(older),
+            "coupons": [_coupon_row(coupon, shop) for coupon in coupons],
+        }
+    form = {"idempotency_key": secrets.token_urlsafe(18), **form}
+    adjusted = request.args.get("adjusted", "")
+    return (
+        render_page(
+            "admin/members_detail.html",
+            merchant,
+            shop,
+            page=page,
+            form=form,
+            errors=errors,
+            adjusted=adjusted.lstrip("-").isdigit() and int(adjusted),
+            **context,
+        ),
+        status,
+    )
+
+
+def _member_view(member: Member, shop: Shop) -> dict[str, Any]:
+    money, locale = shop.currency, _locale(shop)
+    return {
+        **_member_row(member, shop),
+        "erased": member.erased_at is not None,
+        "points_pending": member.points_pending,
+        "points_owed": member.points_debt,
+        "lifetime_points": member.lifetime_points,
+        "cashback_pending": display(member.cashback_pending, money, locale),
+        "cashback_owed": display(member.cashback_debt, money, locale),
+        "created_at": format_datetime(member.created_at, "medium"),
+    }
+
+
+def signed_display(amount: int, account: str, shop: Shop) -> str:
+    """+181 / -50 points, +Rp 3.620 / -Rp 3.620 cashback: as the widget's history shows them."""
+    sign = "-" if amount < 0 else "+"
+    if account == "points":
+        return f"{sign}{abs(amount)}"
+    return f"{sign}{display(abs(amount), shop.currency, _locale(shop))}"
+
+
+def _entry_row(entry: LedgerEntry, shop: Shop) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "created_at": format_datetime(entry.created_at, "medium"),
+        "account": entry.account,
+        "kind": KINDS.get(entry.kind, entry.kind),
+        "state": STATES.get(entry.state, entry.state),
+        "amount": signed_display(entry.amount, entry.account, shop),
+        "source": entry.source,
+        "source_id": entry.source_id,
+        "reason": entry.reason,
+    }
+
+
+def _coupon_row(coupon: Coupon, shop: Shop) -> dict[str, Any]:
+    if coupon.value_type == "percentage":
+        value = f"{coupon.value}%"
+    elif coupon.value_type == "fixed_amount":
+        value = display(to_minor(parse_amount(coupon.value), shop.currency), shop.currency, _locale(shop))
+    else:
+        value = str(_l("free shipping"))
+    return {
+        "code": coupon.code,
+        "kind": COUPON_KINDS.get(coupon.kind, coupon.kind),
+        "status": COUPON_STATUSES.get(coupon.status, coupon.status),
+        "value": value,
+        "expires_at": format_datetime(coupon.expires_at, "medium") if coupon.expires_at else None,
+        "created_at": format_datetime(coupon.created_at, "medium"),
+    }
+
+
+@bp.post("/members/<int:member_id>/adjustments")
+@merchant_action
+def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseReturnValue:
+    """The adjustment form: points added or taken with a reason; the form's idempotency key makes a
+    double submit adjust once. Errors are shown next to their fields (422), nothing changed."""
+    form = {name: request.form.get(name, "") for name in ("points", "reason", "idempotency_key")}
+    try:
+        data = AdjustmentForm().load(request.form)
+    except ValidationError as exc:
+        errors = {name: str(FORM_ERRORS[name]) for name in exc.messages if name in FORM_ERRORS}
+        return _render_member(merchant, shop, member_id, form, errors, 422)
+
+    def work(session: Any) -> int:
+        member = get_member(session, shop.id, member_id)
+        entry, _created = adjust_points(
+            session, member, data["points"], data["reason"], data["idempotency_key"], merchant.actor
+        )
+        return entry.id
+
+    try:
+        entry_id = jobs.in_transaction(work)
+    except NotFound:
+        abort(404)
+    except InsufficientPoints:
+        errors = {"points": str(_l("The member does not have that many points available."))}
+        return _render_member(merchant, shop, member_id, form, errors, 422)
+    except IdempotencyConflict:
+        return _render_member(
+            merchant, shop, member_id, {}, {"idempotency_key": str(FORM_ERRORS["idempotency_key"])}, 409
+        )
+    return redirect(url_for("admin.member_page", member_id=member_id, adjusted=entry_id), code=303)
