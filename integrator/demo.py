@@ -116,6 +116,7 @@ def _periodic(app: Any, stop: threading.Event) -> None:
         while not stop.wait(60):
             periodic.sweep()
             periodic.vest()
+            periodic.expire_points()
 
 
 @demo_cli.command("serve")

@@ -6,6 +6,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy.orm import Session
 
 from integrator import analytics_jobs, reconciliation, shopify_tokens, woocommerce_stores
 from integrator.jobs import (
@@ -22,8 +26,8 @@ from integrator.jobs import (
     secret_box,
     transfer_cashback,
 )
-from integrator.loyalty import coupons, orders, store_credit
-from integrator.loyalty.models import utcnow
+from integrator.loyalty import coupons, expiry, orders, store_credit
+from integrator.loyalty.models import Shop, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,26 @@ def flush_outbox() -> int:
     return len(due_coupons) + len(due_transfers) + len(holders)
 
 
+def _expire(session: Session, due: expiry.Due, now: datetime) -> int:
+    shop = session.get(Shop, due.shop_id)
+    return expiry.expire_member(session, shop, due.member_id, now) if shop is not None else 0
+
+
+def expire_points() -> int:
+    """Expire the available points of members inactive for their shop's `points_expiry_days`, one
+    transaction per member. Returns how many members' points expired."""
+    now = utcnow()
+    with runtime().db.session() as session:
+        members = expiry.members_to_expire(session, now)
+    expired = 0
+    for due in members:
+        if in_transaction(partial(_expire, due=due, now=now)) > 0:
+            expired += 1
+    if expired:
+        log.info("points expired for %d inactive members", expired)
+    return expired
+
+
 def reconcile_shops() -> int:
     """One reconciliation job per connected, installed shop."""
     with runtime().db.session() as session:
@@ -102,6 +126,7 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (reconcile_shops, 900),
     (refresh_expiring_tokens, 300),
     (check_woocommerce_webhooks, 900),
+    (expire_points, 3600),
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),
 ]

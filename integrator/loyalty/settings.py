@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "pending_days": 0,
     "award_test_orders": False,
     "cashback_store_credit": False,
+    "points_expiry_days": 0,  # 0 = points never expire (integrator/loyalty/expiry.py has the rule)
     "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
@@ -114,6 +115,7 @@ class SettingsSchema(Schema):
     pending_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
     award_test_orders = StrictBoolean()
     cashback_store_credit = StrictBoolean()
+    points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
     widget = fields.Nested(WidgetSchema)
 

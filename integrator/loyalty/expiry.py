@@ -1,0 +1,116 @@
+"""Points expiry (setting `points_expiry_days`, 0 = points never expire).
+
+The rule, as Smile.io and LoyaltyLion apply it: a member's available points expire together when the
+member has had no activity for N days. Activity is read from the ledger: an entry that earns,
+spends, adjusts or imports points or cashback (kinds earn, redeem, adjust, import), and points
+becoming available (vest), so that points never expire sooner than N days after the member could
+spend them. Pending points, cashback and lifetime points are untouched. The expiry is one `expire`
+entry of the whole available balance, posted with the balance move in one transaction, under a key
+derived from the member's last ledger entry: running the job twice, or in two workers at once,
+expires once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from .errors import InsufficientPoints
+from .ledger import Posting, lock_member, spend
+from .models import LedgerEntry, Member, Shop
+from .settings import current_settings
+
+ACTIVITY_KINDS = ("earn", "redeem", "adjust", "import", "vest")
+
+
+def _aware(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return moment
+
+
+def expires_at(last_activity: datetime, days: int) -> datetime | None:
+    """When points untouched since `last_activity` expire; None when they never do (days = 0)."""
+    if days < 0:
+        raise ValueError("points_expiry_days is 0 or more")
+    return None if days == 0 else _aware(last_activity, "last_activity") + timedelta(days=days)
+
+
+def is_expired(last_activity: datetime, days: int, now: datetime) -> bool:
+    """Whether points untouched since `last_activity` have expired at `now` (at N days exactly, yes)."""
+    moment = expires_at(last_activity, days)
+    return moment is not None and _aware(now, "now") >= moment
+
+
+def cutoff(now: datetime, days: int) -> datetime:
+    """Members whose last activity is before this moment have expired points."""
+    return _aware(now, "now") - timedelta(days=days)
+
+
+def expiry_days(shop: Shop) -> int:
+    return int(current_settings(shop).get("points_expiry_days") or 0)
+
+
+@dataclass(frozen=True)
+class Due:
+    shop_id: int
+    member_id: int
+
+
+def members_to_expire(session: Session, now: datetime, limit: int = 1000) -> list[Due]:
+    """Members holding available points with no activity in their shop's expiry window."""
+    shops = session.execute(select(Shop).where(Shop.uninstalled_at.is_(None))).scalars()
+    windows = {shop.id: days for shop in shops if (days := expiry_days(shop)) > 0}
+    due: list[Due] = []
+    for shop_id, days in windows.items():
+        recent = exists().where(
+            LedgerEntry.member_id == Member.id,
+            LedgerEntry.kind.in_(ACTIVITY_KINDS),
+            LedgerEntry.created_at >= cutoff(now, days),
+        )
+        rows = session.execute(
+            select(Member.id)
+            .where(Member.shop_id == shop_id, Member.points_available > 0, Member.erased_at.is_(None), ~recent)
+            .order_by(Member.id)
+            .limit(limit - len(due))
+        ).scalars()
+        due.extend(Due(shop_id, member_id) for member_id in rows)
+        if len(due) >= limit:
+            break
+    return due
+
+
+def last_activity(session: Session, member_id: int) -> datetime | None:
+    query = select(func.max(LedgerEntry.created_at)).where(
+        LedgerEntry.member_id == member_id, LedgerEntry.kind.in_(ACTIVITY_KINDS)
+    )
+    moment: datetime | None = session.execute(query).scalar_one()
+    return moment
+
+
+def expire_member(session: Session, shop: Shop, member_id: int, now: datetime) -> int:
+    """Expire the member's available points if they are still due (checked again with the member
+    locked: an order may have just arrived). Returns the points expired (0: nothing to do)."""
+    days = expiry_days(shop)
+    member = lock_member(session, member_id)
+    if days == 0 or member.shop_id != shop.id or member.erased_at is not None or member.points_available <= 0:
+        return 0
+    since = last_activity(session, member.id)
+    if since is not None and not is_expired(_as_utc(since), days, now):
+        return 0
+    last_entry = session.execute(select(func.max(LedgerEntry.id)).where(LedgerEntry.member_id == member.id)).scalar()
+    amount = member.points_available
+    posting = Posting("points", "available", -amount, "expire", f"expire:{member.id}:{last_entry or 0}")
+    reason = f"no activity for {days} days"
+    try:
+        spend(session, member, posting, "expiry", str(last_entry or 0), reason=reason)
+    except InsufficientPoints:  # the member is locked: cannot happen, and never expire what is not there
+        return 0
+    return amount
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """An aggregate's datetime may come back without its zone (SQLite); it was stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
