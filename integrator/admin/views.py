@@ -76,4 +76,4 @@ def logout(merchant: Merchant, shop: Shop) -> Response:
     return response
 
 
-from integrator.admin import settings_views  # noqa: E402,F401  (the pages register themselves on bp)
+from integrator.admin import rewards_views, settings_views  # noqa: E402,F401  (the pages register themselves on bp)

@@ -1,0 +1,77 @@
+"""The rewards catalogue page (/admin/rewards: every reward, active or not; create, edit, deactivate,
+reactivate) and the JSON endpoints its forms submit to, through the domain's reward functions
+(the API's own RewardSchema: one set of rules)."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from werkzeug.wrappers import Response
+
+from integrator.admin import bp
+from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
+from integrator.http_errors import json_error
+from integrator.loyalty.errors import InvalidSettings, NotFound
+from integrator.loyalty.models import Shop
+from integrator.loyalty.rewards import (
+    DEFAULT_EXPIRES_DAYS,
+    KINDS,
+    create_reward,
+    reward_view,
+    rewards_of,
+    update_reward,
+)
+
+SAVED = ("created", "updated", "deactivated", "reactivated")
+
+
+@bp.get("/rewards")
+@merchant_page
+def rewards_page(merchant: Merchant, shop: Shop) -> str:
+    with current_app.extensions["setia_db"].session() as session:
+        rewards = [reward_view(reward) for reward in rewards_of(session, shop.id, include_inactive=True)]
+    saved = request.args.get("saved")
+    return render_page(
+        "admin/rewards.html",
+        merchant,
+        shop,
+        rewards=rewards,
+        kinds=KINDS,
+        default_expires_days=DEFAULT_EXPIRES_DAYS,
+        saved=saved if saved in SAVED else None,
+    )
+
+
+@bp.post("/api/rewards")
+@merchant_action
+def add_reward(merchant: Merchant, shop: Shop) -> Response:
+    """The new-reward form's fetch: 201 with the reward, or 422 with field errors and nothing stored."""
+    with current_app.extensions["setia_db"].session() as session:
+        row = session.get(Shop, shop.id)
+        if row is None:
+            return json_error(401, "not signed in")
+        try:
+            reward = create_reward(session, row, request.get_json(silent=True))
+        except InvalidSettings as exc:
+            return json_error(422, exc.message, exc.details)
+        body = reward_view(reward)
+    response = jsonify({"reward": body})
+    response.status_code = 201
+    return response
+
+
+@bp.patch("/api/rewards/<int:reward_id>")
+@merchant_action
+def change_reward(merchant: Merchant, shop: Shop, reward_id: int) -> Response:
+    """A reward's edit form or its (de)activate button: a partial change, validated whole."""
+    with current_app.extensions["setia_db"].session() as session:
+        row = session.get(Shop, shop.id)
+        if row is None:
+            return json_error(401, "not signed in")
+        try:
+            reward = update_reward(session, row, reward_id, request.get_json(silent=True))
+        except InvalidSettings as exc:
+            return json_error(422, exc.message, exc.details)
+        except NotFound as exc:
+            return json_error(404, exc.message)
+        body = reward_view(reward)
+    return jsonify({"reward": body})

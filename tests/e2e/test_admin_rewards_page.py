@@ -1,0 +1,55 @@
+"""The rewards catalogue in a real Chromium: create a reward (field errors first), see it through the
+merchant API and the widget's program, edit it, deactivate it (gone from the widget, still listed on
+the page), reactivate it."""
+
+from __future__ import annotations
+
+from tests.conftest import Api
+
+from .test_settings_page import sign_in
+
+
+def test_a_merchant_creates_edits_and_deactivates_a_reward(app, client, shop, live_url, page):
+    page.set_default_timeout(10_000)
+    sign_in(app, page, live_url, shop["id"], "/admin/rewards")
+    assert "No rewards yet" in page.inner_text("main")
+    new = page.locator("#new-reward")
+    new.locator("[name=name]").fill("Rp 10.000 off")
+    new.locator("[name=kind]").select_option("fixed_amount")
+    new.locator("[name=value]").fill("10")
+    new.locator("button[type=submit]").click()  # no points cost yet
+    page.wait_for_selector("#new-reward [data-error-for=points_cost]:not([hidden])")
+    assert Api(client, shop["api_key"]).get("/rewards").json["items"] == []
+
+    new.locator("[name=points_cost]").fill("150")
+    new.locator("[name=min_order]").fill("50")
+    new.locator("button[type=submit]").click()
+    page.wait_for_selector("#rewards-status:has-text('Reward created.')")
+    api = Api(client, shop["api_key"])
+    [created] = api.get("/rewards").json["items"]
+    assert (created["name"], created["points_cost"], created["kind"], created["value"], created["min_order"]) == (
+        "Rp 10.000 off",
+        150,
+        "fixed_amount",
+        "10",
+        "50",
+    )
+    program = client.get(f"/widget/v1/{shop['public_id']}/program").json
+    assert [reward["name"] for reward in program["rewards"]] == ["Rp 10.000 off"]
+
+    form = page.locator(f"#reward-{created['id']}")
+    form.locator("[name=points_cost]").fill("120")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#rewards-status:has-text('Reward saved.')")
+    assert api.get("/rewards").json["items"][0]["points_cost"] == 120
+
+    page.locator(f"#reward-{created['id']} button[data-active=false]").click()
+    page.wait_for_selector("#rewards-status:has-text('Reward deactivated')")
+    assert "Inactive" in page.locator(f"#reward-{created['id']} legend").inner_text()
+    assert api.get("/rewards").json["items"] == []
+    assert client.get(f"/widget/v1/{shop['public_id']}/program").json["rewards"] == []
+
+    page.locator(f"#reward-{created['id']} button[data-active=true]").click()
+    page.wait_for_selector("#rewards-status:has-text('Reward reactivated')")
+    assert [reward["id"] for reward in api.get("/rewards").json["items"]] == [created["id"]]
+    assert page.errors == []
