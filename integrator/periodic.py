@@ -112,6 +112,11 @@ def check_woocommerce_webhooks() -> int:
     return len(ids)
 
 
+def forget_pending_connects() -> int:
+    """Delete used and expired WooCommerce connect nonces (anyone can make one)."""
+    return in_transaction(lambda session: woocommerce_stores.forget_pending_connects(session, utcnow()))
+
+
 def refresh_expiring_tokens() -> int:
     """Refresh OAuth offline tokens that expire within 30 minutes."""
     state = runtime()
@@ -126,6 +131,7 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (reconcile_shops, 900),
     (refresh_expiring_tokens, 300),
     (check_woocommerce_webhooks, 900),
+    (forget_pending_connects, 3600),
     (expire_points, 3600),
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),

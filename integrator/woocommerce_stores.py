@@ -6,21 +6,24 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from connectors.base import PlatformError
 from connectors.woocommerce.client import WooCommerceClient
 from integrator.config import Config
 from integrator.jobs import runtime, secret_box
-from integrator.loyalty.models import Shop
+from integrator.loyalty.models import PendingConnect, Shop
 from integrator.loyalty.shops import Box, connect_shop, find_shop
 from integrator.platforms import NotConnected, connector_for
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "woocommerce"
+# The merchant approves within minutes; a connect nonce older than this is refused, then deleted.
+NONCE_MAX_AGE = timedelta(hours=1)
 WEBHOOK_TOPICS = [
     "order.created",
     "order.updated",
@@ -59,6 +62,14 @@ def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) ->
     url = delivery_url(config, shop.webhook_token)
     changed = client.register_webhooks(url, WEBHOOK_TOPICS, box.decrypt(shop.webhook_secret_enc))
     return [registration.topic for registration in changed]
+
+
+def forget_pending_connects(session: Session, now: datetime) -> int:
+    """Delete the connect nonces that can no longer connect anything: used, or older than
+    NONCE_MAX_AGE. Returns how many."""
+    stale = or_(PendingConnect.used_at.is_not(None), PendingConnect.created_at < now - NONCE_MAX_AGE)
+    result = session.execute(delete(PendingConnect).where(stale))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def stores_to_check(session: Session) -> list[int]:
