@@ -10,6 +10,8 @@ import hmac
 import http.server
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,6 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-import requests
 
 from integrator.loyalty.models import Shop
 from tests.deliveries import APP_SECRET
@@ -50,17 +51,22 @@ def _proxy(store: Storefront, handler: http.server.BaseHTTPRequestHandler, body:
     message = "".join(sorted(f"{key}={value}" for key, value in pairs))
     pairs.append(("signature", hmac.new(APP_SECRET.encode(), message.encode(), hashlib.sha256).hexdigest()))
     route = parts.path[len(PROXY_PREFIX) :]
-    answer = requests.request(
-        handler.command,
+    # urllib, not requests: a test's `responses` mock (fake Shopify) must not swallow this call.
+    forwarded = urllib.request.Request(  # noqa: S310 (http to our own loopback app)
         f"{store.app_url}/proxy/shopify{route}?{urlencode(pairs)}",
         data=body,
+        method=handler.command,
         headers={"Content-Type": handler.headers.get("Content-Type", "application/json")},
-        timeout=10,
     )
-    handler.send_response(answer.status_code)
-    handler.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
+    try:
+        with urllib.request.urlopen(forwarded, timeout=10) as answer:  # noqa: S310 (our own loopback app)
+            status, content = answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        status, content = refused.code, refused.read()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
     handler.end_headers()
-    handler.wfile.write(answer.content)
+    handler.wfile.write(content)
 
 
 @pytest.fixture(name="storefront")

@@ -39,7 +39,7 @@
     return lines;
   };
 
-  S.thankYou = (ctx) => {
+  S.thankYou = (ctx, panel) => {
     if (!ctx.api.signed) return;
     for (const el of document.querySelectorAll('[data-setia="thank-you"][data-order]')) {
       const box = S.shadow(el);
@@ -49,7 +49,10 @@
       (async () => {
         for (let attempt = 0; ; attempt += 1) {
           const answer = await ctx.api.call("/orders/" + encodeURIComponent(el.dataset.order));
-          if (answer.status === 200) return status.replaceChildren(...thanks(ctx, answer.body));
+          if (answer.status === 200) {
+            status.replaceChildren(...thanks(ctx, answer.body));
+            return attempt && panel.reload(); // the balance the launcher shows predates this order
+          }
           if (!AGAIN.includes(answer.status) || attempt >= RETRY_MS.length) return; // quietly nothing
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS[attempt]));
         }

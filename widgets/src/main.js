@@ -33,7 +33,7 @@
     S.cart(ctx, panel);
     idle(() => {
       panel.loadMe();
-      S.thankYou(ctx);
+      S.thankYou(ctx, panel);
     });
   };
   const run = () => start().catch((error) => console.warn("Setia widget:", error));

@@ -128,6 +128,11 @@
     close.addEventListener("click", () => show(false));
     panel.addEventListener("keydown", (event) => { if (event.key === "Escape") show(false); });
     render();
-    return {say, loadMe, open: () => show(true), me: () => ctx.me};
+    const reload = () => {
+      ctx.me = null;
+      loading = null;
+      return loadMe();
+    };
+    return {say, loadMe, reload, open: () => show(true)};
   };
 })(window.SetiaLoyalty);
