@@ -74,6 +74,9 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from integrator.widget_api.limits import init_limits
+
+    shopify_proxy.register_limits(init_limits(app, config.redis_url))  # widget API and app proxy
     init_api(app)
     init_i18n(app)
     _json_errors(app)

@@ -1,25 +1,27 @@
 """Shopify app proxy: the widget API reachable at the shop's /apps/... path, verified with
 Shopify's proxy signature. Shopify forwards https://<shop>/apps/setia/<path> to
 APP_URL/proxy/shopify/<path>?shop=&logged_in_customer_id=&path_prefix=&timestamp=&signature=...
-The storefront calls it same-origin, so it works on the shop's own domain too (no CORS)."""
+The storefront calls it same-origin, so it works on the shop's own domain too (no CORS).
+
+The shopper is whoever Shopify says is logged in; every answer is the widget API's own
+(integrator/widget_api/answers.py), and the per-shopper rate limit is the same allowance."""
 
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
 
 from connectors.shopify.proxy import ProxyRequest, read_proxy_request, verify_proxy_signature
 from integrator.http_errors import json_error
 from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
-from integrator.loyalty.shopper import balances_of, programme_of
 from integrator.loyalty.shops import find_shop
+from integrator.widget_api import answers
+from integrator.widget_api.limits import shopper_limit, too_many
 
 bp = Blueprint("shopify_proxy", __name__, url_prefix="/proxy/shopify")
-
-PRIVATE = "private, no-store"
-PUBLIC = "public, max-age=60"
 
 
 class ProxyRefused(Exception):
@@ -30,16 +32,15 @@ class ProxyRefused(Exception):
         self.message = message
 
 
-_error = json_error
-
-
 @bp.errorhandler(ProxyRefused)
 def refused(error: ProxyRefused) -> Response:
-    return _error(401, error.message)
+    return json_error(401, error.message)
 
 
-def _verified() -> tuple[Shop, ProxyRequest]:
-    """The connected shop and what Shopify vouches for, or ProxyRefused / UnknownShop."""
+bp.register_error_handler(RateLimitExceeded, too_many)
+
+
+def _verify() -> tuple[Shop, ProxyRequest]:
     pairs = list(request.args.items(multi=True))
     secret = current_app.extensions["setia_config"].shopify_api_secret or ""
     if not verify_proxy_signature(pairs, secret):
@@ -55,29 +56,77 @@ def _verified() -> tuple[Shop, ProxyRequest]:
     return shop, proxied
 
 
-def _answer(body: dict[str, object], cache_control: str) -> Response:
-    response = jsonify(body)
-    response.headers["Cache-Control"] = cache_control
-    return response
+def verified() -> tuple[Shop, ProxyRequest]:
+    """The connected shop and what Shopify vouches for, or ProxyRefused / UnknownShop; worked out
+    once per request (the rate limiter asks first)."""
+    memo = request.environ.setdefault("setia.proxy", {})
+    if "verified" not in memo:
+        try:
+            memo["verified"] = _verify()
+        except (ProxyRefused, UnknownShop) as exc:
+            memo["verified"] = exc
+    if isinstance(memo["verified"], Exception):
+        raise memo["verified"]
+    result: tuple[Shop, ProxyRequest] = memo["verified"]
+    return result
 
 
-@bp.get("/me")
-def me() -> Response:
-    shop, proxied = _verified()
+def shopper() -> tuple[Shop, str]:
+    shop, proxied = verified()
     if proxied.customer_id is None:
         raise ProxyRefused("not logged in")
-    with current_app.extensions["setia_db"].session() as session:
-        return _answer(balances_of(session, shop, proxied.customer_id), PRIVATE)
+    return shop, proxied.customer_id
+
+
+def _shopper_key() -> str | None:
+    """The widget API's key for the same shopper ("<public_id>:<customer>"): one allowance."""
+    if request.endpoint == "shopify_proxy.unknown":
+        return None
+    try:
+        shop, customer = shopper()
+    except (ProxyRefused, UnknownShop):
+        return None
+    return f"{shop.public_id}:{customer}"
+
+
+def register_limits(limiter: Limiter) -> None:
+    shopper_limit(limiter, bp, _shopper_key)
 
 
 @bp.get("/program")
 def program() -> Response:
-    shop, _ = _verified()
-    with current_app.extensions["setia_db"].session() as session:
-        return _answer(programme_of(session, shop), PUBLIC)
+    shop, _ = verified()
+    return answers.program(shop)
+
+
+@bp.get("/me")
+def me() -> Response:
+    return answers.me(*shopper())
+
+
+@bp.get("/history")
+def history() -> Response:
+    shop, customer = shopper()
+    return answers.history(shop, customer, request.args)
+
+
+@bp.get("/unboxing")
+def unboxing() -> Response:
+    return answers.unboxing(*shopper())
+
+
+@bp.get("/orders/<platform_order_id>")
+def order(platform_order_id: str) -> Response:
+    shop, customer = shopper()
+    return answers.order(shop, customer, platform_order_id)
+
+
+@bp.post("/redemptions")
+def redemptions() -> Response:
+    return answers.redemption(*shopper())
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST"])
 def unknown(rest: str) -> Response:
     """Whatever else a storefront asks under /apps/setia/ gets JSON, not an HTML error page."""
-    return _error(404, "not found")
+    return json_error(404, "not found")

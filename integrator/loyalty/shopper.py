@@ -1,24 +1,39 @@
-"""What a shopper sees: their balances and the shop's programme, in the shape the storefront widgets
-read. The widget API and the Shopify app proxy both answer with these, so they live below both."""
+"""What a shopper sees: their balances, the shop's programme, their unboxing coupon and what one of
+their orders earned, in the shapes the storefront widgets read. The widget API and the Shopify app
+proxy both answer with these, so they live below both."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .errors import NotFound
 from .members import find_member
-from .models import Shop
+from .models import Coupon, Order, Reward, Shop
 from .money import display, format_minor_string
-from .rewards import reward_view, rewards_of
-from .settings import current_settings
+from .rewards import rewards_of
+from .settings import WIDGET_LANGUAGES, current_settings
+
+# Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
+# plugin's `?coupon=` handler (connectors/woocommerce/plugin/setia-loyalty/includes/coupon-link.php).
+APPLY_PATHS = {"shopify": "/discount/{code}", "woocommerce": "/?coupon={code}"}
+
+
+def locale_of(shop: Shop) -> str:
+    """Babel's name for the shop's language ("id-ID" → "id_ID"); English when Babel has no such locale."""
+    try:
+        return str(Locale.parse(shop.language.replace("-", "_")))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return "en"
 
 
 def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict[str, Any]:
     """The `me` answer. A shopper who is not a member yet has zero balances (`member: false`)."""
     member = find_member(session, shop.id, platform_customer_id)
-    currency, locale = shop.currency, _locale(shop.language)
+    currency, locale = shop.currency, locale_of(shop)
     points = (member.points_available, member.points_pending, member.lifetime_points) if member else (0, 0, 0)
     cashback = (member.cashback_available, member.cashback_pending) if member else (0, 0)
     return {
@@ -36,27 +51,97 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
             "cashback_available": display(cashback[0], currency, locale),
             "cashback_pending": display(cashback[1], currency, locale),
         },
+        "tier": None,  # no tiers yet; the widget shows tier and progress when this is an object
     }
 
 
-def _locale(language: str) -> str:
-    """Babel's name for the shop's language ("id-ID" → "id_ID"); English when Babel has no such locale."""
-    try:
-        return str(Locale.parse(language.replace("-", "_")))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return "en"
+def _reward(reward: Reward) -> dict[str, Any]:
+    return {
+        "id": reward.id,
+        "name": reward.name,
+        "points_cost": reward.points_cost,
+        "kind": reward.kind,
+        "value": reward.value,
+        "min_order": getattr(reward, "min_order", None),
+    }
+
+
+def _theme(settings: dict[str, Any]) -> dict[str, Any]:
+    widget = settings["widget"]
+    texts = widget.get("texts") or {}
+    return {
+        "accent_color": widget["accent_color"],
+        "position": widget["position"],
+        "texts": {language: dict(texts.get(language) or {}) for language in WIDGET_LANGUAGES},
+    }
 
 
 def programme_of(session: Session, shop: Shop) -> dict[str, Any]:
-    """The `program` answer: the earning rules and rewards anyone may read. Nothing personal."""
+    """The `program` answer: the earning rules, rewards and look anyone may read. Nothing personal."""
     settings = current_settings(shop)
     return {
         "currency": shop.currency,
         "language": shop.language,
+        "platform": shop.platform,
         "earning": {
             "points_per_unit": str(settings["points_per_unit"]),
             "cashback_percent": str(settings["cashback_percent"]),
             "pending_days": int(settings["pending_days"]),
         },
-        "rewards": [reward_view(reward) for reward in rewards_of(session, shop.id)],
+        "rewards": [_reward(reward) for reward in rewards_of(session, shop.id)],
+        "theme": _theme(settings),
+        "apply_path": APPLY_PATHS.get(shop.platform, APPLY_PATHS["shopify"]),
+    }
+
+
+def _unboxing_view(coupon: Coupon, order_name: str | None) -> dict[str, Any]:
+    return {
+        "code": coupon.code,
+        "status": coupon.status,
+        "value_type": coupon.value_type,
+        "value": coupon.value,
+        "expires_at": coupon.expires_at.isoformat() if coupon.expires_at else None,
+        "order_name": order_name,
+    }
+
+
+def _unboxing_query(shop_id: int, member_id: int) -> Any:
+    return (
+        select(Coupon, Order.name)
+        .outerjoin(Order, (Order.shop_id == Coupon.shop_id) & (Order.platform_order_id == Coupon.source_id))
+        .where(Coupon.shop_id == shop_id, Coupon.member_id == member_id, Coupon.kind == "unboxing")
+    )
+
+
+def unboxing_of(session: Session, shop: Shop, platform_customer_id: str) -> dict[str, Any]:
+    """The `unboxing` answer: the unboxing coupon of the shopper's most recent order that has one."""
+    member = find_member(session, shop.id, platform_customer_id)
+    if member is None:
+        return {"coupon": None}
+    newest = _unboxing_query(shop.id, member.id).order_by(Coupon.created_at.desc(), Coupon.id.desc()).limit(1)
+    row = session.execute(newest).first()
+    return {"coupon": _unboxing_view(row[0], row[1]) if row else None}
+
+
+def order_of(session: Session, shop: Shop, platform_customer_id: str, platform_order_id: str) -> dict[str, Any]:
+    """The thank-you element's answer: what the shopper's order earned, and its unboxing coupon.
+    NotFound when Setia has not seen the order (yet) or it is another shopper's: the two look the
+    same from outside, so an order id tells a stranger nothing."""
+    member = find_member(session, shop.id, platform_customer_id)
+    order = session.execute(
+        select(Order).where(Order.shop_id == shop.id, Order.platform_order_id == platform_order_id)
+    ).scalar_one_or_none()
+    if member is None or order is None or order.member_id != member.id:
+        raise NotFound("unknown order")
+    coupon = session.execute(
+        _unboxing_query(shop.id, member.id).where(Coupon.source_id == platform_order_id).limit(1)
+    ).first()
+    return {
+        "order_id": order.platform_order_id,
+        "name": order.name,
+        "status": order.status,
+        "points": order.points_held,  # pending included
+        "points_pending": order.points_pending,
+        "cashback_display": display(order.cashback_held, shop.currency, locale_of(shop)),
+        "unboxing": _unboxing_view(coupon[0], coupon[1]) if coupon else None,
     }

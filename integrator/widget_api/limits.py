@@ -1,21 +1,29 @@
-"""Fixed-window rate limits for the shopper-facing API: counted in Redis when REDIS_URL is set (shared
-by every web process), in this process otherwise. A Redis outage lets requests through (fail open):
-a storefront widget matters more than a counter."""
+"""Rate limits of the shopper-facing API (widget API and Shopify app proxy), with Flask-Limiter:
+counted in Redis when REDIS_URL is set (shared by every web process), in this process otherwise.
+
+- per client address, on every widget API request before any database work;
+- per shopper, only once the shopper's signature is good (nobody can spend another shopper's
+  allowance), one allowance shared by the widget API and the app proxy.
+
+A Redis outage must neither break nor slow a storefront: short socket timeouts, no retries, errors
+swallowed, and after the first failure the counts move to this process's memory (never stricter
+than the shared count would be) until Redis answers again."""
 
 from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from redis import Redis
-from redis.exceptions import RedisError
+from flask import Blueprint, Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+
+from integrator.http_errors import json_error
 
 log = logging.getLogger(__name__)
-
-MAX_LOCAL_KEYS = 50_000
 
 
 @dataclass(frozen=True)
@@ -24,42 +32,95 @@ class Limit:
     requests: int
     window: int  # seconds
 
+    def as_text(self) -> str:
+        # Always "per N second": limits of equal granularity are checked in the order they were
+        # registered, so the per-client limit comes first and a refused flood costs no database work.
+        return f"{self.requests} per {self.window} second"
 
-class RateLimiter:
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, str, int], int] = {}
-        self._lock = threading.Lock()
-        self._warned_at = 0.0
 
-    def hit(self, limit: Limit, key: str, redis: Redis | None, now: float | None = None) -> int | None:
-        """Count one request for `key`. None when it is allowed; otherwise the seconds until the
-        window ends (the Retry-After)."""
-        now = time.time() if now is None else now
-        window = int(now // limit.window)
-        count = self._local(limit, key, window) if redis is None else self._redis(redis, limit, key, window)
-        if count is None or count <= limit.requests:
-            return None
-        return max(1, math.ceil((window + 1) * limit.window - now))
+# Generous per client address: shoppers behind one carrier NAT share it. Override with
+# app.config["WIDGET_RATE_LIMITS"] (same keys).
+DEFAULT_LIMITS = {"client": Limit("client", 300, 60), "shopper": Limit("shopper", 60, 60)}
+METHODS = ["GET", "POST"]  # preflights (OPTIONS) are not counted
+# The request path never waits on Redis (DESIGN.md): a hung Redis costs one request 0.2 s, once.
+STORAGE_OPTIONS: dict[str, Any] = {
+    "socket_timeout": 0.2,
+    "socket_connect_timeout": 0.2,
+    "retry": None,
+    "health_check_interval": 0,
+}
 
-    def _local(self, limit: Limit, key: str, window: int) -> int:
-        with self._lock:
-            if len(self._counts) > MAX_LOCAL_KEYS:
-                self._counts = {k: v for k, v in self._counts.items() if k[2] >= window}
-            slot = (limit.name, key, window)
-            self._counts[slot] = self._counts.get(slot, 0) + 1
-            return self._counts[slot]
 
-    def _redis(self, redis: Redis, limit: Limit, key: str, window: int) -> int | None:
-        # The window is in the key name, so EXPIRE can be repeated harmlessly after every INCR.
-        name = f"setia:ratelimit:{limit.name}:{key}:{window}"
-        try:
-            pipe = redis.pipeline(transaction=False)
-            pipe.incr(name)
-            pipe.expire(name, limit.window + 1)
-            count, _ = pipe.execute()
-        except RedisError as exc:
-            if time.monotonic() - self._warned_at > 60:
-                self._warned_at = time.monotonic()
-                log.warning("rate limits not counted, Redis unavailable: %s", exc)
-            return None
-        return int(count)
+def _limit_text(kind: str) -> Callable[[], str]:
+    def current() -> str:
+        limit: Limit = current_app.config.get("WIDGET_RATE_LIMITS", DEFAULT_LIMITS)[kind]
+        return limit.as_text()
+
+    return current
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def init_limits(app: Flask, redis_url: str | None) -> Limiter:
+    """One Limiter per app (in app.extensions["setia_limiter"]), with the widget API's limits; the
+    app proxy adds its own with `shopper_limit`. RATELIMIT_STORAGE_URI in app.config overrides
+    where the counts live (tests point it at a Redis that is down)."""
+    from . import bp
+    from .access import client_key, shopper_key
+
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://"
+    limiter = Limiter(
+        key_func=_client_address,
+        storage_uri=storage,
+        storage_options=dict(STORAGE_OPTIONS) if storage.startswith("redis") else {},
+        strategy="fixed-window",
+        key_prefix="setia",
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
+        headers_enabled=False,
+    )
+    limiter.init_app(app)
+    app.extensions["setia_limiter"] = limiter
+    client_limit(limiter, bp, client_key)
+    shopper_limit(limiter, bp, shopper_key)
+    return limiter
+
+
+def client_limit(limiter: Limiter, blueprint: Blueprint, key: Callable[[], str]) -> None:
+    limiter.shared_limit(_limit_text("client"), scope="client", key_func=key, methods=METHODS)(blueprint)
+
+
+def shopper_limit(limiter: Limiter, blueprint: Blueprint, key: Callable[[], str | None]) -> None:
+    """`key` gives "<public_id>:<customer>" for a shopper whose signature is good, None otherwise
+    (then the request is not counted; the view answers 401)."""
+    limiter.shared_limit(
+        _limit_text("shopper"),
+        scope="shopper",
+        key_func=lambda: key() or "",
+        exempt_when=lambda: key() is None,
+        methods=METHODS,
+    )(blueprint)
+
+
+def retry_after() -> int:
+    """Seconds until the refused limit's window ends."""
+    limiter: Limiter = current_app.extensions["setia_limiter"]
+    current = limiter.current_limit
+    try:
+        # The window's own end (RequestLimit.reset_at adds a second to it).
+        reset_at = float(current.window[0]) if current is not None else time.time() + 60
+    except Exception:  # the storage went away between the count and this read
+        log.warning("rate limit window unknown", exc_info=True)
+        reset_at = time.time() + 60
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def too_many(_: RateLimitExceeded) -> Response:
+    """The 429 both blueprints answer; the view never ran, so nothing changed."""
+    seconds = retry_after()
+    response = json_error(429, "too many requests", {"retry_after": seconds})
+    response.headers["Retry-After"] = str(seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -15,12 +15,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from integrator.loyalty.models import Shop
-from tests.conftest import Shops, requires_redis
+from tests.conftest import Shops
 from tests.deliveries import OTHER_DOMAIN, SHOP_DOMAIN, fake30, money_set, with_changes
 
 JANE_ID = "1073339475"  # the FAKE30 order's customer
 JANE_EMAIL = "jane@example.com"
 PERSONAL = (JANE_ID, JANE_EMAIL, "Jane", "181", "3.62")
+STOREFRONT = f"https://{SHOP_DOMAIN}"
 
 
 def widget_secret(app: Flask, shop_id: int) -> str:
@@ -79,6 +80,7 @@ def test_signed_member_gets_balances(client: FlaskClient, shop: dict[str, Any], 
             "cashback_pending": "0.00",
         },
         "display": {"cashback_available": "$3.62", "cashback_pending": "$0.00"},
+        "tier": None,
     }
     assert response.headers["Cache-Control"] == "private, no-store"
     assert JANE_EMAIL not in response.get_data(as_text=True)
@@ -208,10 +210,13 @@ def test_program_is_public_and_holds_no_personal_data(client: FlaskClient, shop:
     assert response.json == {
         "currency": "USD",
         "language": "en",
+        "platform": "shopify",
         "earning": {"points_per_unit": "1", "cashback_percent": "2", "pending_days": 0},
         "rewards": [],
+        "theme": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
+        "apply_path": "/discount/{code}",
     }
-    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    assert response.headers["Cache-Control"] == "public, max-age=60"
     assert "Origin" in response.headers["Vary"]
     body = json.dumps(response.json)
     for value in (JANE_ID, JANE_EMAIL, "Jane", "181"):
@@ -224,9 +229,91 @@ def test_program_follows_the_settings(client: FlaskClient, shop: dict[str, Any],
     assert earning == {"points_per_unit": "2.5", "cashback_percent": "2", "pending_days": 14}
 
 
-# --- CORS ----------------------------------------------------------------------------------------
+def test_program_shows_active_rewards_with_their_minimum_and_the_theme(
+    client: FlaskClient, shop: dict[str, Any], api: Any
+) -> None:
+    plain = api.post("/rewards", {"name": "Rp off", "points_cost": 100, "kind": "fixed_amount", "value": "10"})
+    assert plain.status_code == 201
+    ship = api.post("/rewards", {"name": "Free shipping", "points_cost": 50, "kind": "free_shipping"})
+    assert api.patch(f"/rewards/{ship.json['id']}", {"min_order": "50"}).status_code == 200
+    hidden = api.post("/rewards", {"name": "Old", "points_cost": 10, "kind": "percentage", "value": "5"})
+    assert api.patch(f"/rewards/{hidden.json['id']}", {"active": False}).status_code == 200
+    texts = {"en": {"title": "Club"}, "id": {"title": "Klub", "join": "Gabung"}}
+    widget = {"accent_color": "#AA3300", "position": "bottom-left", "texts": texts}
+    assert api.patch("/settings", {"widget": widget}).status_code == 200
 
-STOREFRONT = f"https://{SHOP_DOMAIN}"
+    program = client.get(f"/widget/v1/{shop['public_id']}/program").json
+    assert program["rewards"] == [
+        {
+            "id": ship.json["id"],
+            "name": "Free shipping",
+            "points_cost": 50,
+            "kind": "free_shipping",
+            "value": "0",
+            "min_order": "50",
+        },
+        {
+            "id": plain.json["id"],
+            "name": "Rp off",
+            "points_cost": 100,
+            "kind": "fixed_amount",
+            "value": "10",
+            "min_order": None,
+        },
+    ]
+    assert program["theme"] == {"accent_color": "#aa3300", "position": "bottom-left", "texts": texts}
+
+
+def test_woocommerce_program_applies_codes_through_the_plugin(client: FlaskClient, app: Flask) -> None:
+    from tests.woocommerce_deliveries import connected_store
+
+    store = connected_store(app, {"points_per_unit": "1"})
+    with app.extensions["setia_db"].session() as session:
+        public_id = session.get(Shop, store["id"]).public_id
+    program = client.get(f"/widget/v1/{public_id}/program").json
+    assert program["platform"] == "woocommerce"
+    assert program["apply_path"] == "/?coupon={code}"
+
+
+# --- ETag ----------------------------------------------------------------------------------------
+
+
+def test_program_has_an_etag_and_answers_304_when_unchanged(
+    client: FlaskClient, shop: dict[str, Any], api: Any
+) -> None:
+    path = f"/widget/v1/{shop['public_id']}/program"
+    first = client.get(path, headers={"Origin": STOREFRONT})
+    etag = first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag, "Origin": STOREFRONT})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == "public, max-age=60"
+    assert again.headers["Access-Control-Allow-Origin"] == STOREFRONT  # the widget may read the 304
+    # A change of the programme is a new ETag: the old one gets the whole answer.
+    assert api.patch("/settings", {"pending_days": 3}).status_code == 200
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.json["earning"]["pending_days"] == 3
+    assert changed.headers["ETag"] != etag
+
+
+def test_me_has_an_etag_too_and_stays_private(
+    client: FlaskClient, shop: dict[str, Any], secret: str, jane: Any, deliver: Any
+) -> None:
+    first = me(client, shop, signed(JANE_ID, secret))
+    etag = first.headers["ETag"]
+    again = me(client, shop, signed(JANE_ID, secret), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["Cache-Control"] == "private, no-store"
+    # Another shopper's answer is not "unchanged" for Jane's ETag.
+    assert me(client, shop, signed("555", secret), headers={"If-None-Match": etag}).status_code == 200
+    # A bad signature with a matching ETag is still a 401, not a 304.
+    refused = me(client, shop, {**signed(JANE_ID, secret), "sig": "0" * 64}, headers={"If-None-Match": etag})
+    assert refused.status_code == 401
+
+
+# --- CORS ----------------------------------------------------------------------------------------
 
 
 def test_storefront_origin_may_read_without_credentials(
@@ -317,90 +404,3 @@ def test_private_store_urls_do_not_open_other_public_origins(
     for origin in ("https://evil.example", "http://10.0.0.5:8080", "http://localhost.evil.example"):
         response = client.get(f"/widget/v1/{shop['public_id']}/program", headers={"Origin": origin})
         assert "Access-Control-Allow-Origin" not in response.headers
-
-
-# --- rate limits ---------------------------------------------------------------------------------
-
-# A day-long window, so that the test cannot straddle two windows.
-DAY = 86_400
-
-
-def limits(client_requests: int, shopper_requests: int) -> dict[str, Any]:
-    from integrator.widget_api.limits import Limit
-
-    return {"client": Limit("client", client_requests, DAY), "shopper": Limit("shopper", shopper_requests, DAY)}
-
-
-def test_client_over_its_limit_gets_429_with_retry_after(
-    client: FlaskClient, app: Flask, shop: dict[str, Any], secret: str, jane: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(app.config, "WIDGET_RATE_LIMITS", limits(3, 100))
-    for _ in range(3):
-        assert client.get(f"/widget/v1/{shop['public_id']}/program").status_code == 200
-    refused = me(client, shop, signed(JANE_ID, secret))
-    assert refused.status_code == 429
-    assert 0 < int(refused.headers["Retry-After"]) <= DAY
-    assert_no_member_data(refused)
-    # Another client address still gets through.
-    other = me(client, shop, signed(JANE_ID, secret), environ_base={"REMOTE_ADDR": "203.0.113.9"})
-    assert other.status_code == 200
-    assert other.json["balances"]["points_available"] == 181
-
-
-def test_shopper_over_their_limit_gets_429_and_nothing_changes(
-    client: FlaskClient,
-    app: Flask,
-    shop: dict[str, Any],
-    secret: str,
-    jane: Any,
-    api: Any,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(app.config, "WIDGET_RATE_LIMITS", limits(1000, 2))
-    before = api.member(JANE_ID)
-    addresses = ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
-    answers = [me(client, shop, signed(JANE_ID, secret), environ_base={"REMOTE_ADDR": ip}) for ip in addresses]
-    assert [r.status_code for r in answers] == [200, 200, 429]
-    assert "Retry-After" in answers[2].headers
-    assert_no_member_data(answers[2])
-    assert api.member(JANE_ID) == before
-    # Another shopper has their own allowance.
-    assert me(client, shop, signed("555", secret)).status_code == 200
-
-
-def test_bad_signatures_do_not_count_against_the_shopper(
-    client: FlaskClient, app: Flask, shop: dict[str, Any], secret: str, jane: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(app.config, "WIDGET_RATE_LIMITS", limits(1000, 2))
-    for _ in range(5):
-        assert me(client, shop, {**signed(JANE_ID, secret), "sig": "0" * 64}).status_code == 401
-    assert me(client, shop, signed(JANE_ID, secret)).status_code == 200
-
-
-@requires_redis
-def test_with_redis_every_process_shares_the_counts(app: Flask) -> None:
-    from redis import Redis
-
-    from integrator.widget_api.limits import Limit, RateLimiter
-
-    redis = Redis.from_url(str(app.extensions["setia_config"].redis_url))
-    limit = Limit("client", 2, DAY)
-    first_process, second_process = RateLimiter(), RateLimiter()
-    assert first_process.hit(limit, "shop:203.0.113.7", redis) is None
-    assert second_process.hit(limit, "shop:203.0.113.7", redis) is None
-    assert first_process.hit(limit, "shop:203.0.113.7", redis) is not None
-    assert second_process.hit(limit, "shop:203.0.113.8", redis) is None
-
-
-def test_limits_fail_open_when_redis_is_down() -> None:
-    from redis import Redis
-
-    from integrator.widget_api.limits import Limit, RateLimiter
-
-    nowhere = Redis(host="127.0.0.1", port=1, socket_timeout=0.2, socket_connect_timeout=0.2, retry=None)
-    limiter, limit = RateLimiter(), Limit("client", 1, DAY)
-    started = time.monotonic()
-    assert [limiter.hit(limit, "shop:203.0.113.7", nowhere) for _ in range(3)] == [None, None, None]
-    assert time.monotonic() - started < 3
-    # The same limiter without Redis counts in the process.
-    assert [limiter.hit(limit, "shop:203.0.113.7", None) is None for _ in range(2)] == [True, False]

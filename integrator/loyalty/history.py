@@ -1,0 +1,65 @@
+"""A shopper's own ledger, a page at a time, newest first, with amounts formatted for display the
+way the widget shows them ("+181" points, "+Rp 3.620" cashback)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .members import find_member
+from .models import LedgerEntry, Order, Shop
+from .money import display
+from .shopper import locale_of
+
+MAX_PAGE_SIZE = 50
+
+
+def signed_display(account: str, amount: int, currency: str, locale: str) -> str:
+    """Points as "+181" / "-100"; cashback (minor units) as "+Rp 3.620" / "-$3.62"."""
+    sign = "-" if amount < 0 else "+"
+    if account == "points":
+        return f"{sign}{abs(amount)}"
+    return f"{sign}{display(abs(amount), currency, locale)}"
+
+
+def _item(entry: LedgerEntry, order_name: str | None, currency: str, locale: str) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "account": entry.account,
+        "state": entry.state,
+        "kind": entry.kind,
+        "amount": entry.amount,
+        "display": signed_display(entry.account, entry.amount, currency, locale),
+        # An order's entries are described by the order's name (#1001); others by their reason.
+        "description": order_name if entry.source == "order" else entry.reason,
+        "created_at": entry.created_at.isoformat(),
+    }
+
+
+def history_of(session: Session, shop: Shop, platform_customer_id: str, page: int, page_size: int) -> dict[str, Any]:
+    """The `history` answer: only this shopper's entries at this shop."""
+    page, page_size = max(1, page), min(max(1, page_size), MAX_PAGE_SIZE)
+    answer: dict[str, Any] = {"items": [], "page": page, "page_size": page_size, "has_more": False}
+    member = find_member(session, shop.id, platform_customer_id)
+    if member is None:
+        return answer
+    query = (
+        select(LedgerEntry, Order.name)
+        .outerjoin(
+            Order,
+            (Order.shop_id == LedgerEntry.shop_id)
+            & (LedgerEntry.source == "order")
+            & (Order.platform_order_id == LedgerEntry.source_id),
+        )
+        .where(LedgerEntry.shop_id == shop.id, LedgerEntry.member_id == member.id)
+        .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size + 1)  # one more tells whether there is a next page
+    )
+    rows = session.execute(query).all()
+    locale = locale_of(shop)
+    answer["items"] = [_item(entry, name, shop.currency, locale) for entry, name in rows[:page_size]]
+    answer["has_more"] = len(rows) > page_size
+    return answer

@@ -1,0 +1,109 @@
+"""One function per answer of the shopper-facing API, called by the widget API (views.py) and by
+the Shopify app proxy (integrator/shopify_proxy.py) once each has identified the shop and, where
+needed, the shopper: validate → one domain function → JSON with cache headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from integrator import jobs
+from integrator.http_errors import json_error
+from integrator.loyalty.history import MAX_PAGE_SIZE, history_of
+from integrator.loyalty.models import Coupon, Shop
+from integrator.loyalty.rewards import redeem
+from integrator.loyalty.shopper import balances_of, order_of, programme_of, unboxing_of
+
+PRIVATE = "private, no-store"
+PUBLIC = "public, max-age=60"
+
+
+def answer(body: dict[str, Any], cache_control: str, status: int = 200, etag: bool = False) -> Response:
+    """JSON with its Cache-Control; with `etag`, a strong ETag and 304 for a matching If-None-Match."""
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = cache_control
+    if etag:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def _read(work: Callable[[Session], dict[str, Any]]) -> dict[str, Any]:
+    with current_app.extensions["setia_db"].session() as session:
+        return work(session)
+
+
+def me(shop: Shop, customer: str) -> Response:
+    return answer(_read(lambda session: balances_of(session, shop, customer)), PRIVATE, etag=True)
+
+
+def program(shop: Shop) -> Response:
+    return answer(_read(lambda session: programme_of(session, shop)), PUBLIC, etag=True)
+
+
+class HistoryQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the identity (customer, ts, sig; or the proxy's) rides along
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+
+
+def history(shop: Shop, customer: str, args: Mapping[str, str]) -> Response:
+    try:
+        query = HistoryQuery().load(dict(args))
+    except ValidationError as exc:
+        return json_error(422, "invalid input", exc.messages)
+    body = _read(lambda session: history_of(session, shop, customer, query["page"], query["page_size"]))
+    return answer(body, PRIVATE)
+
+
+def unboxing(shop: Shop, customer: str) -> Response:
+    return answer(_read(lambda session: unboxing_of(session, shop, customer)), PRIVATE)
+
+
+def order(shop: Shop, customer: str, platform_order_id: str) -> Response:
+    """The thank-you element's data; 404 {"error": "unknown order"} (NotFound) otherwise."""
+    return answer(_read(lambda session: order_of(session, shop, customer, platform_order_id)), PRIVATE)
+
+
+def coupon_view(coupon: Coupon) -> dict[str, Any]:
+    return {
+        "code": coupon.code,
+        "status": coupon.status,
+        "kind": coupon.kind,
+        "reward_id": int(coupon.source_id) if coupon.source_id else None,
+        "value_type": coupon.value_type,
+        "value": coupon.value,
+        "expires_at": coupon.expires_at.isoformat() if coupon.expires_at else None,
+    }
+
+
+def issued(shop: Shop, customer: str, coupon_id: int, view: Callable[[Coupon], dict[str, Any]]) -> Response:
+    """201 with a coupon just recorded, once the store has been asked to make it (inline without
+    Redis; a worker otherwise: then it is `pending`), and the shopper's new balances."""
+    jobs.enqueue(jobs.push_coupon, coupon_id)
+
+    def read(session: Session) -> dict[str, Any]:
+        coupon = session.execute(select(Coupon).where(Coupon.id == coupon_id)).scalar_one()
+        return {**view(coupon), "balances": balances_of(session, shop, customer)["balances"]}
+
+    return answer(_read(read), PRIVATE, status=201)
+
+
+def redemption(shop: Shop, customer: str) -> Response:
+    """Spend points on a reward: 201 with the coupon (`active`, or `pending` while the store has not
+    confirmed it), 409 when the balance is too low (nothing spent), 404 for an unknown reward, 422
+    for a body that is not JSON {"reward_id": int} (so a plain cross-site form cannot post one)."""
+    body = request.get_json(silent=True)
+    reward_id = body.get("reward_id") if isinstance(body, dict) else None
+    if isinstance(reward_id, bool) or not isinstance(reward_id, int):
+        return json_error(422, "invalid input", {"reward_id": ["An integer reward id is required."]})
+    coupon_id = jobs.in_transaction(lambda session: redeem(session, shop, customer, reward_id).id)
+    return issued(shop, customer, coupon_id, coupon_view)
