@@ -31,6 +31,12 @@ def cashback_redemptions(public_id: str) -> Response:
     retry_after = _limited("shopper", f"{public_id}:{customer}")
     if retry_after is not None:
         return _too_many(retry_after)
+    return cashback_redemption(shop, customer)
+
+
+def cashback_redemption(shop: Shop, customer: str) -> Response:
+    """The answer for a shop and a shopper already verified (the widget API's signature, or the
+    Shopify app proxy's): the request's JSON body {"amount": "10000"}."""
     body = request.get_json(silent=True)
     amount = parse_cashback_amount(body.get("amount") if isinstance(body, dict) else None, shop.currency)
     coupon_id = jobs.in_transaction(lambda session: redeem_cashback(session, shop, customer, amount).id)
