@@ -131,7 +131,6 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (reconcile_shops, 900),
     (refresh_expiring_tokens, 300),
     (check_woocommerce_webhooks, 900),
-    (expire_points, 3600),
     (forget_pending_connects, 3600),
     (expire_points, 3600),
     (analytics_jobs.refresh_recent, 300),
