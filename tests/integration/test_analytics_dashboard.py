@@ -188,5 +188,5 @@ def test_the_dashboard_speaks_indonesian_for_an_indonesian_shop(app, client, pro
     with app.extensions["setia_db"].session() as session:
         session.get(Shop, program["id"]).language = "id"
     html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
-    assert "Analitik" in html and "Tingkat penukaran" in html
+    assert "Analitik" in html and "Pelanggan teratas" in html
     assert text_of(html, 'data-kpi="redemption-rate"').startswith("Tingkat penukaran 39,8 %")

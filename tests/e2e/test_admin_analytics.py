@@ -1,0 +1,39 @@
+"""The analytics dashboard in a real Chromium: signed in with a login link, after real deliveries and
+the scheduled aggregation jobs, the page shows its numbers and its charts under the page's
+Content-Security-Policy without a script or policy error; a reversed range is answered next to the filter."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from integrator import analytics_jobs
+from integrator.admin import login_links
+from tests.conftest import drain
+from tests.deliveries import fake30, fixture
+
+
+def test_a_merchant_opens_the_dashboard_and_sees_the_charts(app, shop, deliver, live_url, page):
+    deliver("orders/paid", fake30())  # a member's order: 181.09
+    deliver("orders/paid", fixture("orders_paid__paid_guest_no_customer"))  # a guest's: 199.00
+    analytics_jobs.refresh_recent()
+    analytics_jobs.refresh_snapshots()
+    drain()
+    token = login_links.issue(app.extensions["setia_config"].secret_key, shop["id"])
+    page.goto(f"{live_url}/admin/login/{token}")
+    today = datetime.now(UTC).date().isoformat()
+    page.goto(f"{live_url}/admin/analytics?from=2025-04-01&to={today}")  # the fixtures' orders: paid 2025-04-02
+    assert page.locator("[data-kpi=members] strong").inner_text() == "1"
+    assert page.locator("[data-row=revenue] td").all_inner_texts() == ["$181.09", "$199.00"]
+    charts = page.locator("figure.chart svg[role=img]")
+    assert charts.count() == 3
+    for index in range(3):
+        box = charts.nth(index).bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 50  # drawn, not collapsed
+    assert page.locator("[data-chart=revenue] polyline").count() == 2
+    assert page.locator("[data-chart=revenue] polyline").first.is_visible()
+    page.fill("#from", "2026-06-02")
+    page.fill("#to", "2026-06-01")
+    page.click("form.range button[type=submit]")
+    error = page.wait_for_selector("[data-error-for=from]", timeout=10_000)
+    assert error.is_visible() and error.inner_text().strip()
+    assert page.errors == []  # no script error, nothing refused by the Content-Security-Policy
