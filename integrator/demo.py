@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from integrator import jobs, periodic
+from integrator import analytics_jobs, jobs, periodic
 from integrator.admin import login_links
 from integrator.config import INSTANCE
 from integrator.inbox import Incoming, store_delivery
@@ -36,12 +36,29 @@ ORDERS = [
     (9004, 1, "99000", "refunded_half"),
     (9005, 2, "730000", "pending"),
 ]
+# More paid orders over the last weeks, for the analytics dashboard: (order id, shopper index or None
+# for a guest checkout, subtotal in rupiah, days ago).
+MORE_SHOPPERS = [
+    (7004, "rina@example.com", "Rina", "Kusuma"),
+    (7005, "agus@example.com", "Agus", "Pratama"),
+]
+MORE_ORDERS = [
+    (9006, 3, "320000", 24),
+    (9007, 4, "150000", 20),
+    (9008, None, "210000", 18),
+    (9009, 0, "640000", 14),
+    (9010, 3, "275000", 10),
+    (9011, None, "95000", 7),
+    (9012, 1, "510000", 5),
+    (9013, 2, "180000", 2),
+    (9014, None, "430000", 1),
+]
 
 
 def _order_payload(
-    order_id: int, shopper: tuple[int, str, str, str], subtotal: str, financial: str, updated: datetime
+    order_id: int, shopper: tuple[int, str, str, str] | None, subtotal: str, financial: str, updated: datetime
 ) -> dict[str, Any]:
-    customer_id, email, first, last = shopper
+    customer_id, email, first, last = shopper or (0, f"guest{order_id}@example.com", "", "")
     money = {
         "shop_money": {"amount": subtotal, "currency_code": "IDR"},
         "presentment_money": {"amount": subtotal, "currency_code": "IDR"},
@@ -60,7 +77,7 @@ def _order_payload(
         "processed_at": updated.isoformat(),
         "updated_at": updated.isoformat(),
         "refunds": [],
-        "customer": {"id": customer_id, "email": email, "first_name": first, "last_name": last},
+        "customer": {"id": customer_id, "email": email, "first_name": first, "last_name": last} if shopper else None,
     }
 
 
@@ -78,6 +95,11 @@ def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
                 "refund_line_items": [{"subtotal_set": {"shop_money": {"amount": half, "currency_code": "IDR"}}}],
             }
             out.append(("refunds/create", f"demo-{order_id}-refund", refund))
+    shoppers = SHOPPERS + MORE_SHOPPERS
+    for order_id, who, subtotal, days_ago in MORE_ORDERS:
+        shopper = shoppers[who] if who is not None else None
+        payload = _order_payload(order_id, shopper, subtotal, "paid", now - timedelta(days=days_ago, hours=3))
+        out.append(("orders/paid", f"demo-{order_id}-paid", payload))
     return out
 
 
@@ -108,6 +130,7 @@ def seed() -> None:
                 stored.append(event_id)
     for event_id in stored:
         jobs.process_event(event_id)
+    analytics_jobs.refresh_shop_snapshot(shop_id)  # the dashboard has numbers at once
     click.echo(f"demo shop {DEMO_DOMAIN} (id {shop_id}): {len(stored)} new delivery(ies) processed")
 
 
@@ -117,6 +140,7 @@ def _periodic(app: Any, stop: threading.Event) -> None:
             periodic.sweep()
             periodic.vest()
             periodic.expire_points()
+            analytics_jobs.refresh_recent()
 
 
 @demo_cli.command("serve")
