@@ -96,8 +96,8 @@ def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
             }
             out.append(("refunds/create", f"demo-{order_id}-refund", refund))
     shoppers = SHOPPERS + MORE_SHOPPERS
-    for order_id, who, subtotal, days_ago in MORE_ORDERS:
-        shopper = shoppers[who] if who is not None else None
+    for order_id, index, subtotal, days_ago in MORE_ORDERS:
+        shopper = shoppers[index] if index is not None else None
         payload = _order_payload(order_id, shopper, subtotal, "paid", now - timedelta(days=days_ago, hours=3))
         out.append(("orders/paid", f"demo-{order_id}-paid", payload))
     return out
