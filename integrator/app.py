@@ -77,6 +77,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     from integrator.widget_api.limits import init_limits
 
     shopify_proxy.register_limits(init_limits(app, config.redis_url))  # widget API and app proxy
+    woocommerce_app.register_limits(app.extensions["setia_limiter"])  # the anonymous connect endpoint
     init_api(app)
     init_i18n(app)
     _json_errors(app)

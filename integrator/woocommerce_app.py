@@ -3,11 +3,13 @@ a one-time nonce, then take the keys the store POSTs back (research/woocommerce.
 
 from __future__ import annotations
 
+import math
 import secrets
-from datetime import timedelta
+import time
 from functools import partial
 
 from flask import Blueprint, current_app, jsonify, redirect, request
+from flask_limiter import Limiter, RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -21,8 +23,10 @@ from integrator.loyalty.models import PendingConnect, utcnow
 bp = Blueprint("woocommerce_app", __name__)
 
 APP_NAME = "Setia"
-# The merchant approves within minutes; a nonce older than this is refused.
-NONCE_MAX_AGE = timedelta(hours=1)
+NONCE_MAX_AGE = woocommerce_stores.NONCE_MAX_AGE
+# Anyone may start a connection (it stores a nonce row): a few a minute per client address is plenty
+# for a merchant. app.config["WOOCOMMERCE_CONNECT_LIMIT"] overrides it (Flask-Limiter's notation).
+CONNECT_LIMIT = "10 per minute"
 
 
 def _config() -> Config:
@@ -32,6 +36,28 @@ def _config() -> Config:
 
 def _error(status: int, message: str) -> Response:
     return json_error(status, message, no_store=True)
+
+
+def register_limits(limiter: Limiter) -> None:
+    """The connect endpoint's per-address limit, counted by the app's Flask-Limiter (the same storage
+    as the widget API's limits: Redis when REDIS_URL is set). GET only: the blueprint's one GET is
+    the connect redirect; WooCommerce's key callback (POST) is not counted."""
+    limiter.limit(
+        lambda: str(current_app.config.get("WOOCOMMERCE_CONNECT_LIMIT", CONNECT_LIMIT)),
+        key_func=lambda: request.remote_addr or "unknown",
+        scope="woocommerce-connect",
+        methods=["GET"],
+    )(bp)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many(_: RateLimitExceeded) -> Response:
+    """429 before anything is stored, with the seconds until the window ends."""
+    current = current_app.extensions["setia_limiter"].current_limit
+    seconds = max(1, math.ceil(current.reset_at - time.time())) if current is not None else 60
+    response = _error(429, "too many connection attempts: wait and try again")
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.get("/auth/woocommerce/connect")

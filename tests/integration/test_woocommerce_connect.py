@@ -34,6 +34,13 @@ TOPICS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def fresh_limits(app: Flask) -> None:
+    """The connect limit counts per client address; without Redis the counts live in the app's
+    memory for the whole test session, so every test here starts from zero."""
+    app.extensions["setia_limiter"].reset()
+
+
 @pytest.fixture()
 def store() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -324,3 +331,42 @@ def test_a_connected_store_is_found_by_its_url_for_login_links(app, store):
         result = app.test_cli_runner().invoke(args=["shops", "login-link", ref])
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("https://setia.test/admin/login/")
+
+
+def test_connect_is_rate_limited_per_client_address_with_retry_after(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "WOOCOMMERCE_CONNECT_LIMIT", "3 per day")
+    for _ in range(3):
+        _start(client)
+    refused = client.get("/auth/woocommerce/connect", query_string={"store_url": STORE})
+    assert refused.status_code == 429
+    assert refused.json["error"] == "too many connection attempts: wait and try again"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 86_401
+    assert _pending_count(app) == 3  # the refused attempt stored nothing
+    # Another address has its own allowance.
+    other = client.get(
+        "/auth/woocommerce/connect", query_string={"store_url": STORE}, environ_base={"REMOTE_ADDR": "198.51.100.7"}
+    )
+    assert other.status_code == 302
+    # The callback (WooCommerce's own POST) is not counted against the merchant's address.
+    assert client.post("/auth/woocommerce/callback", json={}).status_code == 400
+
+
+def test_used_and_expired_connect_nonces_are_cleaned_up_by_the_scheduled_job(client, app, store):
+    scheduled = dict(periodic.SCHEDULE)
+    assert periodic.forget_pending_connects in scheduled
+    _webhook_api(store)
+    used, expired, fresh = _start(client), _start(client), _start(client)
+    with client.post("/auth/woocommerce/callback", json=_callback_body(used)) as connected:
+        assert connected.status_code == 200
+    with app.extensions["setia_db"].session() as session:
+        session.execute(
+            update(PendingConnect)
+            .where(PendingConnect.nonce == expired)
+            .values(created_at=utcnow() - timedelta(hours=2))
+        )
+    assert periodic.forget_pending_connects() == 2
+    with app.extensions["setia_db"].session() as session:
+        assert list(session.execute(select(PendingConnect.nonce)).scalars()) == [fresh]
+    with client.post("/auth/woocommerce/callback", json=_callback_body(fresh)) as connected:
+        assert connected.status_code == 200  # a nonce still in time still connects
+    drain()
