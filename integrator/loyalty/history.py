@@ -3,6 +3,7 @@ way the widget shows them ("+181" points, "+Rp 3.620" cashback)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,9 @@ from .money import display
 from .shopper import locale_of
 
 MAX_PAGE_SIZE = 50
+# Who made an entry is the merchant's business: members.adjust_points and the opening-balance
+# import append " (by <actor>)" (an API key prefix, a login) to the reason they store.
+ACTOR = re.compile(r" \(by [^()]*\)$")
 
 
 def signed_display(account: str, amount: int, currency: str, locale: str) -> str:
@@ -24,6 +28,16 @@ def signed_display(account: str, amount: int, currency: str, locale: str) -> str
     return f"{sign}{display(abs(amount), currency, locale)}"
 
 
+def _description(entry: LedgerEntry, order_name: str | None) -> str | None:
+    """An order's entries by the order's name (#1001); an import as such (the file's name is the
+    merchant's); others by their reason without who made them."""
+    if entry.source == "order":
+        return order_name
+    if entry.source == "import":
+        return "opening balance"
+    return ACTOR.sub("", entry.reason) if entry.reason else None
+
+
 def _item(entry: LedgerEntry, order_name: str | None, currency: str, locale: str) -> dict[str, Any]:
     return {
         "id": entry.id,
@@ -32,8 +46,7 @@ def _item(entry: LedgerEntry, order_name: str | None, currency: str, locale: str
         "kind": entry.kind,
         "amount": entry.amount,
         "display": signed_display(entry.account, entry.amount, currency, locale),
-        # An order's entries are described by the order's name (#1001); others by their reason.
-        "description": order_name if entry.source == "order" else entry.reason,
+        "description": _description(entry, order_name),
         "created_at": entry.created_at.isoformat(),
     }
 
