@@ -9,6 +9,5 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 
-from integrator.admin import views  # noqa: E402,F401  (the routes register themselves on bp)
-from integrator.admin import analytics  # noqa: E402,F401  (the analytics dashboard, D)
-from integrator.admin import member_files, members  # noqa: E402,F401  (members pages, C2)
+# The routes register themselves on bp: the frame, login and settings (views), analytics, members.
+from integrator.admin import analytics, member_files, members, views  # noqa: E402,F401

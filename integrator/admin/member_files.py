@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, abort, current_app, redirect, request, stream_with_context, url_for
+from flask import Response, abort, current_app, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
-from integrator.admin.members import signed_display
+from integrator.admin.members import finished, signed_display
 from integrator.loyalty import exports, imports
 from integrator.loyalty.errors import NotFound
 from integrator.loyalty.models import Shop, utcnow
@@ -131,7 +131,7 @@ def _check_upload(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     except imports.ImportRefused as exc:
         status = 413 if exc.code == "too_large" else 422
         return _render_upload(merchant, shop, _file_error(exc.code, exc.details), status)
-    return redirect(url_for("admin.import_report", import_id=record), code=303)
+    return finished(merchant, url_for("admin.import_report", import_id=record))
 
 
 @merchant_page
@@ -182,4 +182,4 @@ def apply_member_import(merchant: Merchant, shop: Shop, import_id: int) -> Respo
         except NotFound:
             abort(404)
     apply_import(jobs.in_transaction, shop, import_id, merchant.actor)
-    return redirect(url_for("admin.import_report", import_id=import_id), code=303)
+    return finished(merchant, url_for("admin.import_report", import_id=import_id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
@@ -61,6 +61,14 @@ FORM_ERRORS = {
     "reason": _l("Say why (1 to 400 characters)."),
     "idempotency_key": _l("This form has expired: open the page again."),
 }
+
+
+def finished(merchant: Merchant, location: str) -> ResponseReturnValue:
+    """After a change: a redirect (303) for a form post; inside the Shopify admin members.js sends the
+    form with fetch and the session token, and goes to `location` itself with a fresh token."""
+    if merchant.embedded and request.accept_mimetypes.best == "application/json":
+        return jsonify({"location": location})
+    return redirect(location, code=303)
 
 
 def _page_number(name: str = "page") -> int:
@@ -221,4 +229,4 @@ def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseRet
         return _render_member(
             merchant, shop, member_id, {}, {"idempotency_key": str(FORM_ERRORS["idempotency_key"])}, 409
         )
-    return redirect(url_for("admin.member_page", member_id=member_id, adjusted=entry_id), code=303)
+    return finished(merchant, url_for("admin.member_page", member_id=member_id, adjusted=entry_id))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 
 from integrator.admin import login_links
 from integrator.loyalty.models import LedgerEntry, Member, MemberImport, Shop
-from tests.conftest import Api
+from tests.conftest import Api, requires_postgres
 from tests.deliveries import OTHER_DOMAIN, fake30, with_changes
 
 JANE_ID = "1073339475"  # the FAKE30 order's customer: John Smith, jane@example.com, 181 points
@@ -532,3 +533,95 @@ def test_the_members_pages_speak_indonesian_for_an_indonesian_shop(
     location = upload(client, csrf, GOOD).headers["Location"]
     text = client.get(location).get_data(as_text=True)
     assert "tidak boleh negatif" in text and "must not be negative" not in text
+
+
+def test_the_ledger_on_the_member_page_is_paged_newest_first(
+    client: FlaskClient, api: Api, jane: dict[str, Any], csrf: str
+) -> None:
+    from integrator.admin import members as pages
+
+    for n in range(pages.LEDGER_PAGE_SIZE):
+        api.post(f"/members/{jane['id']}/adjustments", {"points": n + 1, "reason": "r", "idempotency_key": f"p{n}"})
+    first = client.get(f"/admin/members/{jane['id']}").get_data(as_text=True)
+    second = client.get(f"/admin/members/{jane['id']}?page=2").get_data(as_text=True)
+    on_first = [int(i) for i in re.findall(r'data-entry="(\d+)"', first)]
+    on_second = [int(i) for i in re.findall(r'data-entry="(\d+)"', second)]
+    assert len(on_first) == pages.LEDGER_PAGE_SIZE and 'rel="next"' in first
+    assert len(on_second) == 2 and 'rel="next"' not in second  # the order's two entries, oldest
+    assert on_first + on_second == sorted(on_first + on_second, reverse=True)
+
+
+# --- inside the Shopify admin (session token, no cookie, no CSRF token) ----------------------------
+
+
+def session_token(shop_domain: str) -> str:
+    from tests.integration.test_shopify_install import session_token as make
+
+    return make(shop=shop_domain)
+
+
+def test_inside_the_shopify_admin_the_session_token_signs_every_page_and_change(
+    client: FlaskClient, shop: dict[str, Any], api: Api, jane: dict[str, Any]
+) -> None:
+    page = client.get(f"/admin/members/{jane['id']}", query_string={"id_token": session_token(shop["domain"])})
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    text = page.get_data(as_text=True)
+    assert 'name="csrf_token"' not in text
+    form = {"points": "7", "reason": "embedded", "idempotency_key": form_key(text)}
+    headers = {"Authorization": f"Bearer {session_token(shop['domain'])}", "Accept": "application/json"}
+    response = client.post(f"/admin/members/{jane['id']}/adjustments", data=form, headers=headers)
+    assert response.status_code == 200 and response.json["location"].startswith(f"/admin/members/{jane['id']}?")
+    assert api.get(f"/members/{jane['id']}").json["points_available"] == 188
+    ledger = api.get(f"/members/{jane['id']}/ledger").json["items"]
+    assert "by shopify:77" in ledger[0]["reason"]  # the staff member of the session token
+    bad = client.post(f"/admin/members/{jane['id']}/adjustments", data={**form, "points": "x"}, headers=headers)
+    assert bad.status_code == 422 and 'data-error-for="points"' in bad.get_data(as_text=True)
+
+
+# --- at the same time (PostgreSQL: real concurrent transactions) -----------------------------------
+
+
+def signed_in_clients(app: Flask, shop_id: int, count: int) -> list[tuple[FlaskClient, str]]:
+    """`count` browsers of the merchant, each with its own session and CSRF token."""
+    clients = []
+    for _ in range(count):
+        other = app.test_client()
+        clients.append((other, sign_in(app, other, shop_id)))
+    return clients
+
+
+@requires_postgres
+def test_a_form_sent_several_times_at_once_adjusts_once(
+    app: Flask, client: FlaskClient, shop: dict[str, Any], api: Api, jane: dict[str, Any], ledger_checked: None
+) -> None:
+    clients = signed_in_clients(app, shop["id"], 6)
+    form = {"points": "30", "reason": "race", "idempotency_key": "same-form"}
+
+    def send(index: int) -> int:
+        one, token = clients[index]
+        return int(one.post(f"/admin/members/{jane['id']}/adjustments", data={**form, "csrf_token": token}).status_code)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(send, range(6)))
+    assert codes == [303] * 6
+    assert api.get(f"/members/{jane['id']}").json["points_available"] == 211
+
+
+@requires_postgres
+def test_one_import_applied_several_times_at_once_imports_once(
+    app: Flask, client: FlaskClient, shop: dict[str, Any], api: Api, csrf: str, ledger_checked: None
+) -> None:
+    locations = [upload(client, csrf, GOOD).headers["Location"] for _ in range(2)]  # one file, uploaded twice
+    clients = signed_in_clients(app, shop["id"], 4)
+
+    def send(index: int) -> int:
+        one, token = clients[index]
+        return int(apply(one, token, locations[index % 2]).status_code)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(send, range(4))) == [303] * 4
+    assert balances(api) == {JANE_ID: (100, "0.00"), "8000001": (250, "12.50"), "8000002": (40, "0.00")}
+    with app.extensions["setia_db"].session() as session:
+        imported = session.execute(select(func.count()).where(LedgerEntry.kind == "import")).scalar_one()
+        statuses = session.execute(select(MemberImport.status)).scalars().all()
+    assert imported == 4 and statuses == ["applied", "applied"]
