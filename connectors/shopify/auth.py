@@ -220,3 +220,46 @@ def verify_session_token(token: str, api_key: str, secret: str) -> SessionToken:
         session_id=str(claims["sid"]) if claims.get("sid") else None,
         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
     )
+
+
+@dataclass(frozen=True)
+class CheckoutSessionToken:
+    shop: str  # NAME.myshopify.com, from `dest`
+    customer_id: str | None  # from `sub` (gid://shopify/Customer/<id>): only for a logged-in buyer
+    expires_at: datetime
+
+
+CUSTOMER_GID = re.compile(r"gid://shopify/Customer/(\d{1,20})")
+
+
+def verify_checkout_session_token(token: str, api_key: str, secret: str) -> CheckoutSessionToken:
+    """Check a Checkout UI extension's session token (`shopify.sessionToken.get()` on the thank-you
+    and order-status pages): HS256 with the app secret, for this app (`aud`), valid now (`exp`,
+    `nbf`, 10 s leeway; they live 5 minutes), `dest` the shop's myshopify domain. Unlike the admin's
+    token it has no `iss`; `sub` is the buyer's customer gid, present only when the buyer is logged in
+    and the app may read customers (research/shopify.md §2.2, Shopify's Session Token API)."""
+    if not token or not api_key or not secret:
+        raise InvalidSessionToken("no session token")
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            audience=api_key,
+            leeway=SESSION_TOKEN_LEEWAY,
+            options={"require": ["exp", "nbf", "dest", "aud"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidSessionToken(str(exc)) from exc
+    shop = str(claims.get("dest") or "").removeprefix("https://")
+    if not is_shop_domain(shop):
+        raise InvalidSessionToken("dest is not a shop")
+    subject = claims.get("sub")
+    customer = CUSTOMER_GID.fullmatch(str(subject)) if subject is not None else None
+    if subject is not None and customer is None:
+        raise InvalidSessionToken("sub is not a customer")
+    return CheckoutSessionToken(
+        shop=shop,
+        customer_id=customer.group(1) if customer else None,
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+    )

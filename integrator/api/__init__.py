@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from integrator.loyalty.errors import DomainError
 from integrator.loyalty.shops import shop_for_api_key
 
-JSON_PREFIXES = ("/api/", "/webhooks/", "/widget/", "/proxy/", "/healthz")
+JSON_PREFIXES = ("/api/", "/webhooks/", "/widget/", "/proxy/", "/checkout/", "/healthz")
 
 
 class SetiaApi(Api):
