@@ -57,6 +57,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
         shopify_app,
         shopify_checkout,
         shopify_proxy,
+        storefront_demo,
         webhooks,
         widget_api,
         widget_assets,
@@ -73,6 +74,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
         admin.bp,
         widget_api.bp,
         widget_assets.bp,
+        storefront_demo.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -17,16 +17,23 @@ from integrator import analytics_jobs, jobs, periodic
 from integrator.admin import login_links
 from integrator.config import INSTANCE
 from integrator.inbox import Incoming, store_delivery
+from integrator.loyalty.rewards import create_reward, rewards_of
 from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
+from integrator.storefront_demo import DEMO_DOMAIN
 
 demo_cli = AppGroup("demo", help="Demo data for local use.")
 
-DEMO_DOMAIN = "setia-demo.myshopify.com"
 DEMO_FILE = INSTANCE / "demo.json"
 SHOPPERS = [
     (7001, "sari@example.com", "Sari", "Wulandari"),
     (7002, "budi@example.com", "Budi", "Santoso"),
     (7003, "dewi@example.com", "Dewi", "Lestari"),
+]
+# What the demo storefront (/demo) offers for points; Sari's paid orders earned her enough for each.
+REWARDS = [
+    {"name": "Potongan Rp 10.000", "points_cost": 500, "kind": "fixed_amount", "value": "10000"},
+    {"name": "Gratis ongkir", "points_cost": 300, "kind": "free_shipping"},
+    {"name": "Diskon 10%", "points_cost": 1000, "kind": "percentage", "value": "10"},
 ]
 # (order id, shopper index, subtotal in rupiah, what happened to it)
 ORDERS = [
@@ -114,7 +121,10 @@ def seed() -> None:
         if shop is None:
             shop, _ = connect_shop(session, box, "shopify", DEMO_DOMAIN, None, "demo-webhook-secret", "custom_app")
             shop.name, shop.currency, shop.language = "Toko Setia (demo)", "IDR", "id"
-            shop.settings = {"cashback_percent": "2"}
+            shop.settings = {"cashback_percent": "2", "unboxing": {"enabled": True}}
+        if not rewards_of(session, shop.id):
+            for reward in REWARDS:
+                create_reward(session, shop, reward)
         shop_id = shop.id
         saved = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else {}
         if saved.get("shop_id") != shop_id:
@@ -161,7 +171,8 @@ def serve(port: int) -> None:
         link = login_links.issue(config.secret_key, saved["shop_id"])
         click.echo(f"  settings:      {base}/admin/login/{link}  (one use, 15 minutes;")
         click.echo("                 a new one: flask --app wsgi shops login-link setia-demo.myshopify.com)")
-    click.echo(f"  widget:        {base}/widgets/loyalty.js  (a demo storefront page arrives with issue 6)\n")
+    click.echo(f"  storefront:    {base}/demo  (the widget as the demo shopper Sari sees it; ?lang=id)")
+    click.echo(f"  widget:        {base}/widgets/loyalty.js\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()
     threading.Thread(target=_periodic, args=(app, stop), daemon=True).start()

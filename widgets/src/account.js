@@ -22,9 +22,11 @@
     let opened = false;
 
     const issue = (coupon) => {
-      issued.prepend(S.codeBox(ctx, coupon, t("code"), say));
+      const box = S.codeBox(ctx, coupon, t("code"), say);
+      issued.prepend(box);
       if (coupon.balances && ctx.me) ctx.me = Object.assign({}, ctx.me, {balances: coupon.balances});
       refresh();
+      box.scrollIntoView({block: "nearest"});
     };
 
     const history = async () => {

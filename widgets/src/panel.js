@@ -58,7 +58,7 @@
   const reward = (ctx, item, redeem) => {
     const details = [S.worth(ctx, item.kind, item.value)];
     if (item.min_order) details.push(ctx.t("min", {v: ctx.money(item.min_order)}));
-    const cells = [h("span", {}, h("span", {}, item.name), h("br"), h("span", {class: "sub"}, details.join(", "))), h("span", {}, ctx.pts(item.points_cost))];
+    const cells = [h("span", {}, h("span", {}, item.name), h("br"), h("span", {class: "sub"}, details.join(", "))), h("span", {class: "cost"}, ctx.pts(item.points_cost))];
     if (ctx.api.signed) {
       const short = !ctx.me || ctx.me.balances.points_available < item.points_cost;
       const button = h("button", {type: "button", "aria-label": ctx.t("redeem") + ": " + item.name, disabled: short}, ctx.t("redeem"));

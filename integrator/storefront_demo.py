@@ -1,0 +1,54 @@
+"""GET /demo: a plain shop-like page on the app's own origin for `make run`, with the contract's
+script tag and the demo shopper's identity signed here (as a shop's server signs it), a cart element
+and a thank-you element for one of her orders. 404 unless the demo shop (`flask demo seed`) exists.
+GET /discount/<code> stands in for the store's checkout link the widget's "apply at checkout" opens."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from integrator.loyalty.models import Shop
+from integrator.loyalty.shops import find_shop
+from integrator.widget_api.identity import sign_shopper
+
+bp = Blueprint("storefront_demo", __name__, template_folder="templates")
+
+DEMO_DOMAIN = "setia-demo.myshopify.com"
+DEMO_SHOPPER = "7001"  # Sari, whose paid orders integrator/demo.py seeds
+DEMO_ORDER = "9002"
+DEMO_SUBTOTAL = "181000"  # rupiah in the demo cart
+LANGUAGES = ("en", "id")
+
+
+def _demo_shop() -> tuple[Shop, str]:
+    with current_app.extensions["setia_db"].session() as session:
+        shop = find_shop(session, "shopify", DEMO_DOMAIN)
+        if shop is None:
+            abort(404, "no demo shop: run `flask --app wsgi demo seed` (make run does)")
+        session.expunge(shop)
+    return shop, current_app.extensions["setia_box"].decrypt(shop.widget_secret_enc)
+
+
+@bp.get("/demo")
+def demo() -> str:
+    shop, secret = _demo_shop()
+    language = request.args.get("lang", "en")
+    ts = str(int(time.time()))
+    return render_template(
+        "storefront/demo.html",
+        shop=shop,
+        language=language if language in LANGUAGES else "en",
+        customer=DEMO_SHOPPER,
+        ts=ts,
+        sig=sign_shopper(secret, DEMO_SHOPPER, ts),
+        order=DEMO_ORDER,
+        subtotal=DEMO_SUBTOTAL,
+    )
+
+
+@bp.get("/discount/<code>")
+def discount(code: str) -> str:
+    shop, _ = _demo_shop()
+    return render_template("storefront/discount.html", shop=shop, code=code)
