@@ -190,3 +190,26 @@ def test_the_dashboard_speaks_indonesian_for_an_indonesian_shop(app, client, pro
     html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
     assert "Analitik" in html and "Pelanggan teratas" in html
     assert text_of(html, 'data-kpi="redemption-rate"').startswith("Tingkat penukaran 39,8 %")
+
+
+def test_before_the_first_aggregation_the_dashboard_shows_zeros(app, client, shop):
+    sign_in(app, client, shop["id"])
+    response = client.get("/admin/analytics")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert text_of(html, 'data-kpi="members"') == "Members 0 +0 in this period"
+    assert text_of(html, 'data-row="aov"') == "Average order value — —"
+    assert "No member has a paid order yet." in html
+
+
+def test_inside_the_shopify_admin_the_session_token_signs_the_dashboard_and_its_csv(client, program):
+    from tests.integration.test_shopify_install import session_token
+
+    anonymous = client.application.test_client()
+    query = {"from": DAY1.isoformat(), "id_token": session_token(shop=program["domain"])}
+    page = anonymous.get("/admin/analytics", query_string=query)
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    assert f"frame-ancestors https://{program['domain']}" in page.headers["Content-Security-Policy"]
+    assert text_of(page.get_data(as_text=True), 'data-row="orders"') == "Paid orders 3 1"
+    download = anonymous.get("/admin/analytics.csv", query_string=query)
+    assert download.status_code == 200 and download.mimetype == "text/csv"
