@@ -116,3 +116,13 @@ def test_reconciliation_reads_the_refunds_too(client, store, woo):
     woo.get(f"{STORE_API}/orders", json=[snapshots()["both"]])
     assert jobs.reconcile_shop(store["id"]) == 1
     assert balances(client, store) == (12, "0.25")
+
+
+def test_a_fallback_is_corrected_by_the_next_reconciliation_run(client, store, woo):
+    woo.get(REFUNDS_URL, status=503)
+    deliver_to(client, "order.updated", snapshots()["both"], "d-both")
+    assert balances(client, store) == (14, "0.29")  # proportional while the store is unreachable
+    woo.replace(responses.GET, REFUNDS_URL, json=refunds_endpoint())
+    woo.get(f"{STORE_API}/orders", json=[snapshots()["both"]])  # modified since the last run
+    assert jobs.reconcile_shop(store["id"]) == 1
+    assert balances(client, store) == (12, "0.25")
