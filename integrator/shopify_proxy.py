@@ -19,6 +19,7 @@ from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shops import find_shop
 from integrator.widget_api import answers
+from integrator.widget_api.cashback import cashback_redemption
 from integrator.widget_api.limits import shopper_limit, too_many
 
 bp = Blueprint("shopify_proxy", __name__, url_prefix="/proxy/shopify")
@@ -124,6 +125,11 @@ def order(platform_order_id: str) -> Response:
 @bp.post("/redemptions")
 def redemptions() -> Response:
     return answers.redemption(*shopper())
+
+
+@bp.post("/cashback-redemptions")
+def cashback_redemptions() -> Response:
+    return cashback_redemption(*shopper())
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -12,8 +13,8 @@ from urllib.parse import urlencode
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import Shops
-from tests.deliveries import APP_SECRET, OTHER_DOMAIN, SHOP_DOMAIN, fake30
+from tests.conftest import Shops, drain, requires_postgres
+from tests.deliveries import APP_SECRET, OTHER_DOMAIN, SHOP_DOMAIN, fake30, money_set, with_changes
 
 JANE_ID = "1073339475"  # the FAKE30 order's customer
 
@@ -77,6 +78,7 @@ def test_answer_is_the_widget_apis(client: FlaskClient, app: Any, shop: dict[str
     assert client.get(f"/proxy/shopify/me?{proxied(customer=JANE_ID)}").json == widget.json
     program = client.get(f"/proxy/shopify/program?{proxied()}")
     assert program.json == client.get(f"/widget/v1/{shop['public_id']}/program").json
+    assert program.json["apply_path"] == "/discount/{code}" and program.json["theme"]["position"] == "bottom-right"
 
 
 def test_logged_in_shopper_who_is_not_a_member_gets_zero_balances(client: FlaskClient, jane: None) -> None:
@@ -153,3 +155,155 @@ def test_unknown_proxy_path_is_json_404(client: FlaskClient) -> None:
     response = client.get(f"/proxy/shopify/nothing/here?{proxied()}")
     assert response.status_code == 404
     assert response.json["error"] == "not found"
+
+
+# --- every widget route through the proxy --------------------------------------------------------
+
+ORDER_ID = "1073459981"  # the FAKE30 order, "#1002"
+VOUCHER = {"name": "Voucher", "points_cost": 100, "kind": "fixed_amount", "value": "5.00"}
+CREATED = {
+    "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/11"}, "userErrors": []}
+}
+
+
+def widget_query(app: Any, shop: dict[str, Any], customer: str = JANE_ID) -> dict[str, str]:
+    from integrator.loyalty.models import Shop
+
+    with app.extensions["setia_db"].session() as session:
+        secret = app.extensions["setia_box"].decrypt(session.get(Shop, shop["id"]).widget_secret_enc)
+    ts = str(int(time.time()))
+    return {
+        "customer": customer,
+        "ts": ts,
+        "sig": hmac.new(secret.encode(), f"{customer}:{ts}".encode(), hashlib.sha256).hexdigest(),
+    }
+
+
+@pytest.mark.parametrize("route", ["history", "unboxing", f"orders/{ORDER_ID}", "history?page_size=1"])
+def test_each_route_answers_as_the_widget_api_does(
+    client: FlaskClient, app: Any, shop: dict[str, Any], jane: None, route: str
+) -> None:
+    path, _, extra = route.partition("?")
+    extra_pairs = [tuple(pair.split("=")) for pair in extra.split("&")] if extra else []
+    through_proxy = client.get(f"/proxy/shopify/{path}?{proxied(customer=JANE_ID, extra=extra_pairs)}")
+    assert through_proxy.status_code == 200
+    assert through_proxy.headers["Cache-Control"] == "private, no-store"
+    widget = client.get(
+        f"/widget/v1/{shop['public_id']}/{path}", query_string={**widget_query(app, shop), **dict(extra_pairs)}
+    )
+    assert through_proxy.json == widget.json
+
+
+def test_history_and_order_through_the_proxy_hold_janes_numbers(client: FlaskClient, jane: None) -> None:
+    history = client.get(f"/proxy/shopify/history?{proxied(customer=JANE_ID)}").json
+    assert {(item["account"], item["amount"], item["description"]) for item in history["items"]} == {
+        ("points", 181, "#1002"),
+        ("cashback", 362, "#1002"),
+    }
+    order = client.get(f"/proxy/shopify/orders/{ORDER_ID}?{proxied(customer=JANE_ID)}").json
+    assert (order["points"], order["cashback_display"], order["name"]) == (181, "$3.62", "#1002")
+    # Another logged-in customer cannot read Jane's order.
+    refused = client.get(f"/proxy/shopify/orders/{ORDER_ID}?{proxied(customer='5550001')}")
+    assert refused.status_code == 404 and refused.json["error"] == "unknown order"
+
+
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("GET", "history"),
+        ("GET", "unboxing"),
+        ("GET", f"orders/{ORDER_ID}"),
+        ("POST", "redemptions"),
+        ("POST", "cashback-redemptions"),
+    ],
+)
+def test_shopper_routes_need_a_logged_in_customer_and_shopifys_signature(
+    client: FlaskClient, jane: None, method: str, route: str
+) -> None:
+    body = {"reward_id": 1, "amount": "1.00"}
+    anonymous = client.open(f"/proxy/shopify/{route}?{proxied(customer='')}", method=method, json=body)
+    assert_refused(anonymous)
+    assert anonymous.json["error"] == "not logged in"
+    forged = client.open(f"/proxy/shopify/{route}?{proxied(customer=JANE_ID, secret='nope')}", method=method, json=body)
+    assert_refused(forged)
+    stale = proxied(customer=JANE_ID, timestamp=int(time.time()) - 600)
+    assert_refused(client.open(f"/proxy/shopify/{route}?{stale}", method=method, json=body))
+    assert_refused(client.open(f"/proxy/shopify/{route}", method=method, json=body))
+
+
+def test_a_redemption_through_the_proxy_spends_once_and_shows_the_code(
+    client: FlaskClient, api: Any, jane: None, shopify: Any
+) -> None:
+    shopify.answer("SetiaDiscountCreate", CREATED)
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    response = client.post(f"/proxy/shopify/redemptions?{proxied(customer=JANE_ID)}", json={"reward_id": reward_id})
+    assert response.status_code == 201
+    assert response.json["kind"] == "reward" and response.json["reward_id"] == reward_id
+    assert response.json["balances"]["points_available"] == 81
+    drain()  # with Redis, a worker makes the code on the store
+    [call] = shopify.calls_of("SetiaDiscountCreate")
+    assert call.variables["basicCodeDiscount"]["code"] == response.json["code"]
+    assert call.variables["basicCodeDiscount"]["context"] == {
+        "customers": {"add": [f"gid://shopify/Customer/{JANE_ID}"]}
+    }
+    again = client.post(f"/proxy/shopify/redemptions?{proxied(customer=JANE_ID)}", json={"reward_id": reward_id})
+    assert again.status_code == 409  # 81 points left: nothing spent twice
+    assert api.member(JANE_ID)["points_available"] == 81
+
+
+def test_a_form_post_from_another_site_spends_nothing(client: FlaskClient, api: Any, jane: None) -> None:
+    # A page elsewhere can make a logged-in shopper's browser POST a form to /apps/setia/redemptions
+    # (Shopify signs it as theirs); a form cannot send JSON, and without JSON nothing is spent.
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    for data, content_type in (
+        (f"reward_id={reward_id}", "application/x-www-form-urlencoded"),
+        (f'{{"reward_id": {reward_id}}}', "text/plain"),
+    ):
+        response = client.post(
+            f"/proxy/shopify/redemptions?{proxied(customer=JANE_ID)}", data=data, content_type=content_type
+        )
+        assert response.status_code == 422
+    assert api.member(JANE_ID)["points_available"] == 181
+
+
+def test_cashback_through_the_proxy(client: FlaskClient, api: Any, jane: None, shopify: Any) -> None:
+    shopify.answer("SetiaDiscountCreate", CREATED)
+    response = client.post(f"/proxy/shopify/cashback-redemptions?{proxied(customer=JANE_ID)}", json={"amount": "2.00"})
+    assert response.status_code == 201
+    assert (response.json["kind"], response.json["value"]) == ("cashback", "2.00")
+    assert response.json["balances"]["cashback_available"] == "1.62"
+    too_much = client.post(f"/proxy/shopify/cashback-redemptions?{proxied(customer=JANE_ID)}", json={"amount": "2.00"})
+    assert too_much.status_code == 409
+    assert api.member(JANE_ID)["cashback_available"] == "1.62"
+
+
+@requires_postgres
+def test_50_parallel_proxy_redemptions_with_points_for_one_succeed_once(
+    app: Any, api: Any, shop: dict[str, Any], deliver: Any, shopify: Any
+) -> None:
+    deliver("orders/paid", with_changes(fake30(), current_subtotal_price_set=money_set("100.00")))  # 100 points
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    shopify.answer("SetiaDiscountCreate", CREATED, always=True)
+    query = proxied(customer=JANE_ID)  # one signed request, replayed 50 times at once
+    barrier, codes = threading.Barrier(50), []
+
+    def attempt() -> None:
+        client = app.test_client()
+        barrier.wait()
+        codes.append(client.post(f"/proxy/shopify/redemptions?{query}", json={"reward_id": reward_id}).status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201] + [409] * 49
+    member = api.member(JANE_ID)
+    assert member["points_available"] == 0
+    assert len(api.get(f"/members/{member['id']}/coupons").json["items"]) == 1
+
+
+def test_program_through_the_proxy_has_an_etag(client: FlaskClient, jane: None) -> None:
+    first = client.get(f"/proxy/shopify/program?{proxied()}")
+    again = client.get(f"/proxy/shopify/program?{proxied()}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
