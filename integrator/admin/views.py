@@ -54,7 +54,7 @@ def login_notice() -> tuple[str, int]:
 
 @bp.get("/login/<token>")
 def login_with_link(token: str) -> Response | tuple[str, int]:
-    """A `shops login-link` URL: used once, it starts a cookie session and opens the settings."""
+    """A `shops login-link` URL: used once, it starts a cookie session and opens the home page."""
     config = current_app.extensions["setia_config"]
     used: UsedLinks = current_app.extensions["setia_used_login_links"]
     try:
@@ -62,7 +62,7 @@ def login_with_link(token: str) -> Response | tuple[str, int]:
     except LinkRefused as exc:
         current_app.logger.info("login link refused: %s", exc)
         return render_template("admin/login_notice.html", refused=exc.kind, signed_out=False, merchant=None), 401
-    response = redirect(url_for("admin.settings_page"), code=303)
+    response = redirect(url_for("admin.home_page"), code=303)
     start_session(response, link.shop_id)
     return response
 
@@ -76,4 +76,4 @@ def logout(merchant: Merchant, shop: Shop) -> Response:
     return response
 
 
-from integrator.admin import rewards_views, settings_views  # noqa: E402,F401  (the pages register themselves on bp)
+from integrator.admin import home_views, rewards_views, settings_views  # noqa: E402,F401  (the pages register themselves on bp)

@@ -96,6 +96,10 @@ class Shop(Base):
     webhook_token: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     uninstalled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Onboarding: the first widget API call from the storefront (set once), and the merchant keeping
+    # the default earning rule on purpose (the home page's checklist).
+    widget_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    earning_confirmed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     __table_args__ = (UniqueConstraint("platform", "domain"),)
 
@@ -238,6 +242,7 @@ class WebhookEvent(Base):
         UniqueConstraint("platform", "shop_key", "delivery_id"),
         UniqueConstraint("platform", "shop_key", "topic", "event_id"),
         Index("ix_webhook_events_status", "status", "received_at"),
+        Index("ix_webhook_events_shop_received", "shop_id", "received_at"),  # a shop's last delivery
     )
 
 

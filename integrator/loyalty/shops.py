@@ -7,7 +7,7 @@ import re
 import secrets
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .errors import UnknownShop
@@ -86,6 +86,19 @@ def shop_for_api_key(session: Session, key: str) -> Shop | None:
     if row is None:
         return None
     return session.get(Shop, row.shop_id)
+
+
+def record_widget_seen(session: Session, shop: Shop) -> None:
+    """The storefront widget has called the widget API: remembered once per shop (the onboarding
+    checklist). Writes only while `widget_seen_at` is NULL, so a busy widget costs no write per request."""
+    if shop.widget_seen_at is not None:
+        return
+    now = utcnow()
+    session.execute(
+        update(Shop).where(Shop.id == shop.id, Shop.widget_seen_at.is_(None)).values(widget_seen_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    shop.widget_seen_at = now
 
 
 def resolve_shop(session: Session, ref: str) -> Shop:

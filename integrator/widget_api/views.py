@@ -10,9 +10,10 @@ from flask_limiter import RateLimitExceeded
 
 from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop
+from integrator.loyalty.shops import record_widget_seen
 
 from . import answers, bp, cors
-from .access import find_widget_shop, signed_customer, widget_shop
+from .access import find_widget_shop, remembered, signed_customer, widget_shop
 from .identity import InvalidIdentity
 from .limits import too_many
 
@@ -59,6 +60,9 @@ def identify_shop() -> Response | None:
         if origin and _origin_allowed(origin, shop):
             return cors.preflight(origin)
         return json_error(403, "origin not allowed")
+    if shop.widget_seen_at is None:  # the onboarding checklist's "widget seen": one write per shop, ever
+        with current_app.extensions["setia_db"].session() as session:
+            record_widget_seen(session, shop)
     return None
 
 
@@ -66,7 +70,10 @@ def identify_shop() -> Response | None:
 def add_cors_headers(response: Response) -> Response:
     response.vary.add("Origin")  # `program` is cached publicly: one copy per origin
     origin = request.headers.get("Origin", "")
-    shop = find_widget_shop() if origin else None
+    # A request the per-client limit refused before the shop was looked up stays without database
+    # work (and without CORS); any other answer may be read by the storefront.
+    refused_early = response.status_code == 429 and "shop" not in remembered()
+    shop = find_widget_shop() if origin and not refused_early else None
     if shop is not None and _origin_allowed(origin, shop):
         cors.allow(response, origin)
     return response

@@ -16,8 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('shops', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('widget_seen_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('earning_confirmed_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_index('ix_webhook_events_shop_received', 'webhook_events', ['shop_id', 'received_at'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index('ix_webhook_events_shop_received', table_name='webhook_events')
+    with op.batch_alter_table('shops', schema=None) as batch_op:
+        batch_op.drop_column('earning_confirmed_at')
+        batch_op.drop_column('widget_seen_at')

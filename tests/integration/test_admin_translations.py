@@ -18,9 +18,14 @@ def po_catalog():
         return read_po(handle, locale="id")
 
 
+def translated(string: str | tuple[str, ...]) -> bool:
+    """A msgstr, or every msgstr[n] of a plural entry, is filled in."""
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
 def test_every_msgid_has_an_indonesian_translation() -> None:
     catalog = po_catalog()
-    untranslated = [message.id for message in catalog if message.id and not message.string]
+    untranslated = [message.id for message in catalog if message.id and not translated(message.string)]
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
     assert len(catalog) > 20
     assert untranslated == [] and fuzzy == []
@@ -37,8 +42,12 @@ def test_every_text_in_the_code_is_in_the_catalog() -> None:
     assert missing == []
 
 
+def _key(value: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_the_committed_mo_matches_the_po() -> None:
     with open(CATALOG / "messages.mo", "rb") as handle:
-        compiled = {message.id: message.string for message in read_mo(handle) if message.id}
-    written = {message.id: message.string for message in po_catalog() if message.id and not message.fuzzy}
+        compiled = {_key(message.id): _key(message.string) for message in read_mo(handle) if message.id}
+    written = {_key(message.id): _key(message.string) for message in po_catalog() if message.id and not message.fuzzy}
     assert compiled == written

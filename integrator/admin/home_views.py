@@ -1,0 +1,50 @@
+"""The home page /admin/: the first-run checklist and the store connection's live status
+(integrator.loyalty.onboarding), and the "keep the default earning rule" button."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, jsonify
+from flask_babel import format_datetime
+from werkzeug.wrappers import Response
+
+from integrator.admin import bp
+from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
+from integrator.http_errors import json_error
+from integrator.loyalty.models import Shop
+from integrator.loyalty.onboarding import confirm_earning_rule, onboarding_of
+from integrator.loyalty.settings import current_settings
+
+
+def when(value: datetime | None) -> str | None:
+    """A moment in the page's language, in UTC (None stays None: the template says "never")."""
+    return None if value is None else f"{format_datetime(value, 'medium')} UTC"
+
+
+@bp.get("/")
+@merchant_page
+def home_page(merchant: Merchant, shop: Shop) -> str:
+    with current_app.extensions["setia_db"].session() as session:
+        onboarding = onboarding_of(session, shop)
+    return render_page(
+        "admin/home.html",
+        merchant,
+        shop,
+        onboarding=onboarding,
+        connection=onboarding.connection,
+        settings=current_settings(shop),
+        when=when,
+    )
+
+
+@bp.post("/api/onboarding/earning-confirmed")
+@merchant_action
+def confirm_earning(merchant: Merchant, shop: Shop) -> Response:
+    """The checklist's "Keep this rule" button: the default earning rule is the merchant's choice."""
+    with current_app.extensions["setia_db"].session() as session:
+        row = session.get(Shop, shop.id)
+        if row is None:
+            return json_error(401, "not signed in")
+        confirm_earning_rule(session, row)
+    return jsonify({"earning_rule_set": True})
