@@ -246,3 +246,14 @@ def test_a_redis_outage_still_limits_in_the_process(
         RATELIMIT_STORAGE_URI=hung_redis,
     )
     assert [status for status, _, _ in results] == [200, 200, 200, 429, 429]
+
+
+def test_the_storefront_can_read_a_shoppers_429(
+    client: FlaskClient, app: Flask, shop: dict[str, Any], secret: str, jane: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "WIDGET_RATE_LIMITS", limits(1000, 1))
+    origin = {"Origin": "https://setia-test.myshopify.com"}
+    assert me(client, shop, signed(JANE_ID, secret), headers=origin).status_code == 200
+    refused = me(client, shop, signed(JANE_ID, secret), headers=origin)
+    assert refused.status_code == 429
+    assert refused.headers["Access-Control-Allow-Origin"] == origin["Origin"]  # the widget shows it quietly
