@@ -1,0 +1,31 @@
+"""In a real Chromium: a login link opens the home page's checklist, the navigation leads to the
+other pages, "Keep this rule" ticks its step, and Log out ends the session (the pages are gone)."""
+
+from __future__ import annotations
+
+from integrator.admin import login_links
+
+
+def test_home_navigation_and_logout(app, shops, live_url, page):
+    page.set_default_timeout(10_000)
+    shop = shops.make(settings={})
+    token = login_links.issue(app.extensions["setia_config"].secret_key, shop["id"])
+    page.goto(f"{live_url}/admin/login/{token}")
+    assert page.url == f"{live_url}/admin/"
+    assert page.locator("[data-step=earning_rule_set]").get_attribute("data-done") == "false"
+    page.click("#confirm-earning button")
+    page.wait_for_selector("[data-step=earning_rule_set][data-done=true]")
+    assert "2 of 5 steps done." in page.inner_text("main")
+
+    page.click("nav a[href='/admin/rewards']")
+    page.wait_for_url(f"{live_url}/admin/rewards")
+    assert page.locator("nav a[aria-current=page]").inner_text() == "Rewards"
+
+    page.click("button:has-text('Log out')")
+    page.wait_for_url(f"{live_url}/admin/login?signed_out=1")
+    assert "You have signed out." in page.inner_text("main")
+    for path in ("/admin/", "/admin/settings", "/admin/rewards"):
+        page.goto(f"{live_url}{path}")
+        assert page.url == f"{live_url}/admin/login", path
+        assert "You are not signed in." in page.inner_text("main")
+    assert page.errors == []
