@@ -169,7 +169,7 @@ def serve(port: int) -> None:
         click.echo(f"  demo API key:  {saved['api_key']}")
         click.echo(f"  members:       curl -H 'Authorization: Bearer {saved['api_key']}' {base}/api/v1/members")
         link = login_links.issue(config.secret_key, saved["shop_id"])
-        click.echo(f"  settings:      {base}/admin/login/{link}  (one use, 15 minutes;")
+        click.echo(f"  merchant:      {base}/admin/login/{link}  (home, settings, rewards...; one use, 15 minutes;")
         click.echo("                 a new one: flask --app wsgi shops login-link setia-demo.myshopify.com)")
     click.echo(f"  storefront:    {base}/demo  (the widget as the demo shopper Sari sees it; ?lang=id)")
     click.echo(f"  widget:        {base}/widgets/loyalty.js\n")
