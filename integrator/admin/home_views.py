@@ -7,13 +7,14 @@ from datetime import datetime
 
 from flask import current_app, jsonify
 from flask_babel import format_datetime
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop
-from integrator.loyalty.onboarding import confirm_earning_rule, onboarding_of
+from integrator.loyalty.onboarding import Connection, confirm_earning_rule, connection_of, onboarding_of
 from integrator.loyalty.settings import current_settings
 
 
@@ -34,7 +35,36 @@ def home_page(merchant: Merchant, shop: Shop) -> str:
         onboarding=onboarding,
         connection=onboarding.connection,
         settings=current_settings(shop),
+        status=status_label(onboarding.connection),
         when=when,
+    )
+
+
+def status_label(connection: Connection) -> str:
+    if not connection.installed:
+        return _("Not connected")
+    if connection.healthy:
+        return _("Healthy")
+    if connection.last_delivery_at is None:
+        return _("Waiting for the first delivery")
+    return _("Needs attention")
+
+
+@bp.get("/api/connection")
+@merchant_action
+def connection_status(merchant: Merchant, shop: Shop) -> Response:
+    """The home page polls this: the connection's status as the page shows it, in the shop's language."""
+    with current_app.extensions["setia_db"].session() as session:
+        connection = connection_of(session, shop)
+    return jsonify(
+        {
+            "healthy": connection.healthy,
+            "status": status_label(connection),
+            "last_delivery": when(connection.last_delivery_at) or _("never"),
+            "failed": connection.failed,
+            "retrying": connection.retrying,
+            "last_reconciliation": when(connection.reconciled_at) or _("never"),
+        }
     )
 
 

@@ -1,13 +1,18 @@
-"""In a real Chromium: a login link opens the home page's checklist, the navigation leads to the
-other pages, "Keep this rule" ticks its step, and Log out ends the session (the pages are gone)."""
+"""In a real Chromium: a login link opens the home page's checklist, "Keep this rule" ticks its step,
+the connection's status refreshes itself, the navigation leads to the other pages, and Log out ends
+the session (the pages are gone)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from integrator.admin import login_links
+from tests.integration.test_admin_home_page import deliver
 
 
 def test_home_navigation_and_logout(app, shops, live_url, page):
     page.set_default_timeout(10_000)
+    page.clock.install()  # the page's 30-second status refresh, run on demand
     shop = shops.make(settings={})
     token = login_links.issue(app.extensions["setia_config"].secret_key, shop["id"])
     page.goto(f"{live_url}/admin/login/{token}")
@@ -16,6 +21,12 @@ def test_home_navigation_and_logout(app, shops, live_url, page):
     page.click("#confirm-earning button")
     page.wait_for_selector("[data-step=earning_rule_set][data-done=true]")
     assert "2 of 5 steps done." in page.inner_text("main")
+    assert page.inner_text("#connection-status") == "Waiting for the first delivery"
+    deliver(app, shop["id"], "failed", datetime(2026, 12, 1, 8, 0, tzinfo=UTC), 1)
+    page.clock.run_for(31_000)
+    page.wait_for_selector("#failed-deliveries:text-is('1')")
+    assert page.inner_text("#connection-status") == "Needs attention"
+    assert page.inner_text("#last-delivery") == "Dec 1, 2026, 8:00:00\u202fAM UTC"
 
     page.click("nav a[href='/admin/rewards']")
     page.wait_for_url(f"{live_url}/admin/rewards")

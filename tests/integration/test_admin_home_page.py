@@ -149,3 +149,19 @@ def test_the_widgets_first_call_ticks_widget_seen_and_later_calls_write_nothing(
         assert session.get(Shop, shop["id"]).widget_seen_at == first  # type: ignore[union-attr]
     page = home(client)
     assert steps(page)["widget_seen"] is True and "first showed the widget on" in page
+
+
+def test_the_connection_status_the_page_polls(app: Flask, client: FlaskClient, shop: dict[str, Any]) -> None:
+    assert client.get("/admin/api/connection", headers={"Accept": "application/json"}).status_code == 401
+    csrf = sign_in(app, client, shop["id"])
+    deliver(app, shop["id"], "retrying", datetime(2026, 11, 30, 11, 5, tzinfo=UTC), 1)
+    answer = client.get("/admin/api/connection", headers={"X-CSRF-Token": csrf, "Accept": "application/json"})
+    assert answer.status_code == 200
+    assert answer.json == {
+        "healthy": False,
+        "status": "Needs attention",
+        "last_delivery": "Nov 30, 2026, 11:05:00\u202fAM UTC",
+        "failed": 0,
+        "retrying": 1,
+        "last_reconciliation": "never",
+    }
