@@ -4,8 +4,10 @@
    baseline (bench/baseline.py) under the same gunicorn settings, same load, same run, alternating.
 2. End to end: N orders/paid deliveries posted through the app, then 1 and 2 `flask --app wsgi jobs
    worker --burst` processes drain the queue; orders/s, and the ledger is checked order by order.
+3. The storefront widget (bench/widget_size.py): bytes against the 10 KB budget and the previous
+   widget, time to the launcher in Chromium against the host page's first paint.
 
-Everything runs against a dedicated PostgreSQL database `bench` (dropped and created again) and
+Everything else runs against a dedicated PostgreSQL database `bench` (dropped and created again) and
 Redis database 9 (flushed), on 127.0.0.1 only. Results: a table on stdout, bench/results/latest.json.
 """
 
@@ -30,7 +32,7 @@ from typing import Any
 import psycopg
 from redis import Redis
 
-from bench import dashboard, payloads, profile
+from bench import dashboard, payloads, profile, widget_size
 from bench.procs import (
     CpuWatch,
     Processes,
@@ -751,6 +753,7 @@ def dashboard_only(args: argparse.Namespace) -> int:
     """`--dashboard-only`: run bench/dashboard.py and replace the "dashboard" part of --output."""
     results = json.loads(args.output.read_text()) if args.output.exists() else {}
     results["dashboard"] = dashboard.run(args.quick, log)
+    results["dashboard"]["machine"] = machine_info(results["dashboard"]["database"])
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(dashboard.table(results["dashboard"]))
     return 0 if results["dashboard"]["numbers_match"] else 1
@@ -861,10 +864,14 @@ def main(argv: list[str] | None = None) -> int:
             "met": results["dashboard"]["target_met"],
         }
         results["targets"]["dashboard_numbers_match"] = results["dashboard"]["numbers_match"]
+    log("storefront widget: sizes, and Chromium on a storefront page (bench/widget_size.py)")
+    results["widget"] = widget_size.measure()
+    results["targets"]["widget_within_budget"] = results["widget"]["sizes"]["within_budget"]
     results["bench_seconds"] = round(time.monotonic() - started, 1)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
+    print("\n" + widget_size.table(results["widget"]))
     if "dashboard" in results:
         print(dashboard.table(results["dashboard"]))
     print(

@@ -89,6 +89,7 @@ def _serve(asset: Asset, cache_control: str) -> Response:
     response.headers["Cache-Control"] = cache_control
     response.vary.add("Accept-Encoding")
     response.headers["Access-Control-Allow-Origin"] = "*"  # public files, no credentials
+    response.headers["Timing-Allow-Origin"] = "*"  # storefronts (and bench/) may measure what they cost
     response.make_conditional(request)  # 304 for a matching If-None-Match
     return response
 

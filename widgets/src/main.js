@@ -1,6 +1,6 @@
-/* Start: mount when the page is interactive with one call, `program` (public and cached for a minute:
-   rules, rewards, theme, language); the shopper's `me` and the thank-you order after the page's load
-   event, when the browser is idle; everything else when the shopper asks for it. Nothing here may
+/* Start (the loader adds this bundle after the page's load event): one call, `program` (public, cached
+   a minute: rules, rewards, theme, language), then the shopper's `me` and the thank-you order when the
+   browser is idle; everything else when the shopper asks for it. Nothing here may
    break the host page: every failure ends as a quiet message or as nothing. */
 (function (S) {
   "use strict";

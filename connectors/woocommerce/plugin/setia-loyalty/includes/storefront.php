@@ -16,6 +16,7 @@ const SETIA_LOYALTY_SCRIPT = 'setia-loyalty';
 function setia_loyalty_register_storefront_hooks() {
 	add_action( 'wp_enqueue_scripts', 'setia_loyalty_enqueue_widget' );
 	add_filter( 'script_loader_tag', 'setia_loyalty_script_tag', 10, 2 );
+	add_action( 'woocommerce_after_cart_totals', 'setia_loyalty_render_cart_points' );
 }
 
 /**
@@ -83,4 +84,21 @@ function setia_loyalty_script_tag( $tag, $handle ) {
 		$attributes .= ' defer';
 	}
 	return preg_replace( '/<script\s/', '<script' . $attributes . ' ', $tag, 1 );
+}
+
+/**
+ * The cart page's "you will earn N points" element, filled by the widget. data-subtotal is Setia's
+ * earning basis: the subtotal after discounts, without shipping and taxes, as a plain decimal.
+ * (The block-based cart has no such hook; a theme can print the same element itself.)
+ */
+function setia_loyalty_render_cart_points() {
+	if ( ! setia_loyalty_widget_configured() || ! function_exists( 'WC' ) || ! WC()->cart ) {
+		return;
+	}
+	$cart     = WC()->cart;
+	$subtotal = max( 0, (float) $cart->get_subtotal() - (float) $cart->get_discount_total() );
+	printf(
+		'<div data-setia="cart" data-subtotal="%s"></div>',
+		esc_attr( wc_format_decimal( $subtotal, wc_get_price_decimals() ) )
+	);
 }
