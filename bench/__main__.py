@@ -878,7 +878,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\nwritten: {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output} "
         f"({results['bench_seconds']} s)"
     )
-    return 0 if results["targets"]["ledger_ok"] and results["targets"].get("dashboard_numbers_match", True) else 1
+    targets = results["targets"]
+    passed = targets["ledger_ok"] and targets.get("dashboard_numbers_match", True) and targets["widget_within_budget"]
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
