@@ -131,7 +131,7 @@ def test_the_panel_works_with_the_keyboard(app, shop, live_url, storefront, page
     assert page.locator("#setia-loyalty .panel").is_hidden()
 
 
-def test_a_bad_signature_and_a_rate_limit_are_shown_politely(
+def test_a_bad_signature_a_rate_limit_and_an_api_down_are_shown_politely(
     app, client, shop, deliver, live_url, storefront: Storefront, page, monkeypatch
 ):
     deliver("orders/paid", fake30())
@@ -156,4 +156,12 @@ def test_a_bad_signature_and_a_rate_limit_are_shown_politely(
     page.locator("#setia-loyalty .launcher").click()
     assert wait_text(page, ".msg", "Too many") == "Too many requests. Try again in a minute."
     assert page.locator("#setia-loyalty .launcher").is_visible()
+
+    # The API down: every call answers an HTML error page (here: a proxy path nothing serves).
+    down = script_tag(app, shop, live_url, None, proxy="/nowhere", logged_in="true")
+    storefront.pages["/"] = f"<html lang='en'><body><p>Shop</p>{down}</body></html>"
+    page.goto(storefront.origin + "/")
+    page.locator("#setia-loyalty .launcher").click()
+    assert wait_text(page, ".msg", "unavailable") == "Rewards are unavailable right now."
+    assert page.evaluate("document.body.firstElementChild.textContent") == "Shop"
     assert page.errors == []

@@ -110,7 +110,7 @@
     const loadMe = () => {
       if (!ctx.api.signed || ctx.me || loading) return loading;
       loading = ctx.api.call("/me").then((answer) => {
-        if (answer.status === 200) ctx.me = answer.body;
+        if (answer.status === 200 && answer.body.balances) ctx.me = answer.body;
         else say(S.problem(t, answer));
         render();
       });
