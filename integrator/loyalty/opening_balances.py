@@ -7,21 +7,20 @@ a file that says something else about an imported member is reported, not added 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-
-from connectors.base import Customer
 
 from .errors import NotFound
 from .imports import CheckedFile, OpeningBalance, check_file, read_text
-from .ledger import Posting, lock_member, post
-from .members import enroll
+from .ledger import BALANCE_COLUMNS, effects
+from .members import email_key
 from .models import LedgerEntry, Member, MemberImport, Shop, utcnow
 from .money import format_minor_string
 
@@ -99,27 +98,95 @@ def plan(session: Session, shop: Shop, balances: list[OpeningBalance]) -> list[O
 def apply_chunk(
     session: Session, shop: Shop, chunk: list[OpeningBalance], import_id: int, reason: str
 ) -> list[Outcome]:
-    """Apply these rows in the caller's transaction: members enrolled if new, entries posted."""
+    """Apply these rows in the caller's transaction, in a few statements for the whole chunk: the new
+    members inserted, every entry in one INSERT, every balance moved by one increment. A key that a
+    concurrent import took fails the INSERT, and with it the chunk (the caller runs it again)."""
     members, existing = _lookup(session, shop.id, chunk)
-    outcomes = []
-    for balance in chunk:
-        member_id = members.get(balance.platform_customer_id)
-        outcome = _decide(balance, member_id, existing, shop.currency)
-        if outcome.status == "new_member":
-            customer = Customer(balance.platform_customer_id, balance.email, balance.first_name, balance.last_name)
-            member = enroll(session, shop, customer)
-        elif outcome.status == "added" and member_id is not None:
-            member = lock_member(session, member_id)
-        else:
-            outcomes.append(outcome)
+    outcomes = [_decide(b, members.get(b.platform_customer_id), existing, shop.currency) for b in chunk]
+    new = [balance for balance, outcome in zip(chunk, outcomes, strict=True) if outcome.status == "new_member"]
+    if new:
+        members.update(_enroll(session, shop, new))
+    now, entries = utcnow(), []
+    moves: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MOVED, 0))
+    for balance, outcome in zip(chunk, outcomes, strict=True):
+        if outcome.status not in ("new_member", "added"):
             continue
+        member_id = members[balance.platform_customer_id]
         for account in ACCOUNTS:
             amount = getattr(outcome, account)
-            if amount:
-                posting = Posting(account, "available", amount, "import", import_key(member.id, account))
-                post(session, member, posting, "import", str(import_id), reason)
-        outcomes.append(outcome)
+            if not amount:
+                continue
+            entries.append(_entry(shop.id, member_id, account, amount, import_id, reason, now))
+            for column, delta in effects(account, "available", "import", amount).items():
+                moves[member_id][column] += delta  # KeyError if an import ever moved another balance
+    if entries:
+        session.connection().execute(insert(LedgerEntry), entries)
+        _move_balances(session, moves)
     return outcomes
+
+
+MOVED = ("points_available", "cashback_available")  # what an `import` entry moves (ledger.effects)
+
+
+def _entry(
+    shop_id: int, member_id: int, account: str, amount: int, import_id: int, reason: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "shop_id": shop_id,
+        "member_id": member_id,
+        "account": account,
+        "state": "available",
+        "amount": amount,
+        "kind": "import",
+        "source": "import",
+        "source_id": str(import_id),
+        "reason": reason,
+        "idempotency_key": import_key(member_id, account),
+        "available_at": None,
+        "created_at": now,
+    }
+
+
+def _enroll(session: Session, shop: Shop, balances: list[OpeningBalance]) -> dict[str, int]:
+    """Enrol these customers (one INSERT; one a webhook enrolled meanwhile is kept as it is); their ids."""
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    zero = dict.fromkeys(BALANCE_COLUMNS, 0)
+    rows = [
+        {
+            "shop_id": shop.id,
+            "platform_customer_id": b.platform_customer_id,
+            "email": b.email,
+            "email_key": email_key(b.email),
+            "first_name": b.first_name,
+            "last_name": b.last_name,
+            **zero,
+            "created_at": utcnow(),
+        }
+        for b in balances
+    ]
+    statement = dialect.insert(Member).on_conflict_do_nothing(index_elements=["shop_id", "platform_customer_id"])
+    session.connection().execute(statement, rows)
+    ids = [b.platform_customer_id for b in balances]
+    found = session.execute(
+        select(Member.platform_customer_id, Member.id).where(
+            Member.shop_id == shop.id, Member.platform_customer_id.in_(ids)
+        )
+    )
+    return {customer_id: member_id for customer_id, member_id in found}
+
+
+def _move_balances(session: Session, moves: dict[int, dict[str, int]]) -> None:
+    """One increment per member, in member order (two imports at once lock rows in the same order)."""
+    statement = (
+        update(Member)
+        .where(Member.id == bindparam("member"))
+        .values({column: getattr(Member, column) + bindparam(f"add_{column}") for column in MOVED})
+    )
+    params = [
+        {"member": member_id, **{f"add_{column}": delta for column, delta in moves[member_id].items()}}
+        for member_id in sorted(moves)
+    ]
+    session.connection().execute(statement, params)
 
 
 def summary_of(outcomes: list[Outcome]) -> dict[str, int]:
