@@ -213,3 +213,38 @@ def test_inside_the_shopify_admin_the_session_token_signs_the_dashboard_and_its_
     assert text_of(page.get_data(as_text=True), 'data-row="orders"') == "Paid orders 3 1"
     download = anonymous.get("/admin/analytics.csv", query_string=query)
     assert download.status_code == 200 and download.mimetype == "text/csv"
+
+
+def test_rfm_scores_members_by_quintile_of_recency_frequency_and_spend(app, client, shop, deliver):
+    # (customer, paid orders of 10.00, days ago of the last one): every member differs in both
+    members = [("A", 5, 30), ("B", 4, 40), ("C", 3, 50), ("D", 2, 1), ("E", 1, 60)]
+    number = 0
+    for name, orders, last in members:
+        for extra in range(orders):
+            number += 1
+            customer = {**fake30()["customer"], "id": 5000 + ord(name), "first_name": name, "last_name": "Shopper"}
+            when = datetime.now(UTC) - timedelta(days=last + extra * 3)
+            order = with_changes(
+                fake30(),
+                id=8_000_000 + number,
+                customer=customer,
+                current_subtotal_price_set=money_set("10.00"),
+                processed_at=when.isoformat(),
+                updated_at=when.isoformat(),
+            )
+            deliver("orders/paid", order)
+    analytics_jobs.refresh_snapshots()
+    drain()
+    sign_in(app, client, shop["id"])
+    html = client.get("/admin/analytics").get_data(as_text=True)
+    # R: E 1, C 2, B 3, A 4, D 5; F: E 1, D 2, C 3, B 4, A 5 (members, share, average spend)
+    assert text_of(html, 'data-segment="champions"').endswith("1 20.0 % $50.00")  # A
+    assert text_of(html, 'data-segment="loyal"').endswith("1 20.0 % $40.00")  # B
+    assert text_of(html, 'data-segment="at_risk"').endswith("1 20.0 % $30.00")  # C
+    assert text_of(html, 'data-segment="new"').endswith("1 20.0 % $20.00")  # D
+    assert text_of(html, 'data-segment="lost"').endswith("1 20.0 % $10.00")  # E
+    assert text_of(html, 'data-segment="needs_attention"').endswith("0 0.0 % —")
+    assert text_of(html, 'data-row="repeat-rate"').startswith("Repeat-purchase rate 80.0 %")  # 4 of 5
+    assert text_of(html, 'data-kpi="active-members"').startswith("Active members 5")
+    top = re.findall(r'<tr data-member="\d+"><td><a [^>]*>(\w) Shopper</a>', html)
+    assert top == ["A", "B", "C", "D", "E"]
