@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import time
 
+import click
+from flask.cli import AppGroup
+
 from integrator.jobs import enqueue, in_transaction, runtime
 from integrator.loyalty import analytics, analytics_snapshot
+
+analytics_cli = AppGroup("analytics", help="The dashboard's pre-aggregated analytics.")
 
 
 def refresh_shop_days(shop_id: int, days: int = 2) -> int:
@@ -44,3 +49,17 @@ def refresh_snapshots() -> int:
     for shop_id in ids:
         enqueue(refresh_shop_snapshot, shop_id, job_id=f"analytics-snapshot-{shop_id}-{slot}")
     return len(ids)
+
+
+@analytics_cli.command("rebuild")
+@click.option("--shop", "shop_id", type=int, default=None, help="one shop's id (default: every installed shop)")
+def rebuild(shop_id: int | None) -> None:
+    """Aggregate every day of the history again, then the snapshot (after a change to old orders)."""
+    for one in [shop_id] if shop_id is not None else _shops():
+        click.echo(f"shop {one}: {rebuild_shop(one)} days aggregated")
+
+
+def rebuild_shop(shop_id: int) -> int:
+    days = in_transaction(lambda session: analytics.rebuild_shop(session, shop_id))
+    in_transaction(lambda session: analytics_snapshot.refresh_snapshot(session, shop_id))
+    return days

@@ -86,11 +86,13 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     init_i18n(app)
     _json_errors(app)
 
+    from integrator.analytics_jobs import analytics_cli
     from integrator.cli import register_cli
     from integrator.demo import demo_cli
 
     register_cli(app)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(analytics_cli)
     return app
 
 

@@ -207,5 +207,13 @@ def refresh_shop(session: Session, shop_id: int, days: int, now: datetime | None
     return refresh_days(session, shop_id, first, today, moment)
 
 
+def rebuild_shop(session: Session, shop_id: int, now: datetime | None = None) -> int:
+    """Every day of the shop's history again, from its first member, order or entry to today."""
+    moment = now or utcnow()
+    today = moment.astimezone(UTC).date()
+    session.execute(delete(AnalyticsDay).where(AnalyticsDay.shop_id == shop_id))
+    return refresh_days(session, shop_id, min(first_day(session, shop_id) or today, today), today, moment)
+
+
 def shops_to_refresh(session: Session) -> list[int]:
     return list(session.execute(select(Shop.id).where(Shop.uninstalled_at.is_(None)).order_by(Shop.id)).scalars())

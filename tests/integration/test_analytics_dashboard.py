@@ -248,3 +248,15 @@ def test_rfm_scores_members_by_quintile_of_recency_frequency_and_spend(app, clie
     assert text_of(html, 'data-kpi="active-members"').startswith("Active members 5")
     top = re.findall(r'<tr data-member="\d+"><td><a [^>]*>(\w) Shopper</a>', html)
     assert top == ["A", "B", "C", "D", "E"]
+
+
+def test_analytics_rebuild_recomputes_every_day_of_the_history(app, client, program):
+    from sqlalchemy import update
+
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(AnalyticsDay).values(member_revenue=0, guest_orders=0))  # e.g. an old refund missed
+    result = app.test_cli_runner().invoke(args=["analytics", "rebuild", "--shop", str(program["id"])])
+    assert result.exit_code == 0 and f"shop {program['id']}: 3 days aggregated" in result.output
+    html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
+    assert text_of(html, 'data-row="revenue"') == "Revenue $251.09 $199.00"
+    assert text_of(html, 'data-row="orders"') == "Paid orders 3 1"
