@@ -16,7 +16,7 @@ from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.admin.members import finished, signed_display
-from integrator.loyalty import exports, imports
+from integrator.loyalty import exports, imports, store_credit
 from integrator.loyalty.errors import NotFound
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.opening_balances import apply_import, check_import, get_import, imports_of
@@ -181,5 +181,9 @@ def apply_member_import(merchant: Merchant, shop: Shop, import_id: int) -> Respo
             get_import(session, shop.id, import_id)
         except NotFound:
             abort(404)
-    apply_import(jobs.in_transaction, shop, import_id, merchant.actor)
+    outcomes = apply_import(jobs.in_transaction, shop, import_id, merchant.actor)
+    if store_credit.enabled(shop):  # imported cashback moves to Shopify store credit like earned cashback
+        for outcome in outcomes:
+            if outcome.cashback > 0 and outcome.member_id is not None:
+                jobs.enqueue(jobs.transfer_cashback, shop.id, outcome.member_id)
     return finished(merchant, url_for("admin.import_report", import_id=import_id))

@@ -40,6 +40,7 @@ class Outcome:
     points: int = 0  # what the row adds (or would add)
     cashback: int = 0  # minor units
     problems: list[tuple[str, str, str]] = field(default_factory=list)
+    member_id: int | None = None  # once applied
 
 
 def import_key(member_id: int, account: str) -> str:
@@ -111,7 +112,7 @@ def apply_chunk(
     for balance, outcome in zip(chunk, outcomes, strict=True):
         if outcome.status not in ("new_member", "added"):
             continue
-        member_id = members[balance.platform_customer_id]
+        member_id = outcome.member_id = members[balance.platform_customer_id]
         for account in ACCOUNTS:
             amount = getattr(outcome, account)
             if not amount:
@@ -263,13 +264,14 @@ def _claim(session: Session, shop_id: int, import_id: int) -> MemberImport | Non
     return get_import(session, shop_id, import_id)
 
 
-def apply_import(transaction: Transaction[Any], shop: Shop, import_id: int, actor: str) -> None:
+def apply_import(transaction: Transaction[Any], shop: Shop, import_id: int, actor: str) -> list[Outcome]:
     """Apply a checked import, CHUNK rows per transaction (`transaction` runs a function in one,
     again on a conflict). Every row is written whole or not at all; a crash half way leaves whole
-    chunks, and applying again completes the rest without adding anything twice."""
+    chunks, and applying again completes the rest without adding anything twice. The outcomes of
+    this application: nothing when the import was applied already."""
     record = transaction(lambda session: _claim(session, shop.id, import_id))
     if record is None:
-        return
+        return []  # applied already, or being applied by another request
     checked = check_file(record.content or "", shop.currency)
     reason = f"opening balance imported from {record.filename} (by {actor})"[:500]
     outcomes = _rejected(checked)
@@ -287,3 +289,4 @@ def apply_import(transaction: Transaction[Any], shop: Shop, import_id: int, acto
         row.summary, row.report = summary_of(outcomes), _report(outcomes)
 
     transaction(finish)
+    return outcomes

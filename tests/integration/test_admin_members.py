@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from integrator.admin import login_links
 from integrator.loyalty.models import LedgerEntry, Member, MemberImport, Shop
-from tests.conftest import Api, requires_postgres
+from tests.conftest import Api, drain, requires_postgres
 from tests.deliveries import OTHER_DOMAIN, fake30, with_changes
 
 JANE_ID = "1073339475"  # the FAKE30 order's customer: John Smith, jane@example.com, 181 points
@@ -612,3 +612,35 @@ def test_one_import_applied_several_times_at_once_imports_once(
         imported = session.execute(select(func.count()).where(LedgerEntry.kind == "import")).scalar_one()
         statuses = session.execute(select(MemberImport.status)).scalars().all()
     assert imported == 4 and statuses == ["applied", "applied"]
+
+
+def test_imported_cashback_moves_to_shopify_store_credit_when_the_shop_pays_it_so(
+    app: Flask, client: FlaskClient, shops: Any, shopify: Any, ledger_checked: None
+) -> None:
+    shop = shops.make(settings={"points_per_unit": "1", "cashback_percent": "2", "cashback_store_credit": True})
+    shopify.answer(
+        "SetiaStoreCredit",
+        {
+            "storeCreditAccountCredit": {
+                "storeCreditAccountTransaction": {
+                    "id": "gid://shopify/StoreCreditAccountCreditTransaction/7",
+                    "amount": {"amount": "12.50", "currencyCode": "USD"},
+                },
+                "userErrors": [],
+            }
+        },
+    )
+    csrf = sign_in(app, client, shop["id"])
+    text = "platform_customer_id,email,points,cashback\n8000001,a@example.com,10,12.50\n8000002,b@example.com,5,\n"
+    location = upload(client, csrf, text).headers["Location"]
+    apply(client, csrf, location)
+    drain()
+    [call] = shopify.calls_of("SetiaStoreCredit")
+    assert call.variables == {
+        "id": "gid://shopify/Customer/8000001",
+        "creditInput": {"creditAmount": {"amount": "12.50", "currencyCode": "USD"}},
+    }
+    assert balances(Api(client, shop["api_key"])) == {"8000001": (10, "0.00"), "8000002": (5, "0.00")}
+    apply(client, csrf, location)  # applied again: nothing imported, nothing transferred
+    drain()
+    assert len(shopify.calls_of("SetiaStoreCredit")) == 1
