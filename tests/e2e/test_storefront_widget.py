@@ -13,6 +13,7 @@ from tests.deliveries import fake30, money_set, with_changes
 
 from .storefront import Storefront, script_tag, set_shop, shadow_text, shoot, storefront_fixture, wait_text  # noqa: F401
 
+INLINE = "[data-setia-panel=inline]"
 JANE = "1073339475"  # the customer of the FAKE30 order: 181.09 USD → 181 points at 1 point per 1.00
 CREATED = {
     "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/8"}, "userErrors": []}
@@ -31,7 +32,11 @@ def test_a_signed_in_shopper_sees_the_balance_redeems_and_gets_a_code(
     deliver("orders/paid", fake30())
     add_reward(client, shop, name="5 off", points_cost=100, kind="fixed_amount", value="5.00")
     shopify.answer("SetiaDiscountCreate", CREATED, always=True)
-    storefront.pages["/"] = f"<html lang='en'><body><h1>Shop</h1>{script_tag(app, shop, live_url, JANE)}</body></html>"
+    # The WordPress plugin's My Account tab prints a container the same panel renders into, always open.
+    inline = "<div class='setia-loyalty-panel' data-setia-panel='inline'></div>"
+    storefront.pages["/"] = (
+        f"<html lang='en'><body><h1>Shop</h1>{inline}{script_tag(app, shop, live_url, JANE)}</body></html>"
+    )
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=storefront.origin)
 
     page.goto(storefront.origin + "/")
@@ -42,11 +47,13 @@ def test_a_signed_in_shopper_sees_the_balance_redeems_and_gets_a_code(
     assert "$5.00 off" in shadow_text(page, ".rewards")
     shoot(page, "widget-balance")
 
-    page.get_by_role("button", name="Redeem: 5 off").click()
+    assert wait_text(page, ".big", "181 points", host=INLINE) == "181 points"
+    page.locator("#setia-loyalty").get_by_role("button", name="Redeem: 5 off").click()
     code = wait_text(page, ".issued .code", "SETIA-")
     assert re.fullmatch(r"SETIA-[A-Z0-9-]+", code)
     assert wait_text(page, ".big", "81 points") == "81 points"
     assert shadow_text(page, ".launcher") == "Rewards · 81"
+    assert wait_text(page, ".big", "81 points", host=INLINE) == "81 points"  # both panels show one balance
     assert code in shadow_text(page, ".msg")  # announced in the live region
     apply = page.locator("#setia-loyalty .issued a.apply")
     assert apply.get_attribute("href") == f"{storefront.origin}/discount/{code}"

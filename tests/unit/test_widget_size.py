@@ -23,7 +23,9 @@ def test_the_bundle_is_every_module_and_the_stylesheet():
     assert sorted(path.name for path in WIDGETS.iterdir() if path.is_file()) == ["loyalty.js", "widget.css"]
     bundle = build_widget(WIDGETS).bundle.body.decode()
     assert "SetiaLoyalty.css=" in bundle and ".launcher{" in bundle
-    assert "S.panel = (ctx) =>" in bundle and "S.thankYou = (ctx, panel) =>" in bundle
+    assert bundle.count("})(window.SetiaLoyalty);") == len(MODULES)  # each module adds its part
+    for name in ("S.panel", "S.thankYou", "S.cart", "S.money", "S.points", "S.client", "S.codeBox"):
+        assert f"{name} = (" in bundle
 
 
 def test_the_loader_points_at_the_bundle_of_this_content():

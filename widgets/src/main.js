@@ -23,16 +23,18 @@
     const t = S.texts(language, texts);
     const currency = (program && program.currency) || "USD";
     const ctx = {
-      api, program, language, t, me: null,
+      api, program, language, t, me: null, loading: null, renders: [],
       label: texts.title ? t("title") : script.dataset.label || t("title"),
       money: (value) => S.money(value, currency, language),
       pts: (n) => t(n === 1 ? "point" : "points", {n: S.number(n, language)}),
     };
     const panel = S.panel(ctx);
-    if (!program) panel.say(S.problem(t, answer));
+    const inline = [...document.querySelectorAll('[data-setia-panel="inline"]')].map((el) => S.panel(ctx, el));
+    if (!program) [panel, ...inline].forEach((each) => each.say(S.problem(t, answer)));
     S.cart(ctx, panel);
     idle(() => {
       panel.loadMe();
+      inline.forEach((each) => each.opened());
       S.thankYou(ctx, panel);
     });
   };

@@ -1,4 +1,4 @@
-/* The launcher and the panel (a dialog that does not trap the page): the shopper's balances or the
+/* The launcher and the panel (a dialog that does not trap the page; or inline in a page element): the shopper's balances or the
    join prompt, tier, ways to earn, rewards with their redeem buttons. Keyboard: the launcher is a
    button with aria-expanded; opening moves focus into the panel, Escape or Close brings it back;
    messages go to a polite live region. Themed by CSS custom properties on the host element. */
@@ -68,26 +68,32 @@
     return h("li", {}, cells);
   };
 
-  S.panel = (ctx) => {
+  // The floating panel and its launcher; or, given a page element (the WordPress plugin's My Account
+  // tab: data-setia-panel="inline"), the same panel always open inside it. Panels share ctx.me.
+  S.panel = (ctx, inline) => {
     const {t} = ctx;
-    const host = h("setia-loyalty", {id: "setia-loyalty"});
+    const host = inline || h("setia-loyalty", {id: "setia-loyalty"});
     const box = S.shadow(host);
     S.theme(box, ctx.program);
     const count = h("span", {class: "count"});
     const launcher = h("button", {type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "setia-panel"}, ctx.label, count);
     const title = h("h2", {id: "setia-title", tabindex: "-1"}, t("title"));
-    const close = h("button", {type: "button", class: "close", "aria-label": t("close")}, "×");
+    const close = !inline && h("button", {type: "button", class: "close", "aria-label": t("close")}, "×");
     const me = h("div", {class: "me"});
     const list = h("ul", {class: "rewards"});
     const extra = h("div", {class: "extra"});
     const message = h("p", {class: "msg", role: "status", "aria-live": "polite"});
-    const panel = h("section", {class: "panel", id: "setia-panel", role: "dialog", "aria-labelledby": "setia-title", hidden: true},
+    const panel = h("section", {class: inline ? "panel inline" : "panel", id: "setia-panel", role: inline ? "region" : "dialog", "aria-labelledby": "setia-title", hidden: !inline},
       h("header", {}, title, close), me, earning(ctx), ctx.program && h("h3", {}, t("rewards")), list, extra, message);
-    box.append(launcher, panel);
-    document.body.append(host);
+    box.append(panel);
+    if (!inline) {
+      box.prepend(launcher);
+      document.body.append(host);
+    }
 
     const say = (text) => { message.textContent = text; };
-    const account = S.account(ctx, extra, say, () => render());
+    const renderAll = () => ctx.renders.forEach((draw) => draw());
+    const account = S.account(ctx, extra, say, renderAll);
     const render = () => {
       me.replaceChildren(...balances(ctx));
       count.textContent = ctx.me ? " · " + S.number(ctx.me.balances.points_available, ctx.language) : "";
@@ -95,6 +101,7 @@
       list.replaceChildren(...(ctx.program && !rewards.length ? [h("li", {}, t("none"))] : rewards.map((item) => reward(ctx, item, redeem))));
       account.render();
     };
+    ctx.renders.push(render);
     const redeem = async (item, button) => {
       button.disabled = true;
       say("");
@@ -106,15 +113,14 @@
       account.issued(answer.body);
       say(t("code") + ": " + answer.body.code);
     };
-    let loading = null;
     const loadMe = () => {
-      if (!ctx.api.signed || ctx.me || loading) return loading;
-      loading = ctx.api.call("/me").then((answer) => {
+      if (!ctx.api.signed || ctx.me || ctx.loading) return ctx.loading;
+      ctx.loading = ctx.api.call("/me").then((answer) => {
         if (answer.status === 200 && answer.body.balances) ctx.me = answer.body;
         else say(S.problem(t, answer));
-        render();
+        renderAll();
       });
-      return loading;
+      return ctx.loading;
     };
     const show = (open) => {
       panel.hidden = !open;
@@ -124,15 +130,17 @@
       loadMe();
       account.opened();
     };
-    launcher.addEventListener("click", () => show(panel.hidden));
-    close.addEventListener("click", () => show(false));
-    panel.addEventListener("keydown", (event) => { if (event.key === "Escape") show(false); });
+    if (close) {
+      launcher.addEventListener("click", () => show(panel.hidden));
+      close.addEventListener("click", () => show(false));
+      panel.addEventListener("keydown", (event) => { if (event.key === "Escape") show(false); });
+    }
     render();
     const reload = () => {
       ctx.me = null;
-      loading = null;
+      ctx.loading = null;
       return loadMe();
     };
-    return {say, loadMe, reload, open: () => show(true)};
+    return {say, loadMe, reload, opened: account.opened, open: () => (inline ? title.focus() : show(true))};
   };
 })(window.SetiaLoyalty);
