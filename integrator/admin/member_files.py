@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
-from integrator.admin.members import finished, signed_display
+from integrator.admin.members import MAX_ID, finished, signed_display
 from integrator.loyalty import exports, imports, store_credit
 from integrator.loyalty.errors import NotFound
 from integrator.loyalty.models import Shop, utcnow
@@ -142,6 +142,8 @@ def _too_large(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
 @bp.get("/members/imports/<int:import_id>")
 @merchant_page
 def import_report(merchant: Merchant, shop: Shop, import_id: int) -> ResponseReturnValue:
+    if import_id > MAX_ID:
+        abort(404)
     with current_app.extensions["setia_db"].session() as session:
         try:
             record = get_import(session, shop.id, import_id)
@@ -176,6 +178,8 @@ def _report_row(row: dict[str, Any], shop: Shop) -> dict[str, Any]:
 @merchant_action
 def apply_member_import(merchant: Merchant, shop: Shop, import_id: int) -> ResponseReturnValue:
     """Apply a checked import (again: nothing happens twice)."""
+    if import_id > MAX_ID:
+        abort(404)
     with current_app.extensions["setia_db"].session() as session:
         try:
             get_import(session, shop.id, import_id)

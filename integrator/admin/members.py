@@ -23,6 +23,7 @@ from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
 from integrator.loyalty.money import display, parse_amount, to_minor
 
 PAGE_SIZE = 50
+MAX_ID = 2**63 - 1  # a bigger id in the URL names nothing (and would overflow PostgreSQL's bigint)
 LEDGER_PAGE_SIZE = 25
 
 KINDS = {
@@ -115,6 +116,8 @@ def _render_member(
     merchant: Merchant, shop: Shop, member_id: int, form: dict[str, Any], errors: dict[str, str], status: int
 ) -> ResponseReturnValue:
     page = _page_number()
+    if member_id > MAX_ID:
+        abort(404)
     with current_app.extensions["setia_db"].session() as session:
         try:
             member = get_member(session, shop.id, member_id)
@@ -210,6 +213,9 @@ def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseRet
     except ValidationError as exc:
         errors = {name: str(FORM_ERRORS[name]) for name in exc.messages if name in FORM_ERRORS}
         return _render_member(merchant, shop, member_id, form, errors, 422)
+
+    if member_id > MAX_ID:
+        abort(404)
 
     def work(session: Any) -> int:
         member = get_member(session, shop.id, member_id)

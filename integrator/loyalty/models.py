@@ -403,7 +403,7 @@ class MemberImport(Base):
     filename: Mapped[str] = mapped_column(String(255))
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of the file
     content: Mapped[str | None] = mapped_column(Text, nullable=True)  # the file's text; NULL once applied
-    status: Mapped[str] = mapped_column(String(16), default="checked")  # checked | applied
+    status: Mapped[str] = mapped_column(String(16), default="checked")  # checked | applying | applied | expired
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # rows per outcome
     report: Mapped[list[Any]] = mapped_column(JSON, default=list)  # one outcome per row
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

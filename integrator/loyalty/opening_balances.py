@@ -26,6 +26,7 @@ from .money import format_minor_string
 
 CHUNK = 500
 STALE_APPLY = timedelta(minutes=10)  # an apply that crashed may be started again after this
+KEEP_UNAPPLIED = timedelta(days=7)  # a checked file never applied is forgotten after this
 ACCOUNTS = ("points", "cashback")
 
 T = TypeVar("T")
@@ -213,6 +214,7 @@ def check_import(session: Session, shop: Shop, filename: str, content: bytes, ac
     Raises ImportRefused when the file as a whole cannot be read."""
     text = read_text(content)
     checked = check_file(text, shop.currency)
+    _forget_unapplied(session, shop.id)
     outcomes = plan(session, shop, checked.balances) + _rejected(checked)
     record = MemberImport(
         shop_id=shop.id,
@@ -228,6 +230,21 @@ def check_import(session: Session, shop: Shop, filename: str, content: bytes, ac
     session.add(record)
     session.flush()
     return record
+
+
+def _forget_unapplied(session: Session, shop_id: int) -> None:
+    """Files checked but never applied hold customers' emails and names: they go after a week
+    (their reports stay, marked expired)."""
+    session.execute(
+        update(MemberImport)
+        .where(
+            MemberImport.shop_id == shop_id,
+            MemberImport.status == "checked",
+            MemberImport.created_at < utcnow() - KEEP_UNAPPLIED,
+        )
+        .values(status="expired", content=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def get_import(session: Session, shop_id: int, import_id: int) -> MemberImport:

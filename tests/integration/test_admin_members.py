@@ -146,6 +146,8 @@ def test_another_shops_member_is_not_found(
     other = shops.make(domain=OTHER_DOMAIN)
     csrf = sign_in(app, client, other["id"])
     assert client.get(f"/admin/members/{jane['id']}").status_code == 404
+    assert client.get(f"/admin/members/{2**64}").status_code == 404  # no bigint overflow
+    assert client.get(f"/admin/members/imports/{2**64}").status_code == 404
     assert ids_on(client.get("/admin/members").get_data(as_text=True)) == []
     form = {"points": "50", "reason": "steal", "idempotency_key": "k1", "csrf_token": csrf}
     assert client.post(f"/admin/members/{jane['id']}/adjustments", data=form).status_code == 404
@@ -644,3 +646,25 @@ def test_imported_cashback_moves_to_shopify_store_credit_when_the_shop_pays_it_s
     apply(client, csrf, location)  # applied again: nothing imported, nothing transferred
     drain()
     assert len(shopify.calls_of("SetiaStoreCredit")) == 1
+
+
+def test_a_file_checked_but_never_applied_is_forgotten_after_a_week(
+    app: Flask, client: FlaskClient, api: Api, csrf: str
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from integrator.loyalty.models import utcnow
+
+    old = upload(client, csrf, GOOD).headers["Location"]
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(MemberImport).values(created_at=utcnow() - timedelta(days=8)))
+    upload(client, csrf, "platform_customer_id,email,points\n1,,1\n")  # the next upload forgets it
+    with app.extensions["setia_db"].session() as session:
+        rows = session.execute(select(MemberImport.status, MemberImport.content).order_by(MemberImport.id)).all()
+    assert [(status, content is None) for status, content in rows] == [("expired", True), ("checked", False)]
+    text = client.get(old).get_data(as_text=True)
+    assert 'data-status="expired"' in text and 'id="apply-form"' not in text
+    assert apply(client, csrf, old).status_code == 303
+    assert balances(api) == {}
