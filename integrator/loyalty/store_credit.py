@@ -7,15 +7,17 @@ given back. Without the setting, cashback stays in Setia's ledger."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from .errors import InsufficientPoints
 from .ledger import Posting, lock_member, post, spend
 from .models import CreditTransfer, Member, Shop, utcnow
 from .settings import current_settings
+
+REFUSAL_PAUSE = timedelta(days=1)  # after Shopify refused a transfer for good, wait before the next
 
 
 def enabled(shop: Shop) -> bool:
@@ -146,14 +148,26 @@ def pending_transfers(session: Session, older_than: datetime, limit: int = 500) 
 
 def members_with_cashback(session: Session, limit: int = 1000) -> list[tuple[int, int]]:
     """(shop id, member id) of members holding available cashback in shops that pay it out as store
-    credit (cashback that vested, or that an earlier transfer could not take)."""
+    credit (cashback that vested, or that an earlier transfer could not take). A member whose
+    transfer Shopify refused for good in the last REFUSAL_PAUSE is left alone until then: a
+    missing scope would otherwise be tried, and two entries written, every minute."""
     shops = session.execute(select(Shop).where(Shop.platform == "shopify", Shop.uninstalled_at.is_(None))).scalars()
     shop_ids = [shop.id for shop in shops if enabled(shop)]
     if not shop_ids:
         return []
+    refused_lately = exists().where(
+        CreditTransfer.member_id == Member.id,
+        CreditTransfer.status == "failed",
+        CreditTransfer.completed_at > utcnow() - REFUSAL_PAUSE,
+    )
     rows = session.execute(
         select(Member.shop_id, Member.id)
-        .where(Member.shop_id.in_(shop_ids), Member.cashback_available > 0, Member.erased_at.is_(None))
+        .where(
+            Member.shop_id.in_(shop_ids),
+            Member.cashback_available > 0,
+            Member.erased_at.is_(None),
+            ~refused_lately,
+        )
         .order_by(Member.id)
         .limit(limit)
     ).all()

@@ -142,3 +142,39 @@ def test_cashback_that_vests_later_moves_when_it_becomes_available(deliver, shop
     [call] = shopify.calls_of("SetiaStoreCredit")
     assert call.variables["creditInput"]["creditAmount"] == {"amount": "3.62", "currencyCode": "USD"}
     assert [t.status for t in transfers(app)] == ["done"]
+
+
+def test_a_refused_transfer_is_tried_again_a_day_later_not_every_minute(deliver, api_for, shopify, credit_shop, app):
+    shopify.answer("SetiaStoreCredit", ACCESS_DENIED)
+    deliver("orders/paid", fake30())
+    assert [t.status for t in transfers(app)] == ["failed"]
+    periodic.flush_outbox()  # a minute later: the scope is still missing, nothing is tried
+    drain()
+    assert len(shopify.calls_of("SetiaStoreCredit")) == 1 and len(transfers(app)) == 1
+
+    shopify.answer("SetiaStoreCredit", CREDITED)  # the merchant granted the scope
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(CreditTransfer).values(completed_at=utcnow() - timedelta(days=1, minutes=1)))
+    periodic.flush_outbox()
+    drain()
+    assert [t.status for t in transfers(app)] == ["failed", "done"]
+    assert transfer_entries(app) == [-362, 362, -362]
+    assert api_for(credit_shop).member(CUSTOMER)["cashback_available"] == "0.00"
+
+
+def test_cashback_paid_as_store_credit_cannot_be_spent_by_hand(deliver, api_for, shopify, credit_shop, app, client):
+    from tests.integration.test_rewards_and_redemptions import signed
+
+    shopify.answer("SetiaStoreCredit", CREDITED)
+    deliver("orders/paid", fake30())
+    response = client.post(
+        f"/widget/v1/{credit_shop['public_id']}/cashback-redemptions",
+        query_string=signed(app, credit_shop, CUSTOMER),
+        json={"amount": "1.00"},
+    )
+    assert response.status_code == 409
+    assert response.json["error"] == "cashback is paid as store credit"
+    member = api_for(credit_shop).member(CUSTOMER)
+    assert member["cashback_available"] == "0.00"  # it went to store credit by itself
+    assert api_for(credit_shop).get(f"/members/{member['id']}/coupons").json["items"] == []
+    assert [t.status for t in transfers(app)] == ["done"]
