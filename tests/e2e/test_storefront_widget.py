@@ -38,6 +38,8 @@ def test_a_signed_in_shopper_sees_the_balance_redeems_and_gets_a_code(
         f"<html lang='en'><body><h1>Shop</h1>{inline}{script_tag(app, shop, live_url, JANE)}</body></html>"
     )
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=storefront.origin)
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url))
 
     page.goto(storefront.origin + "/")
     assert wait_text(page, ".launcher", "181") == "Rewards · 181"
@@ -61,6 +63,12 @@ def test_a_signed_in_shopper_sees_the_balance_redeems_and_gets_a_code(
     assert wait_text(page, ".issued button.copy", "Copied")
     assert page.evaluate("navigator.clipboard.readText()") == code
     shoot(page, "widget-redeemed")
+
+    assert not [url for url in calls if "/history" in url]  # loaded only when asked for
+    page.locator("#setia-loyalty").get_by_role("button", name="History").click()
+    history = wait_text(page, ".history", "+181")
+    assert "-100" in history and "5 off" in history  # newest first: the redemption, then the order
+    assert history.index("-100") < history.index("+181")
     assert page.errors == []
     member = api.member(JANE)
     assert member is not None and member["points_available"] == 81
@@ -90,6 +98,11 @@ def test_an_indonesian_shop_shows_indonesian_texts_and_rupiah(
     assert "Potongan Rp 10.000" in shadow_text(page, ".rewards")
     assert page.get_by_role("button", name="Tukar: Potongan belanja").is_enabled()
     shoot(page, "widget-indonesian")
+    shopify.answer("SetiaDiscountCreate", CREATED, always=True)
+    page.get_by_role("button", name="Pakai cashback Rp 25.000").click()
+    assert "Potongan Rp 25.000" in wait_text(page, ".issued", "SETIA-")
+    assert wait_text(page, ".me .sub", "Rp 0") == "0 tertunda · Cashback: Rp 0"
+    assert page.get_by_role("button", name="Pakai cashback Rp 25.000").count() == 0
     # The widget formats amounts exactly as the server's money display does.
     for minor, currency, language in [
         (1_000_000, "IDR", "id"),
@@ -105,8 +118,12 @@ def test_an_indonesian_shop_shows_indonesian_texts_and_rupiah(
     assert page.errors == []
 
 
-def test_an_anonymous_shopper_sees_the_program_but_no_balance(app, client, shop, live_url, storefront, page):
+def test_an_anonymous_shopper_sees_the_program_but_no_balance_in_the_shops_theme(
+    app, client, shop, live_url, storefront, page
+):
     add_reward(client, shop, name="Free shipping", points_cost=300, kind="free_shipping")
+    theme = {"accent_color": "#ffcc00", "position": "bottom-left", "texts": {"id": {"title": "Klub Toko"}}}
+    assert Api(client, shop["api_key"]).patch("/settings", {"widget": theme}).status_code == 200
     storefront.pages["/"] = f"<html lang='id'><body>{script_tag(app, shop, live_url)}</body></html>"
     calls: list[str] = []
     page.on("request", lambda request: calls.append(request.url) if "/widget/v1/" in request.url else None)
@@ -118,6 +135,11 @@ def test_an_anonymous_shopper_sees_the_program_but_no_balance(app, client, shop,
     assert "300 poin" in shadow_text(page, ".rewards")
     assert page.locator("#setia-loyalty .rewards button").count() == 0
     assert page.locator("#setia-loyalty .big").count() == 0
+    launcher = page.locator("#setia-loyalty .launcher")
+    assert launcher.inner_text() == "Klub Toko"  # the merchant's own title
+    assert shadow_text(page, "h2") == "Klub Toko"
+    look = launcher.evaluate("el => { const s = getComputedStyle(el); return [s.backgroundColor, s.color, s.left]; }")
+    assert look == ["rgb(255, 204, 0)", "rgb(17, 24, 39)", "16px"]  # dark text on a light accent, on the left
     shoot(page, "widget-anonymous")
     assert [url.split("?")[0].rsplit("/", 1)[1] for url in calls] == ["program"]  # one call, nothing personal
     assert page.errors == []
