@@ -41,7 +41,7 @@ class Limit:
 # Generous per client address: shoppers behind one carrier NAT share it. Override with
 # app.config["WIDGET_RATE_LIMITS"] (same keys).
 DEFAULT_LIMITS = {"client": Limit("client", 300, 60), "shopper": Limit("shopper", 60, 60)}
-METHODS = ["GET", "POST"]  # preflights (OPTIONS) are not counted
+METHODS = ["GET", "HEAD", "POST"]  # HEAD runs the GET view; preflights (OPTIONS) are not counted
 # The request path never waits on Redis (DESIGN.md): a hung Redis costs one request 0.2 s, once.
 STORAGE_OPTIONS: dict[str, Any] = {
     "socket_timeout": 0.2,

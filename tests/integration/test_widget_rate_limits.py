@@ -87,6 +87,17 @@ def test_client_over_its_limit_gets_429_with_retry_after(
     assert other.json["balances"]["points_available"] == 181
 
 
+def test_head_requests_count_like_gets(
+    client: FlaskClient, app: Flask, shop: dict[str, Any], secret: str, jane: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "WIDGET_RATE_LIMITS", limits(1000, 2))
+    statuses = [
+        client.head(f"/widget/v1/{shop['public_id']}/me", query_string=signed(JANE_ID, secret)).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
 def test_preflights_are_not_counted(
     client: FlaskClient, app: Flask, shop: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
