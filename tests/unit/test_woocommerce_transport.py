@@ -12,12 +12,14 @@ import json
 import socket
 import ssl
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+import responses
 import urllib3.util.connection
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -27,7 +29,7 @@ from cryptography.x509.oid import NameOID
 from connectors.base import PlatformError
 from connectors.woocommerce.auth import GuardedSession, check_store_url
 from connectors.woocommerce.client import WooCommerceClient
-from connectors.woocommerce.transport import pinned_session
+from connectors.woocommerce.transport import StoreAPI, pinned_session
 
 PUBLIC = "93.184.215.14"
 REBINDING_HOST = "rebind.example"
@@ -215,3 +217,31 @@ def test_a_host_that_was_not_checked_is_refused_not_resolved(connections):
     with pytest.raises(requests.exceptions.InvalidURL, match="not checked"):
         pinned_session({"shop.test": "127.0.0.1"}).get("http://elsewhere.test/", timeout=5)
     assert connections == []
+
+
+# --- the woocommerce package's requests, sent through the pinned session -----------------------------
+
+
+def test_store_api_sends_what_the_woocommerce_package_sends_over_https():
+    with responses.RequestsMock() as mock:
+        mock.post(f"https://{PUBLIC}/wp-json/wc/v3/coupons", json={"id": 1}, status=201)
+        api = StoreAPI(pinned_session({PUBLIC: PUBLIC}), f"https://{PUBLIC}", "ck_x", "cs_y", timeout=3)
+        assert api.post("coupons", {"code": "SETIA-ÄB"}, params={"a": "1"}).status_code == 201
+        [call] = mock.calls
+    assert call.request.headers["Authorization"] == "Basic Y2tfeDpjc195"  # base64("ck_x:cs_y")
+    assert call.request.headers["content-type"] == "application/json;charset=utf-8"
+    assert call.request.body == '{"code": "SETIA-ÄB"}'.encode()
+    assert call.request.url == f"https://{PUBLIC}/wp-json/wc/v3/coupons?a=1"
+
+
+def test_store_api_signs_plain_http_requests_with_oauth1_in_the_query():
+
+    with responses.RequestsMock() as mock:
+        mock.get(f"http://{PUBLIC}/wp-json/wc/v3/orders", json=[])
+        api = StoreAPI(pinned_session({PUBLIC: PUBLIC}), f"http://{PUBLIC}", "ck_x", "cs_y")
+        api.get("orders", params={"page": 2})
+        [call] = mock.calls
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(call.request.url).query)
+    assert query["oauth_consumer_key"] == ["ck_x"] and query["oauth_signature_method"] == ["HMAC-SHA256"]
+    assert query["oauth_signature"] and query["page"][0] == "2"
+    assert "Authorization" not in call.request.headers
