@@ -28,7 +28,7 @@
 
   const applyLink = (ctx, code) => {
     const path = ctx.program && ctx.program.apply_path;
-    if (typeof path !== "string" || !path.startsWith("/")) return null;
+    if (typeof path !== "string" || !/^\/(?!\/)/.test(path)) return null; // a path on this storefront only
     const href = new URL(path.replace("{code}", encodeURIComponent(code)), location.origin).href;
     return h("a", {class: "apply", href}, ctx.t("apply"));
   };
