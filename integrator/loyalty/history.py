@@ -28,7 +28,7 @@ def signed_display(account: str, amount: int, currency: str, locale: str) -> str
     return f"{sign}{display(abs(amount), currency, locale)}"
 
 
-def _description(entry: LedgerEntry, order_name: str | None) -> str | None:
+def describe_entry(entry: LedgerEntry, order_name: str | None) -> str | None:
     """An order's entries by the order's name (#1001); an import as such (the file's name is the
     merchant's); others by their reason without who made them."""
     if entry.source == "order":
@@ -46,7 +46,7 @@ def _item(entry: LedgerEntry, order_name: str | None, currency: str, locale: str
         "kind": entry.kind,
         "amount": entry.amount,
         "display": signed_display(entry.account, entry.amount, currency, locale),
-        "description": _description(entry, order_name),
+        "description": describe_entry(entry, order_name),
         "created_at": entry.created_at.isoformat(),
     }
 

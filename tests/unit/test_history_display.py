@@ -1,0 +1,52 @@
+"""How the shopper's history shows amounts and describes entries, without a database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from integrator.loyalty.history import describe_entry, signed_display
+from integrator.loyalty.models import LedgerEntry
+
+
+@pytest.mark.parametrize(
+    ("account", "amount", "currency", "locale", "shown"),
+    [
+        ("points", 181, "USD", "en", "+181"),
+        ("points", -100, "IDR", "id", "-100"),
+        ("points", 0, "USD", "en", "+0"),
+        ("cashback", 362, "USD", "en", "+$3.62"),
+        ("cashback", -362, "USD", "en", "-$3.62"),
+        ("cashback", 3620, "IDR", "id", "+Rp 3.620"),
+        ("cashback", -1000000, "IDR", "en", "-Rp 1.000.000"),
+        ("cashback", 362, "USD", "id", "+US$3,62"),
+    ],
+)
+def test_amounts_carry_their_sign_and_local_format(
+    account: str, amount: int, currency: str, locale: str, shown: str
+) -> None:
+    assert signed_display(account, amount, currency, locale) == shown
+
+
+def entry(source: str, reason: str | None) -> LedgerEntry:
+    return LedgerEntry(source=source, reason=reason, created_at=datetime.now(UTC))
+
+
+@pytest.mark.parametrize(
+    ("source", "reason", "order_name", "described"),
+    [
+        ("order", None, "#1002", "#1002"),
+        ("order", None, None, None),
+        ("adjustment", "Birthday gift (by api-key:sk_8UsR9oy)", None, "Birthday gift"),
+        ("adjustment", "Sorry (late) (by merchant:shop-1)", None, "Sorry (late)"),
+        ("adjustment", "no actor here", None, "no actor here"),
+        ("import", "opening balance imported from vip.csv (by merchant:1)", None, "opening balance"),
+        ("redemption", "Free shipping", None, "Free shipping"),
+        ("expiry", None, None, None),
+    ],
+)
+def test_entries_are_described_without_who_made_them(
+    source: str, reason: str | None, order_name: str | None, described: str | None
+) -> None:
+    assert describe_entry(entry(source, reason), order_name) == described
