@@ -23,7 +23,7 @@ from connectors.base import PlatformError
 from connectors.shopify import auth
 from integrator import jobs, shopify_tokens
 from integrator.admin.i18n import use_shop_language
-from integrator.admin.login_links import UsedLinks
+from integrator.admin.login_links import LinkRefused, UsedLinks
 from integrator.config import Config
 from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop, utcnow
@@ -157,7 +157,10 @@ def end_session(response: Response, merchant: Merchant) -> None:
     """Log out: the cookie is cleared, and its session id remembered as ended (a copy of the cookie
     no longer signs anyone in)."""
     if merchant.session_id:
-        _ended_sessions().claim(_ended_key(merchant.session_id), jobs.redis_connection(), ttl=COOKIE_MAX_AGE + 60)
+        try:
+            _ended_sessions().claim(_ended_key(merchant.session_id), jobs.redis_connection(), ttl=COOKIE_MAX_AGE + 60)
+        except LinkRefused as exc:  # Redis is down: the cookie still goes (and no session works until it is back)
+            current_app.logger.warning("logout could not record the ended session: %s", exc)
     response.delete_cookie(COOKIE, path="/admin", secure=_secure(), httponly=True, samesite="Lax")
 
 
