@@ -237,26 +237,16 @@ def test_a_redis_outage_neither_breaks_nor_slows_the_widget_api(
     reads = [
         ("GET", f"{base}/{path}", signed(JANE_ID, secret), None) for path in ("program", "me", "history", "unboxing")
     ]
-    results = another_process(database_url, reads * 10, limits=[1000, 1000, DAY], RATELIMIT_STORAGE_URI=storage)
-    assert [status for status, _, _ in results] == [200] * 40
+    # 40 reads within the shopper's allowance of 40, then two more: falling back to this process's
+    # memory still limits, and never refuses more than the shared count would.
+    results = another_process(
+        database_url, reads * 10 + reads[1:2] * 2, limits=[1000, 40, DAY], RATELIMIT_STORAGE_URI=storage
+    )
+    assert [status for status, _, _ in results] == [200] * 40 + [429, 429]
     seconds = [elapsed for _, elapsed, _ in results]
     assert max(seconds) < 1.0  # one request may wait for the short socket timeout, once
-    assert sum(seconds) < 3.0  # 40 requests: the others do not wait on Redis
+    assert sum(seconds) < 3.0  # 42 requests: the others do not wait on Redis
     assert results[1][2]["balances"]["points_available"] == 181
-
-
-def test_a_redis_outage_still_limits_in_the_process(
-    database_url: str, shop: dict[str, Any], secret: str, jane: Any, hung_redis: str
-) -> None:
-    # Falling back to this process's memory never refuses more than the shared count would.
-    path = f"/widget/v1/{shop['public_id']}/me"
-    results = another_process(
-        database_url,
-        [("GET", path, signed(JANE_ID, secret), None)] * 5,
-        limits=[1000, 3, DAY],
-        RATELIMIT_STORAGE_URI=hung_redis,
-    )
-    assert [status for status, _, _ in results] == [200, 200, 200, 429, 429]
 
 
 def test_the_storefront_can_read_a_shoppers_429(
