@@ -26,6 +26,8 @@ def test_cron_config_schedules_every_periodic_job_on_the_queue():
         "integrator.periodic.check_woocommerce_webhooks": 900,
         "integrator.periodic.expire_points": 3600,
         "integrator.periodic.forget_pending_connects": 3600,
+        "integrator.analytics_jobs.refresh_recent": 300,
+        "integrator.analytics_jobs.refresh_snapshots": 3600,
     }
     assert len(SCHEDULE) == len(scheduled)
     enqueued = cron.enqueue_jobs()  # what the running scheduler does on each tick
