@@ -43,6 +43,10 @@ def parse_cashback_amount(value: Any, currency: str) -> Decimal:
         amount = Decimal(value.strip())
     except InvalidOperation:
         raise _bad("Not a decimal number.") from None
+    return checked_amount(amount, currency)
+
+
+def checked_amount(amount: Decimal, currency: str) -> Decimal:
     if not amount.is_finite() or amount <= 0:
         raise _bad("The amount must be more than 0.")
     if from_minor(to_minor(amount, currency), currency) != amount:
@@ -60,7 +64,7 @@ def redeem_cashback(session: Session, shop: Shop, platform_customer_id: str, amo
     InsufficientPoints (409, nothing spent) when the available cashback is less."""
     if store_credit.enabled(shop):
         raise PaidAsStoreCredit("cashback is paid as store credit")
-    amount = parse_cashback_amount(format(amount, "f") if isinstance(amount, Decimal) else amount, shop.currency)
+    checked_amount(amount, shop.currency)
     member = find_member(session, shop.id, platform_customer_id)
     if member is None or member.erased_at is not None:
         raise InsufficientPoints("not enough cashback available")
