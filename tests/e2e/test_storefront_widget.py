@@ -124,7 +124,8 @@ def test_an_anonymous_shopper_sees_the_program_but_no_balance_in_the_shops_theme
     add_reward(client, shop, name="Free shipping", points_cost=300, kind="free_shipping")
     theme = {"accent_color": "#ffcc00", "position": "bottom-left", "texts": {"id": {"title": "Klub Toko"}}}
     assert Api(client, shop["api_key"]).patch("/settings", {"widget": theme}).status_code == 200
-    storefront.pages["/"] = f"<html lang='id'><body>{script_tag(app, shop, live_url)}</body></html>"
+    cart = "<div data-setia='cart' data-subtotal='181.09'></div>"
+    storefront.pages["/"] = f"<html lang='id'><body>{cart}{script_tag(app, shop, live_url)}</body></html>"
     calls: list[str] = []
     page.on("request", lambda request: calls.append(request.url) if "/widget/v1/" in request.url else None)
 
@@ -134,6 +135,9 @@ def test_an_anonymous_shopper_sees_the_program_but_no_balance_in_the_shops_theme
     assert "Gratis ongkir" in shadow_text(page, ".rewards")
     assert "300 poin" in shadow_text(page, ".rewards")
     assert page.locator("#setia-loyalty .rewards button").count() == 0
+    assert (
+        wait_text(page, ".el", "poin", host="[data-setia=cart]") == "Masuk untuk mendapatkan 181 poin dari pesanan ini."
+    )
     assert page.locator("#setia-loyalty .big").count() == 0
     launcher = page.locator("#setia-loyalty .launcher")
     assert launcher.inner_text() == "Klub Toko"  # the merchant's own title

@@ -18,7 +18,8 @@
         box.replaceChildren();
         if (!points) return; // nothing to promise (or a subtotal that is not a plain decimal)
         const use = ctx.api.signed && h("button", {type: "button", onclick: () => panel.open()}, ctx.t("use_points"));
-        box.append(h("p", {class: "el"}, ctx.t("cart", {n: ctx.pts(points)}), use));
+        // A guest's order earns nothing (no one to credit): the promise needs a signed-in shopper.
+        box.append(h("p", {class: "el"}, ctx.t(ctx.api.signed ? "cart" : "cart_join", {n: ctx.pts(points)}), use));
       };
       draw();
       new MutationObserver(draw).observe(el, {attributes: true, attributeFilter: ["data-subtotal"]});
