@@ -106,13 +106,15 @@ def _coupon_orders(
 
 
 def _coupon_kinds(session: Session, shop_id: int, codes: set[str]) -> dict[str, str]:
+    """Which of these (upper-cased) codes are the shop's coupons: Setia makes its codes in upper case,
+    so the unique (shop_id, code) index finds them. A code bought with cashback counts as a reward."""
     kinds: dict[str, str] = {}
     ordered = sorted(codes)
     for first in range(0, len(ordered), 500):
         chunk = ordered[first : first + 500]
-        query = select(Coupon.code, Coupon.kind).where(Coupon.shop_id == shop_id, func.upper(Coupon.code).in_(chunk))
+        query = select(Coupon.code, Coupon.kind).where(Coupon.shop_id == shop_id, Coupon.code.in_(chunk))
         for code, kind in session.execute(query):
-            kinds[code.upper()] = kind
+            kinds[code.upper()] = "unboxing" if kind == "unboxing" else "reward"
     return kinds
 
 

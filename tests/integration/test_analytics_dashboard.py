@@ -18,7 +18,7 @@ from integrator.admin import login_links
 from integrator.loyalty.models import AnalyticsDay, Coupon
 from tests.conftest import drain
 from tests.deliveries import fake30, fixture, money_set, with_changes
-from tests.integration.test_rewards_and_redemptions import CREATED, VOUCHER, redeem
+from tests.integration.test_rewards_and_redemptions import CREATED, VOUCHER, redeem, signed
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
@@ -260,3 +260,29 @@ def test_analytics_rebuild_recomputes_every_day_of_the_history(app, client, prog
     html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
     assert text_of(html, 'data-row="revenue"') == "Revenue $251.09 $199.00"
     assert text_of(html, 'data-row="orders"') == "Paid orders 3 1"
+
+
+def test_an_order_with_a_code_bought_with_cashback_counts_as_a_reward_order(app, client, shop, deliver, shopify):
+    shopify.answer("SetiaDiscountCreate", CREATED, always=True)
+    deliver("orders/paid", with_changes(fake30(), processed_at=at(DAY1, 10)))  # 3.62 of cashback
+    spent = client.post(
+        f"/widget/v1/{shop['public_id']}/cashback-redemptions", query_string=signed(app, shop), json={"amount": "3.00"}
+    )
+    assert spent.status_code == 201
+    drain()
+    used = with_changes(
+        fake30(),
+        id=1073460009,
+        current_subtotal_price_set=money_set("30.00"),
+        discount_codes=[{"code": spent.json["code"], "amount": "3.00", "type": "fixed_amount"}],
+        processed_at=at(DAY2, 10),
+        updated_at=at(DAY2, 10),
+    )
+    deliver("orders/paid", used)
+    analytics_jobs.refresh_recent()
+    drain()
+    sign_in(app, client, shop["id"])
+    html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
+    assert text_of(html, 'data-row="reward-orders"') == "With a reward coupon 1 $30.00"
+    assert text_of(html, 'data-row="cashback-spent"') == "Cashback spent $3.00"
+    assert text_of(html, 'data-row="redemptions"') == "Rewards redeemed 1"
