@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 72, 12, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 104, 12, 12, 28
 COLORS = ("#005bd3", "#c05717", "#0f766e", "#8a2be2")
 
 
