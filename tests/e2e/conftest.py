@@ -36,13 +36,15 @@ def live_url(app) -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture()
-def page() -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole run (starting it is most of a browser test's time); every test gets
+    a fresh context, so no cookies, storage or cache leak from one test to the next."""
     assert CHROMIUM is not None, "REQUIRE_BROWSER=1 but Chromium is not installed"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -53,14 +55,21 @@ def page() -> Iterator[Any]:
                 "--no-first-run",
             ],
         )
-        page = browser.new_page()
-        errors: list[str] = []
-        # Uncaught script errors, and what the Content-Security-Policy refused (a 404 favicon is not one).
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "console",
-            lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None,
-        )
-        page.errors = errors  # type: ignore[attr-defined]
-        yield page
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    # Uncaught script errors, and what the Content-Security-Policy refused (a 404 favicon is not one).
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
