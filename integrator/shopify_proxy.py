@@ -17,7 +17,7 @@ from connectors.shopify.proxy import ProxyRequest, read_proxy_request, verify_pr
 from integrator.http_errors import json_error
 from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
-from integrator.loyalty.shops import find_shop
+from integrator.loyalty.shops import find_shop, record_widget_seen
 from integrator.widget_api import answers
 from integrator.widget_api.cashback import cashback_redemption
 from integrator.widget_api.limits import shopper_limit, too_many
@@ -53,6 +53,7 @@ def _verify() -> tuple[Shop, ProxyRequest]:
         shop = find_shop(session, "shopify", proxied.shop)
         if shop is None or shop.uninstalled_at is not None:
             raise UnknownShop("shop not connected")
+        record_widget_seen(session, shop)  # the theme extension's widget calls through the proxy
         session.expunge(shop)
     return shop, proxied
 

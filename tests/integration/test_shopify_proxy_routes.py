@@ -307,3 +307,20 @@ def test_program_through_the_proxy_has_an_etag(client: FlaskClient, jane: None) 
     first = client.get(f"/proxy/shopify/program?{proxied()}")
     again = client.get(f"/proxy/shopify/program?{proxied()}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_widget_through_the_proxy_counts_as_seen_on_the_storefront(
+    app: Any, client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    """The theme extension's widget calls only the app proxy: that is the storefront seeing it."""
+    from integrator.loyalty.models import Shop
+
+    db = app.extensions["setia_db"]
+    with db.session() as session:
+        assert session.get(Shop, shop["id"]).widget_seen_at is None  # type: ignore[union-attr]
+    assert client.get(f"/proxy/shopify/program?{proxied(secret='not-the-app-secret')}").status_code == 401
+    with db.session() as session:
+        assert session.get(Shop, shop["id"]).widget_seen_at is None  # type: ignore[union-attr]
+    assert client.get(f"/proxy/shopify/program?{proxied()}").status_code == 200
+    with db.session() as session:
+        assert session.get(Shop, shop["id"]).widget_seen_at is not None  # type: ignore[union-attr]
