@@ -36,4 +36,3 @@ def test_the_demo_timer_runs_every_scheduled_job_at_its_interval(app: Any, monke
     assert not timer.is_alive()
     assert runs["often"] >= 3 and runs["broken"] >= 3  # the failing job neither stops the loop nor the others
     assert runs["hourly"] == 1
-
