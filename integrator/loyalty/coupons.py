@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from connectors.base import CouponSpec
@@ -150,11 +150,19 @@ def note_error(session: Session, coupon_id: int, reason: str) -> None:
 
 def pending_coupons(session: Session, now: datetime, limit: int = 500) -> list[tuple[int, datetime, int]]:
     """(id, created_at, attempts) of coupons still pending a while after they were recorded, in
-    installed shops; the caller's retry policy says which are due."""
+    installed shops that Setia can reach (a shop without an access token or REST keys, such as the
+    `make run` demo shop, keeps its codes pending rather than being tried every minute); the
+    caller's retry policy says which are due."""
+    reachable = or_(Shop.access_token_enc.is_not(None), Shop.consumer_key_enc.is_not(None))
     rows = session.execute(
         select(Coupon.id, Coupon.created_at, Coupon.attempts)
         .join(Shop, Shop.id == Coupon.shop_id)
-        .where(Coupon.status == "pending", Coupon.created_at <= now - PENDING_GRACE, Shop.uninstalled_at.is_(None))
+        .where(
+            Coupon.status == "pending",
+            Coupon.created_at <= now - PENDING_GRACE,
+            Shop.uninstalled_at.is_(None),
+            reachable,
+        )
         .order_by(Coupon.id)
         .limit(limit)
     ).all()

@@ -181,3 +181,30 @@ def test_coupons_of_an_unknown_member_is_404(client, unboxing_shop):
     headers = {"Authorization": f"Bearer {unboxing_shop['api_key']}"}
     response = client.get("/api/v1/members/999999/coupons", headers=headers)
     assert response.status_code == 404 and response.json["error"]
+
+
+def test_the_codes_of_a_shop_setia_cannot_reach_stay_pending_and_are_not_tried_every_minute(
+    deliver, app, shopify, unboxing_shop
+):
+    """A shop without an access token (the `make run` demo shop) cannot have its codes made: the
+    periodic retry leaves them alone until the shop is connected again."""
+    from integrator.loyalty.models import Shop
+
+    shopify.answer("SetiaDiscountCreate", CREATED)
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(Shop).values(access_token_enc=None))
+    deliver("orders/paid", fake30())
+    [coupon] = stored_coupons(app)
+    assert coupon.status == "pending"
+    make_due_for_retry(app)
+    assert periodic.flush_outbox() == 0
+    drain()
+    assert shopify.calls_of("SetiaDiscountCreate") == []
+
+    with app.extensions["setia_db"].session() as session:  # connected again: the code is made
+        session.execute(update(Shop).values(access_token_enc=app.extensions["setia_box"].encrypt("shpat_test")))
+    app.extensions["setia_shop_secrets"].forget()
+    assert periodic.flush_outbox() == 1
+    drain()
+    assert len(shopify.calls_of("SetiaDiscountCreate")) == 1
+    assert [c.status for c in stored_coupons(app)] == ["active"]
