@@ -97,9 +97,13 @@ def test_an_uninstalled_store_is_not_connected(app: Flask, client: FlaskClient, 
         row = session.get(Shop, shop["id"])
         assert row is not None
         row.uninstalled_at = datetime(2026, 12, 1, tzinfo=UTC)
+    deliver(app, shop["id"], "processed", datetime(2026, 11, 30, tzinfo=UTC), 1)  # before the uninstall
     sign_in(app, client, shop["id"])
     page = home(client)
     assert steps(page)["store_connected"] is False and field(page, "connection-status") == "Not connected"
+    # nothing failed: the orders step says why it is not done, and does not blame failed deliveries
+    assert steps(page)["webhooks_healthy"] is False
+    assert "while it is not connected to the store" in page and "Some deliveries from the store failed" not in page
 
 
 def test_keeping_the_default_rule_and_a_first_reward_tick_their_steps(app: Flask, client: FlaskClient, shops) -> None:
