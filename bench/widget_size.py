@@ -229,12 +229,18 @@ def table(result: dict[str, Any]) -> str:
     for kind in ("without widget", "cold", "warm"):
         r = chromium[kind]
         label = kind if kind == "without widget" else f"{kind} cache"
+        fcp, load = _ms(r["host_fcp_ms"]), _ms(r["load_event_ms"])
         lines.append(
-            f"  {label:34} {r['host_fcp_ms']:7} ms {r['launcher_ms'] or '-':>6} ms {r['balance_ms'] or '-':>6} ms "
-            f"{r['load_event_ms']:5} ms {r['widget_bytes_received']:9,} {r['asset_requests']:8}  "
+            f"  {label:34} {fcp:>7} ms {_ms(r['launcher_ms']):>6} ms {_ms(r['balance_ms']):>6} ms "
+            f"{load:>5} ms {r['widget_bytes_received']:9,} {r['asset_requests']:8}  "
             f"{','.join(r['api_before_load']) or '-'} / {','.join(r['api_after_load']) or '-'}"
         )
     return "\n".join(lines)
+
+
+def _ms(value: object) -> str:
+    """A timing for the table; '-' where Chromium reported none (no paint entry in that run)."""
+    return "-" if value is None else str(value)
 
 
 if __name__ == "__main__":
