@@ -42,6 +42,10 @@ class Limit:
 # app.config["WIDGET_RATE_LIMITS"] (same keys).
 DEFAULT_LIMITS = {"client": Limit("client", 300, 60), "shopper": Limit("shopper", 60, 60)}
 METHODS = ["GET", "HEAD", "POST"]  # HEAD runs the GET view; preflights (OPTIONS) are not counted
+# Flask-Limiter checks every request of the app (about 40 µs each, measured on webhook deliveries,
+# docs/performance.md). Webhook deliveries have no limit (a platform must never be refused) and are
+# the hot path: the check skips them. Every other blueprint is checked, so a new limit cannot be missed.
+UNLIMITED_BLUEPRINTS = frozenset({"webhooks"})
 # The request path never waits on Redis (DESIGN.md): a hung Redis costs one request 0.2 s, once.
 STORAGE_OPTIONS: dict[str, Any] = {
     "socket_timeout": 0.2,
@@ -81,11 +85,31 @@ def init_limits(app: Flask, redis_url: str | None) -> Limiter:
         in_memory_fallback_enabled=True,
         headers_enabled=False,
     )
+    app_hooks = app.before_request_funcs.setdefault(None, [])
+    before = list(app_hooks)
     limiter.init_app(app)
+    _skip_unlimited_blueprints(app, [hook for hook in app_hooks if hook not in before])
     app.extensions["setia_limiter"] = limiter
     client_limit(limiter, bp, client_key)
     shopper_limit(limiter, bp, shopper_key)
     return limiter
+
+
+def _skip_unlimited_blueprints(app: Flask, hooks: list[Callable[[], Any]]) -> None:
+    """Wrap the check Flask-Limiter added before every request of the app, in its place, so that it
+    skips the unlimited blueprints."""
+    app_hooks = app.before_request_funcs[None]
+    for hook in hooks:
+        app_hooks[app_hooks.index(hook)] = _skipping_unlimited(hook)
+
+
+def _skipping_unlimited(hook: Callable[[], Any]) -> Callable[[], Any]:
+    def check_limits() -> Any:
+        if request.blueprint in UNLIMITED_BLUEPRINTS:
+            return None
+        return hook()
+
+    return check_limits
 
 
 def client_limit(limiter: Limiter, blueprint: Blueprint, key: Callable[[], str]) -> None:
