@@ -1,6 +1,7 @@
 """The analytics dashboard (/admin/analytics) and its CSV export of the daily series: a date range
 validated by a schema, one domain call (analytics_report.build_report) on the pre-aggregated days,
-numbers formatted for the shop's language, charts as inline SVG (analytics_charts)."""
+numbers formatted for the shop's language; each chart an SVG drawn by pygal at its own signed URL
+(analytics_charts), shown by the page with <img>."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, request
+from flask import abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
@@ -18,8 +19,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_sche
 
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_page, render_page
-from integrator.admin.analytics_charts import Chart, line_chart
-from integrator.admin.i18n import language_of
+from integrator.admin.analytics_charts import CHART_MAX_AGE, ChartRefused, line_chart_svg, read_range, sign_range
+from integrator.admin.i18n import language_of, use_shop_language
 from integrator.loyalty.analytics_report import (
     CSV_COLUMNS,
     MAX_RANGE_DAYS,
@@ -114,37 +115,25 @@ class Formats:
         return format_date(value, "d MMM")
 
 
-def _charts(report: Report, fmt: Formats) -> list[Chart]:
-    values, days = report.series.values, report.series.days
+CHARTS: dict[str, tuple[Any, tuple[tuple[str, Any], ...]]] = {
+    "revenue": (_l("Revenue per day"), (("member_revenue", _l("Members")), ("guest_revenue", _l("Non-members")))),
+    "points": (
+        _l("Points per day"),
+        (("points_issued", _l("Issued")), ("points_redeemed", _l("Redeemed")), ("points_expired", _l("Expired"))),
+    ),
+    "members": (_l("New members per day"), (("members_enrolled", _l("New members")),)),
+}
+MONEY_CHARTS = ("revenue",)
+
+
+def _chart_urls(shop: Shop, first: date, last: date) -> list[dict[str, str]]:
+    """The page's <img> of each chart: a URL signed for this shop and range (an image request carries no
+    session token inside the Shopify admin)."""
+    sig = sign_range(current_app.extensions["setia_config"].secret_key, shop.id, first, last)
+    query: dict[str, Any] = {"from": first.isoformat(), "to": last.isoformat(), "sig": sig}
     return [
-        line_chart(
-            "revenue",
-            str(_l("Revenue per day")),
-            days,
-            [(str(_l("Members")), values["member_revenue"]), (str(_l("Non-members")), values["guest_revenue"])],
-            fmt.money,
-            fmt.short_day,
-        ),
-        line_chart(
-            "points",
-            str(_l("Points per day")),
-            days,
-            [
-                (str(_l("Issued")), values["points_issued"]),
-                (str(_l("Redeemed")), values["points_redeemed"]),
-                (str(_l("Expired")), values["points_expired"]),
-            ],
-            fmt.number,
-            fmt.short_day,
-        ),
-        line_chart(
-            "members",
-            str(_l("New members per day")),
-            days,
-            [(str(_l("New members")), values["members_enrolled"])],
-            fmt.number,
-            fmt.short_day,
-        ),
+        {"key": name, "title": str(title), "url": url_for("admin.analytics_chart", name=name, **query)}
+        for name, (title, _) in CHARTS.items()
     ]
 
 
@@ -176,7 +165,7 @@ def analytics_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
         shop,
         report=report,
         figures=_figures(report),
-        charts=_charts(report, fmt),
+        charts=_chart_urls(shop, first, last),
         fmt=fmt,
         errors=errors,
         asked={key: request.args.get(key, "") for key in ("from", "to")},
@@ -210,3 +199,36 @@ def analytics_csv(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     name = f"setia-analytics-{first.isoformat()}-{last.isoformat()}.csv"
     headers = {"Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'}
     return daily_csv(_report(shop, first, last)), 200, headers
+
+
+@bp.get("/analytics/charts/<name>.svg")
+def analytics_chart(name: str) -> ResponseReturnValue:
+    """One chart of the dashboard, for the shop and range its `sig` names (the signature is the only
+    credential: an <img> inside the Shopify admin sends no session token and no cookie)."""
+    if name not in CHARTS:
+        abort(404)
+    try:
+        signed = read_range(current_app.extensions["setia_config"].secret_key, request.args.get("sig", ""))
+    except ChartRefused as exc:
+        current_app.logger.info("chart %s refused: %s", name, exc)
+        abort(403)
+    if (request.args.get("from"), request.args.get("to")) != (signed.first.isoformat(), signed.last.isoformat()):
+        abort(403)
+    with current_app.extensions["setia_db"].session() as session:
+        shop = session.get(Shop, signed.shop_id)
+        if shop is None:
+            abort(404)
+        session.expunge(shop)
+    use_shop_language(shop.language)
+    fmt, report = Formats(shop), _report(shop, signed.first, signed.last)
+    title, lines = CHARTS[name]
+    series = [(str(label), report.series.values[column]) for column, label in lines]
+    svg = line_chart_svg(
+        str(title), report.series.days, series, fmt.money if name in MONEY_CHARTS else fmt.number, fmt.short_day
+    )
+    headers = {
+        "Content-Type": "image/svg+xml; charset=utf-8",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        "Cache-Control": f"private, max-age={CHART_MAX_AGE}",
+    }
+    return svg, 200, headers

@@ -1,6 +1,9 @@
-"""Charts over time for the dashboard, drawn as inline SVG with presentation attributes only (the
-merchant pages' Content-Security-Policy forbids inline styles and scripts, which charting libraries'
-SVG output carries). This module computes the geometry; templates/admin/analytics_chart.html draws it."""
+"""Charts over time for the dashboard, drawn by pygal as standalone SVG documents that the page shows
+with <img> (the page's Content-Security-Policy forbids the inline style pygal's SVG carries; an SVG
+shown as an image gets its own policy and never runs a script).
+
+An <img> request inside the Shopify admin carries no session token and no cookie, so the page signs
+every chart URL: a timestamped token naming the shop and the range, valid for CHART_MAX_AGE seconds."""
 
 from __future__ import annotations
 
@@ -9,38 +12,59 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 104, 12, 12, 28
+import pygal
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pygal.style import Style
+
+CHART_SALT = "setia-analytics-chart"
+CHART_MAX_AGE = 10 * 60
+WIDTH, HEIGHT = 640, 260
+X_LABELS = 6  # at most this many day labels under a chart, whatever the range
 COLORS = ("#005bd3", "#c05717", "#0f766e", "#8a2be2")
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#616161",
+    foreground_strong="#1a1a1a",
+    foreground_subtle="#e3e3e3",
+    colors=COLORS,
+    font_family='system-ui, -apple-system, "Segoe UI", sans-serif',
+    label_font_size=11,
+    major_label_font_size=11,
+    legend_font_size=12,
+    title_font_size=14,
+    opacity="1",
+    opacity_hover="1",
+)
+
+
+class ChartRefused(Exception):
+    """The chart URL's signature is forged or expired."""
 
 
 @dataclass(frozen=True)
-class Line:
-    label: str
-    color: str
-    points: str  # "x,y x,y ..." for <polyline>
-    total: str
+class ChartRange:
+    shop_id: int
+    first: date
+    last: date
 
 
-@dataclass(frozen=True)
-class Tick:
-    position: float
-    label: str
+def _signer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=CHART_SALT)
 
 
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    title: str
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int
-    lines: list[Line]
-    y_ticks: list[Tick]
-    x_ticks: list[Tick]
+def sign_range(secret_key: str, shop_id: int, first: date, last: date) -> str:
+    """The `sig` of a chart URL of this shop and range."""
+    return _signer(secret_key).dumps({"shop": shop_id, "from": first.isoformat(), "to": last.isoformat()})
+
+
+def read_range(secret_key: str, token: str, max_age: int = CHART_MAX_AGE) -> ChartRange:
+    """The shop and range a chart URL's `sig` names; ChartRefused if forged, altered or expired."""
+    try:
+        data = _signer(secret_key).loads(token, max_age=max_age)
+        return ChartRange(int(data["shop"]), date.fromisoformat(data["from"]), date.fromisoformat(data["to"]))
+    except (BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise ChartRefused(str(exc)) from exc
 
 
 def nice_step(maximum: int, ticks: int = 4) -> int:
@@ -55,35 +79,40 @@ def nice_step(maximum: int, ticks: int = 4) -> int:
     return int(magnitude * 10)
 
 
-def _x(index: int, count: int) -> float:
-    span = WIDTH - LEFT - RIGHT
-    return LEFT + (span * index / (count - 1) if count > 1 else span / 2)
+def _y_labels(series: Sequence[tuple[str, Sequence[int]]]) -> list[int]:
+    """Whole, round ticks from 0 (money in minor units, counts): never a fraction of a cent or a member."""
+    maximum = max((max(values, default=0) for _, values in series), default=0)
+    step = nice_step(maximum)
+    return list(range(0, step * max(1, -(-maximum // step)) + 1, step))
 
 
-def _y(value: int, top_value: int) -> float:
-    span = HEIGHT - TOP - BOTTOM
-    return HEIGHT - BOTTOM - span * value / top_value
-
-
-def line_chart(
-    key: str,
+def line_chart_svg(
     title: str,
     days: Sequence[date],
     series: Sequence[tuple[str, Sequence[int]]],
     label_value: Callable[[int], str],
     label_day: Callable[[date], str],
-) -> Chart:
-    """One line per (label, values) over `days`; the y axis starts at 0 (negative values are drawn at 0)."""
-    maximum = max((max(values, default=0) for _, values in series), default=0)
-    step = nice_step(maximum)
-    top_value = step * max(1, -(-maximum // step))
-    lines = []
-    for number, (label, values) in enumerate(series):
-        points = " ".join(
-            f"{_x(i, len(values)):.1f},{_y(max(value, 0), top_value):.1f}" for i, value in enumerate(values)
-        )
-        lines.append(Line(label, COLORS[number % len(COLORS)], points, label_value(sum(values))))
-    y_ticks = [Tick(round(_y(value, top_value), 1), label_value(value)) for value in range(0, top_value + 1, step)]
-    every = max(1, -(-len(days) // 6))
-    x_ticks = [Tick(round(_x(i, len(days)), 1), label_day(day)) for i, day in enumerate(days) if i % every == 0]
-    return Chart(key, title, WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM, lines, y_ticks, x_ticks)
+) -> str:
+    """One line per (label, values) over `days`, its total in the legend; negative values drawn at 0."""
+    chart = pygal.Line(
+        js=[],  # no script: the SVG is shown as an image
+        style=STYLE,
+        width=WIDTH,
+        height=HEIGHT,
+        title=title,
+        legend_at_bottom=True,
+        truncate_legend=-1,
+        y_labels=_y_labels(series),
+        range=None,
+        value_formatter=lambda value: label_value(int(value)),
+        show_dots=len(days) <= 31,
+        dots_size=2.5,
+        show_minor_x_labels=False,
+        x_labels_major_every=max(1, -(-len(days) // X_LABELS)),
+        x_label_rotation=0,
+        disable_xml_declaration=True,
+    )
+    chart.x_labels = [label_day(day) for day in days]
+    for label, values in series:
+        chart.add(f"{label}: {label_value(sum(values))}", [max(value, 0) for value in values])
+    return str(chart.render(is_unicode=True))

@@ -26,7 +26,11 @@ def _remember_used_links(state: Any) -> None:
 
 @bp.after_request
 def _security_headers(response: Response) -> Response:
-    """A strict policy on every merchant page; framing only by the Shopify admin of the shop itself."""
+    """A strict policy on every merchant page; framing only by the Shopify admin of the shop itself.
+    A response that sets its own policy (a dashboard chart, an SVG image) keeps it and its caching."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if "Content-Security-Policy" in response.headers:
+        return response
     shop = g.get("embedded_shop")
     ancestors = f"https://{shop} {SHOPIFY_ADMIN}" if shop else "'none'"
     response.headers["Content-Security-Policy"] = (
@@ -35,7 +39,6 @@ def _security_headers(response: Response) -> Response:
     )
     if not shop:
         response.headers["X-Frame-Options"] = "DENY"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"  # page URLs carry id_token or a login link
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -3,12 +3,11 @@ recomputed by the code under test."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from integrator.admin.analytics_charts import line_chart, nice_step
+from integrator.admin.analytics_charts import nice_step
 from integrator.loyalty.analytics import COUNTS, add_entries
 from integrator.loyalty.analytics_report import average, liability_minor, point_value, ratio, segments_of
 from integrator.loyalty.analytics_snapshot import segment_of
@@ -112,15 +111,3 @@ def test_segments_carry_their_share_of_buyers_and_average_spend():
 
 def test_chart_steps_are_round_numbers():
     assert [nice_step(value) for value in (0, 3, 10, 45, 100, 999, 25109)] == [1, 1, 5, 20, 50, 500, 10000]
-
-
-def test_a_line_chart_spans_the_plot_area_from_zero_to_a_round_top():
-    days = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
-    chart = line_chart("t", "Test", days, [("a", [0, 50, 100]), ("b", [10, -5, 0])], str, lambda d: str(d.day))
-    first, second = chart.lines
-    # x from 104 to 628 (640 - 12), y from 192 (220 - 28, value 0) up to 12 (value 100 = the top)
-    assert first.points == "104.0,192.0 366.0,102.0 628.0,12.0"
-    assert second.points == "104.0,174.0 366.0,192.0 628.0,192.0"  # a negative value is drawn at 0
-    assert (first.total, second.total) == ("150", "5")
-    assert [tick.label for tick in chart.y_ticks] == ["0", "50", "100"]  # steps of 1, 2 or 5 × 10^k
-    assert [tick.label for tick in chart.x_ticks] == ["1", "2", "3"]
