@@ -198,22 +198,29 @@ def _shop_of(claims: dict[str, Any]) -> str:
     return shop
 
 
-def verify_session_token(token: str, api_key: str, secret: str) -> SessionToken:
-    """Check an App Bridge session token: HS256 with the app secret, for this app (`aud`), valid now
-    (`exp`, `nbf`, 10 s leeway), issued by the shop it is for (`iss`, `dest`)."""
+def _decode_session_token(token: str, api_key: str, secret: str, required: list[str]) -> dict[str, Any]:
+    """The claims of a Shopify session token (admin or checkout): HS256 with the app secret, for this
+    app (`aud`), valid now (`exp`, `nbf`, 10 s leeway), with every `required` claim present."""
     if not token or not api_key or not secret:
         raise InvalidSessionToken("no session token")
     try:
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             secret,
             algorithms=["HS256"],
             audience=api_key,
             leeway=SESSION_TOKEN_LEEWAY,
-            options={"require": ["exp", "nbf", "iss", "dest", "aud", "sub"]},
+            options={"require": required},
         )
     except jwt.PyJWTError as exc:
         raise InvalidSessionToken(str(exc)) from exc
+    return claims
+
+
+def verify_session_token(token: str, api_key: str, secret: str) -> SessionToken:
+    """Check an App Bridge session token: HS256 with the app secret, for this app (`aud`), valid now
+    (`exp`, `nbf`, 10 s leeway), issued by the shop it is for (`iss`, `dest`)."""
+    claims = _decode_session_token(token, api_key, secret, ["exp", "nbf", "iss", "dest", "aud", "sub"])
     return SessionToken(
         shop=_shop_of(claims),
         user_id=str(claims["sub"]),
@@ -238,19 +245,7 @@ def verify_checkout_session_token(token: str, api_key: str, secret: str) -> Chec
     `nbf`, 10 s leeway; they live 5 minutes), `dest` the shop's myshopify domain. Unlike the admin's
     token it has no `iss`; `sub` is the buyer's customer gid, present only when the buyer is logged in
     and the app may read customers (research/shopify.md §2.2, Shopify's Session Token API)."""
-    if not token or not api_key or not secret:
-        raise InvalidSessionToken("no session token")
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=["HS256"],
-            audience=api_key,
-            leeway=SESSION_TOKEN_LEEWAY,
-            options={"require": ["exp", "nbf", "dest", "aud"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise InvalidSessionToken(str(exc)) from exc
+    claims = _decode_session_token(token, api_key, secret, ["exp", "nbf", "dest", "aud"])
     shop = str(claims.get("dest") or "").removeprefix("https://")
     if not is_shop_domain(shop):
         raise InvalidSessionToken("dest is not a shop")

@@ -9,18 +9,17 @@ hand: store_credit.py moves it to the shopper's store credit as soon as it is av
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from . import store_credit
-from .coupons import SPENT_KEYS, generate_code
+from .coupons import SPENT_KEYS, SpentCode, generate_code, record_spent_code
 from .errors import DomainError, InsufficientPoints, InvalidSettings
 from .ledger import Posting, spend
 from .members import find_member
-from .models import Coupon, Shop, utcnow
+from .models import Coupon, Shop
 from .money import format_minor_string, from_minor, to_minor
 
 CODE_DAYS = 90  # a cashback code stays usable this long (then the shopper asks for a new one)
@@ -69,29 +68,10 @@ def redeem_cashback(session: Session, shop: Shop, platform_customer_id: str, amo
     if member is None or member.erased_at is not None:
         raise InsufficientPoints("not enough cashback available")
     minor = to_minor(amount, shop.currency)
-    now, code = utcnow(), generate_code()
+    code = generate_code()
     key = SPENT_KEYS["cashback"].format(code=code)
     spend(session, member, Posting("cashback", "available", -minor, "redeem", key), "redemption", code, "cashback code")
     value = format_minor_string(minor, shop.currency)
-    coupon = Coupon(
-        shop_id=shop.id,
-        member_id=member.id,
-        kind="cashback",
-        source_id=None,
-        code=code,
-        status="pending",
-        platform=shop.platform,
-        value_type="fixed_amount",
-        value=value,
-        # The cart must be worth the code: a smaller one would use it up and lose the rest.
-        min_order=value,
-        starts_at=now,
-        expires_at=now + timedelta(days=CODE_DAYS),
-        idempotency_key=f"cashback:{code}",
-        attempts=0,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(coupon)
-    session.flush()
-    return coupon
+    # The cart must be worth the code: a smaller one would use it up and lose the rest.
+    terms = SpentCode("cashback", None, "fixed_amount", value, value, CODE_DAYS)
+    return record_spent_code(session, shop, member, code, terms)

@@ -60,6 +60,45 @@ def issue_unboxing_coupon(session: Session, shop: Shop, order: Order) -> int | N
     return inserted
 
 
+@dataclass(frozen=True)
+class SpentCode:
+    """What a code bought with points (a reward) or cashback is worth, and for how long."""
+
+    kind: str  # reward | cashback
+    source_id: str | None  # the reward's id
+    value_type: str  # fixed_amount | percentage | free_shipping
+    value: str  # decimal string
+    min_order: str | None
+    days: int
+
+
+def record_spent_code(session: Session, shop: Shop, member: Member, code: str, terms: SpentCode) -> Coupon:
+    """The single-use code the member just paid for, recorded `pending` in the same transaction as
+    the spending; the outbox job makes it on the store."""
+    now = utcnow()
+    coupon = Coupon(
+        shop_id=shop.id,
+        member_id=member.id,
+        kind=terms.kind,
+        source_id=terms.source_id,
+        code=code,
+        status="pending",
+        platform=shop.platform,
+        value_type=terms.value_type,
+        value=terms.value,
+        min_order=terms.min_order,
+        starts_at=now,
+        expires_at=now + timedelta(days=terms.days),
+        idempotency_key=f"{terms.kind}:{code}",
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(coupon)
+    session.flush()
+    return coupon
+
+
 def coupon_title(coupon: Coupon) -> str:
     """What the merchant sees in the Shopify admin; unique per code, so it also tells our codes apart."""
     what = coupon.kind if coupon.kind in ("unboxing", "cashback") else "reward"

@@ -4,7 +4,6 @@ in the same transaction; a job makes it on the store."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .coupons import generate_code
+from .coupons import SpentCode, generate_code, record_spent_code
 from .errors import InsufficientPoints, InvalidSettings, NotFound
 from .ledger import Posting, spend
 from .members import find_member
@@ -161,7 +160,6 @@ def redeem(session: Session, shop: Shop, platform_customer_id: str, reward_id: i
     member = find_member(session, shop.id, platform_customer_id)
     if member is None or member.erased_at is not None:
         raise InsufficientPoints("not enough points available")
-    now = utcnow()
     code = generate_code()
     spend(
         session,
@@ -171,24 +169,5 @@ def redeem(session: Session, shop: Shop, platform_customer_id: str, reward_id: i
         code,
         reason=reward.name[:100],
     )
-    coupon = Coupon(
-        shop_id=shop.id,
-        member_id=member.id,
-        kind="reward",
-        source_id=str(reward.id),
-        code=code,
-        status="pending",
-        platform=shop.platform,
-        value_type=reward.kind,
-        value=reward.value,
-        min_order=reward.min_order,
-        starts_at=now,
-        expires_at=now + timedelta(days=reward.expires_days),
-        idempotency_key=f"reward:{code}",
-        attempts=0,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(coupon)
-    session.flush()
-    return coupon
+    terms = SpentCode("reward", str(reward.id), reward.kind, reward.value, reward.min_order, reward.expires_days)
+    return record_spent_code(session, shop, member, code, terms)

@@ -62,7 +62,7 @@ def _reward(reward: Reward) -> dict[str, Any]:
         "points_cost": reward.points_cost,
         "kind": reward.kind,
         "value": reward.value,
-        "min_order": getattr(reward, "min_order", None),
+        "min_order": reward.min_order,
     }
 
 
