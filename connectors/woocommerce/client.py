@@ -39,6 +39,14 @@ def _gmt(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _with_offset(moment: datetime) -> str:
+    """`date_expires` in UTC with an explicit `+00:00`: WC_Data::set_date_prop() reads a string with
+    an offset as that instant, one without it in the site's timezone; `date_expires_gmt` has no setter
+    on WC_Coupon, so the REST API drops it without a word (the coupon would never expire). Whole
+    seconds: set_date_prop()'s pattern has no fraction."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
 def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
     """A single-use code for one shopper's billing email (research §4)."""
     if spec.value_type not in DISCOUNT_TYPES:
@@ -53,7 +61,7 @@ def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
         "usage_limit": spec.usage_limit,
         "usage_limit_per_user": 1 if spec.once_per_customer else None,
         "email_restrictions": [email],
-        "date_expires_gmt": _gmt(spec.ends_at) if spec.ends_at else None,
+        "date_expires": _with_offset(spec.ends_at) if spec.ends_at else None,
     }
     if spec.min_subtotal is not None:
         body["minimum_amount"] = format(spec.min_subtotal, "f")  # a string, like every WooCommerce amount
