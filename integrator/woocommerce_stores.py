@@ -56,7 +56,7 @@ def save_store(
 
 
 def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) -> list[str]:
-    """Create the store's missing webhooks and re-enable the disabled ones; the topics it changed."""
+    """Create the store's missing webhooks and replace the disabled ones; the topics it changed."""
     if shop.webhook_token is None or shop.webhook_secret_enc is None:
         raise NotConnected(f"{shop.domain} has no webhook token or secret")
     url = delivery_url(config, shop.webhook_token)
@@ -104,5 +104,5 @@ def ensure_webhooks(shop_id: int) -> list[str]:
         log.warning("webhooks of store %s not made: %s", shop_id, exc)
         raise
     if changed:
-        log.info("store %s: made or re-enabled webhooks %s", shop_id, ", ".join(changed))
+        log.info("store %s: made or replaced webhooks %s", shop_id, ", ".join(changed))
     return changed

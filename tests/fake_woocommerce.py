@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -139,11 +139,12 @@ class FakeWooCommerce:
     def __init__(
         self,
         mock: responses.RequestsMock,
-        keys: tuple[str, str] | None = ("ck_test", "cs_test"),
+        keys: Collection[tuple[str, str]] = (("ck_test", "cs_test"),),
         site_offset: timedelta = timedelta(hours=7),
         api: str = STORE_API,
     ) -> None:
-        self.keys = keys  # None: any key is accepted (a test that connects with keys it makes up)
+        self.keys = set(keys)  # the REST keys the store made (consumer key, consumer secret)
+        self.mock = mock
         self.site_tz = timezone(site_offset)  # the WordPress site's timezone (Asia/Jakarta by default)
         self.currency = "USD"
         self.customers: dict[str, dict[str, Any]] = {}
@@ -191,6 +192,11 @@ class FakeWooCommerce:
             else:
                 hook["failure_count"] += 1
 
+    @property
+    def calls(self) -> Any:
+        """Every request Setia sent the store (responses' call list)."""
+        return self.mock.calls
+
     def hooks_delivering_to(self, url: str) -> list[dict[str, Any]]:
         return [hook for hook in self.webhooks.values() if hook["delivery_url"] == url]
 
@@ -204,7 +210,7 @@ class FakeWooCommerce:
         self, pattern: re.Pattern[str], handler: Callable[[Any, re.Match[str]], Answer]
     ) -> Callable[[Any], Answer]:
         def answer(request: Any) -> Answer:
-            if self.keys is not None and _basic_auth(request) != self.keys:
+            if _basic_auth(request) not in self.keys:
                 return error("woocommerce_rest_authentication_error", "Consumer key is invalid.", 401)
             match = pattern.match(request.url)
             assert match is not None

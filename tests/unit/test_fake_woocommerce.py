@@ -59,7 +59,7 @@ def test_a_re_enabled_webhook_keeps_its_failure_count_and_is_disabled_by_the_nex
     hook_id = store.add_webhook("order.updated", "https://setia.test/webhooks/woocommerce/t", "whsec")
     store.fail_deliveries(hook_id, 7)
     assert store.webhooks[hook_id]["status"] == "disabled"
-    client().update_webhook(hook_id, "active")
+    client().call("PUT", f"webhooks/{hook_id}", {"status": "active"})
     store.fail_deliveries(hook_id, 1)
     assert store.webhooks[hook_id]["status"] == "disabled"
 
