@@ -65,6 +65,10 @@ def connect() -> Response:
     """Guard the store URL, remember a fresh nonce for it, and send the merchant to wc-auth."""
     config = _config()
     try:
+        woocommerce_stores.check_app_url_port(config.app_url)
+    except woocommerce_stores.AppUrlUnreachable as exc:
+        return _error(400, str(exc))
+    try:
         store_url = auth.check_store_url(request.args.get("store_url", ""), config.allow_private_store_urls)
     except auth.StoreUrlRefused as exc:
         return _error(400, str(exc))

@@ -346,3 +346,35 @@ def test_used_and_expired_connect_nonces_are_cleaned_up_by_the_scheduled_job(cli
     with client.post("/auth/woocommerce/callback", json=_callback_body(fresh)) as connected:
         assert connected.status_code == 200  # a nonce still in time still connects
     drain()
+
+
+def _with_app_url(app: Flask, monkeypatch: pytest.MonkeyPatch, app_url: str) -> None:
+    monkeypatch.setitem(
+        app.extensions, "setia_config", dataclasses.replace(app.extensions["setia_config"], app_url=app_url)
+    )
+
+
+def test_connect_with_an_app_url_on_a_port_wordpress_refuses_answers_400_and_stores_nothing(client, app, monkeypatch):
+    _with_app_url(app, monkeypatch, "https://setia.test:8443")
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": STORE})
+    assert response.status_code == 400
+    assert "port 8443" in response.json["error"] and "80, 443 and 8080" in response.json["error"]
+    assert _pending_count(app) == 0
+
+
+@pytest.mark.parametrize("app_url", ["https://setia.test:443", "http://setia.test:8080", "http://setia.test:80"])
+def test_connect_with_an_app_url_on_a_port_wordpress_delivers_to_goes_on(client, app, monkeypatch, app_url):
+    _with_app_url(app, monkeypatch, app_url)
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": STORE})
+    assert response.status_code == 302
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(response.headers["Location"]).query)
+    assert query["callback_url"] == [f"{app_url}/auth/woocommerce/callback"]
+
+
+def test_add_woocommerce_with_an_app_url_on_a_port_wordpress_refuses_exits_1_and_calls_nothing(app, store, monkeypatch):
+    _with_app_url(app, monkeypatch, "http://127.0.0.1:5000")
+    result = _add(app)
+    assert result.exit_code == 1
+    assert "port 5000" in result.output and "80, 443 and 8080" in result.output
+    assert _shops(app) == []
+    assert len(store.calls) == 0
