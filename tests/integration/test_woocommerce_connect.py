@@ -85,7 +85,7 @@ def test_connect_redirects_to_the_store_grant_screen_with_a_stored_nonce(client,
     query = urllib.parse.parse_qs(location.query)
     assert query["app_name"] == ["Setia"]
     assert query["scope"] == ["read_write"]
-    assert query["return_url"] == ["https://setia.test/admin/settings"]
+    assert query["return_url"] == ["https://setia.test/auth/woocommerce/return"]
     assert query["callback_url"] == ["https://setia.test/auth/woocommerce/callback"]
     with app.extensions["setia_db"].session() as session:
         pending = session.execute(select(PendingConnect)).scalar_one()
@@ -378,3 +378,53 @@ def test_add_woocommerce_with_an_app_url_on_a_port_wordpress_refuses_exits_1_and
     assert "port 5000" in result.output and "80, 443 and 8080" in result.output
     assert _shops(app) == []
     assert len(store.calls) == 0
+
+
+def test_a_denied_connection_drops_the_nonce_and_tells_the_merchant(client, app, store):
+    nonce = _start(client)
+    page = client.get("/auth/woocommerce/return", query_string={"success": "0", "user_id": nonce})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Your store was not connected" in text and "Connect to Setia" in text
+    assert page.headers["Cache-Control"] == "no-store"
+    assert _pending_count(app) == 0
+    # Keys posted with that nonce afterwards connect nothing.
+    assert client.post("/auth/woocommerce/callback", json=_callback_body(nonce)).status_code == 400
+    assert _shops(app) == [] and len(store.calls) == 0
+
+
+def test_the_denied_page_is_in_indonesian_for_an_indonesian_browser(client, app):
+    nonce = _start(client)
+    page = client.get(
+        "/auth/woocommerce/return",
+        query_string={"success": "0", "user_id": nonce},
+        headers={"Accept-Language": "id-ID,id;q=0.9,en;q=0.5"},
+    )
+    text = page.get_data(as_text=True)
+    assert '<html lang="id">' in text and "Toko Anda tidak terhubung" in text
+    assert "Your store was not connected" not in text
+
+
+def test_an_approved_connection_goes_on_to_the_settings_page(client, app, store):
+    nonce = _start(client)
+    with client.post("/auth/woocommerce/callback", json=_callback_body(nonce)) as connected:
+        assert connected.status_code == 200
+    drain()
+    response = client.get("/auth/woocommerce/return", query_string={"success": "1", "user_id": nonce})
+    assert (response.status_code, response.headers["Location"]) == (302, "https://setia.test/admin/settings")
+    assert len(_shops(app)) == 1
+
+
+def test_a_denial_never_undoes_a_connection_made_with_the_nonce(client, app, store):
+    nonce = _start(client)
+    with client.post("/auth/woocommerce/callback", json=_callback_body(nonce)) as connected:
+        assert connected.status_code == 200
+    drain()
+    assert client.get("/auth/woocommerce/return", query_string={"success": "0", "user_id": nonce}).status_code == 200
+    assert len(_shops(app)) == 1 and _pending_count(app) == 1  # the used nonce is the cleanup job's
+
+
+@pytest.mark.parametrize("query", [{}, {"success": "yes"}, {"success": ["0", "1"]}])
+def test_a_return_without_a_clear_answer_is_400(client, query):
+    response = client.get("/auth/woocommerce/return", query_string=query)
+    assert response.status_code == 400 and response.json["error"]
