@@ -287,7 +287,8 @@ def test_reconciliation_pulls_the_orders_the_webhooks_missed(app, store):
 
     printed = json.loads(_add(app).stdout)
     order = json.loads((FIXTURES / "order.updated__completed_guest.json").read_text())
-    store.mock.get(f"{API}/orders", json=[order])
+    modified = (utcnow() + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")  # after the store connected
+    store.orders.append({**order, "date_modified_gmt": modified})
 
     assert jobs.reconcile_shop(printed["shop_id"]) == 1
 
