@@ -96,8 +96,9 @@ def add_woocommerce(store_url: str, consumer_key: str, consumer_secret: str) -> 
     """Connect a WooCommerce store with REST API keys made in its admin, and create its webhooks."""
     config = current_app.extensions["setia_config"]
     try:
+        woocommerce_stores.check_app_url_port(config.app_url)
         store_url = check_store_url(store_url, config.allow_private_store_urls)
-    except StoreUrlRefused as exc:
+    except (woocommerce_stores.AppUrlUnreachable, StoreUrlRefused) as exc:
         _fail(str(exc))
     ck, cs = consumer_key.strip(), consumer_secret.strip()
     if not (ck and cs):

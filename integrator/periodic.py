@@ -103,7 +103,7 @@ def reconcile_shops() -> int:
 
 
 def check_woocommerce_webhooks() -> int:
-    """One job per connected WooCommerce store: re-create missing webhooks, re-enable disabled ones."""
+    """One job per connected WooCommerce store: re-create missing webhooks, replace disabled ones."""
     with runtime().db.session() as session:
         ids = woocommerce_stores.stores_to_check(session)
     slot = int(time.time()) // 900

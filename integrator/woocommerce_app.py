@@ -8,9 +8,10 @@ import secrets
 import time
 from functools import partial
 
-from flask import Blueprint, current_app, jsonify, redirect, request
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask_babel import get_locale
 from flask_limiter import Limiter, RateLimitExceeded
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -27,6 +28,13 @@ NONCE_MAX_AGE = woocommerce_stores.NONCE_MAX_AGE
 # Anyone may start a connection (it stores a nonce row): a few a minute per client address is plenty
 # for a merchant. app.config["WOOCOMMERCE_CONNECT_LIMIT"] overrides it (Flask-Limiter's notation).
 CONNECT_LIMIT = "10 per minute"
+# The "not connected" page: no script, our stylesheet only, never framed, cached or referred on.
+NOT_CONNECTED_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def _config() -> Config:
@@ -40,8 +48,9 @@ def _error(status: int, message: str) -> Response:
 
 def register_limits(limiter: Limiter) -> None:
     """The connect endpoint's per-address limit, counted by the app's Flask-Limiter (the same storage
-    as the widget API's limits: Redis when REDIS_URL is set). GET only: the blueprint's one GET is
-    the connect redirect; WooCommerce's key callback (POST) is not counted."""
+    as the widget API's limits: Redis when REDIS_URL is set). GET only: the connect redirect and the
+    page wc-auth sends the merchant back to (one each per connection); WooCommerce's key callback
+    (POST) is not counted."""
     limiter.limit(
         lambda: str(current_app.config.get("WOOCOMMERCE_CONNECT_LIMIT", CONNECT_LIMIT)),
         key_func=lambda: request.remote_addr or "unknown",
@@ -65,6 +74,10 @@ def connect() -> Response:
     """Guard the store URL, remember a fresh nonce for it, and send the merchant to wc-auth."""
     config = _config()
     try:
+        woocommerce_stores.check_app_url_port(config.app_url)
+    except woocommerce_stores.AppUrlUnreachable as exc:
+        return _error(400, str(exc))
+    try:
         store_url = auth.check_store_url(request.args.get("store_url", ""), config.allow_private_store_urls)
     except auth.StoreUrlRefused as exc:
         return _error(400, str(exc))
@@ -75,10 +88,36 @@ def connect() -> Response:
         store_url,
         APP_NAME,
         nonce,
-        return_url=f"{config.app_url}/admin/settings",
+        return_url=f"{config.app_url}/auth/woocommerce/return",
         callback_url=f"{config.app_url}/auth/woocommerce/callback",
     )
     return redirect(url, code=302)
+
+
+@bp.get("/auth/woocommerce/return")
+def returned() -> Response | tuple[str, int, dict[str, str]]:
+    """Where wc-auth sends the merchant back: `success=1` (approved: the keys came to the callback)
+    goes on to the settings page; `success=0` (denied, or the login page's cancel link) drops the
+    pending nonce, so nothing can connect with it, and says so in the merchant's language."""
+    answers, nonce = request.args.getlist("success"), request.args.get("user_id", "")
+    success = answers[0] if len(answers) == 1 else None
+    if success == "1":
+        return redirect(f"{_config().app_url}/admin/settings", code=302)
+    if success != "0":
+        return _error(400, "expected success=0 or success=1 from WooCommerce")
+    if nonce:
+        with current_app.extensions["setia_db"].session() as session:
+            session.execute(
+                delete(PendingConnect).where(
+                    PendingConnect.platform == "woocommerce",
+                    PendingConnect.nonce == nonce,
+                    PendingConnect.used_at.is_(None),
+                )
+            )
+    page = render_template(
+        "admin/woocommerce_not_connected.html", merchant=None, page_language=str(get_locale() or "en")
+    )
+    return page, 200, NOT_CONNECTED_HEADERS
 
 
 def _use_nonce(session: Session, nonce: str) -> PendingConnect | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,25 @@ WEBHOOK_TOPICS = [
     "customer.created",
     "customer.updated",
 ]
+# WordPress sends wc-auth's keys and every webhook delivery through wp_safe_remote_*(), whose
+# wp_http_validate_url() allows an explicit port only from this list (the default of its
+# `http_allowed_safe_ports` filter); any other port fails before a byte is sent.
+WORDPRESS_PORTS = (80, 443, 8080)
+
+
+class AppUrlUnreachable(ValueError):
+    """APP_URL is on a port WordPress will not send anything to."""
+
+
+def check_app_url_port(app_url: str) -> None:
+    """AppUrlUnreachable, with a message for the merchant, when WordPress cannot reach APP_URL."""
+    port = urlsplit(app_url).port
+    if port is not None and port not in WORDPRESS_PORTS:
+        raise AppUrlUnreachable(
+            f"Setia's address {app_url} uses port {port}, and WordPress sends REST API keys and webhooks "
+            "only to ports 80, 443 and 8080: ask the Setia operator to serve APP_URL on one of them, "
+            "then connect the store again"
+        )
 
 
 def delivery_url(config: Config, webhook_token: str) -> str:
@@ -56,7 +76,7 @@ def save_store(
 
 
 def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) -> list[str]:
-    """Create the store's missing webhooks and re-enable the disabled ones; the topics it changed."""
+    """Create the store's missing webhooks and replace the disabled ones; the topics it changed."""
     if shop.webhook_token is None or shop.webhook_secret_enc is None:
         raise NotConnected(f"{shop.domain} has no webhook token or secret")
     url = delivery_url(config, shop.webhook_token)
@@ -104,5 +124,5 @@ def ensure_webhooks(shop_id: int) -> list[str]:
         log.warning("webhooks of store %s not made: %s", shop_id, exc)
         raise
     if changed:
-        log.info("store %s: made or re-enabled webhooks %s", shop_id, ", ".join(changed))
+        log.info("store %s: made or replaced webhooks %s", shop_id, ", ".join(changed))
     return changed

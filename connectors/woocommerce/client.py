@@ -39,6 +39,14 @@ def _gmt(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _with_offset(moment: datetime) -> str:
+    """`date_expires` in UTC with an explicit `+00:00`: WC_Data::set_date_prop() reads a string with
+    an offset as that instant, one without it in the site's timezone; `date_expires_gmt` has no setter
+    on WC_Coupon, so the REST API drops it without a word (the coupon would never expire). Whole
+    seconds: set_date_prop()'s pattern has no fraction."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
 def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
     """A single-use code for one shopper's billing email (research §4)."""
     if spec.value_type not in DISCOUNT_TYPES:
@@ -53,7 +61,7 @@ def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
         "usage_limit": spec.usage_limit,
         "usage_limit_per_user": 1 if spec.once_per_customer else None,
         "email_restrictions": [email],
-        "date_expires_gmt": _gmt(spec.ends_at) if spec.ends_at else None,
+        "date_expires": _with_offset(spec.ends_at) if spec.ends_at else None,
     }
     if spec.min_subtotal is not None:
         body["minimum_amount"] = format(spec.min_subtotal, "f")  # a string, like every WooCommerce amount
@@ -151,15 +159,24 @@ class WooCommerceClient:
         body = {"name": name, "topic": topic, "delivery_url": delivery_url, "secret": secret}
         return dict(self.call("POST", "webhooks", body))
 
-    def update_webhook(self, webhook_id: int, status: str = "active") -> dict[str, Any]:
-        return dict(self.call("PUT", f"webhooks/{webhook_id}", {"status": status}))
+    def delete_webhook(self, webhook_id: int) -> None:
+        """Delete for good (webhooks have no trash: without force=true WooCommerce answers 501); one
+        already gone counts as deleted."""
+        try:
+            self.call("DELETE", f"webhooks/{webhook_id}", params={"force": "true"})
+        except PlatformError as exc:
+            if exc.status != 404:
+                raise
 
     def register_webhooks(
         self, callback_url: str, topics: list[str], secret: str | None = None
     ) -> list[WebhookRegistration]:
-        """Make each topic deliver to `callback_url`: create the missing ones, re-enable the ones
-        WooCommerce disabled after failed deliveries (§2.7). A webhook the merchant paused stays paused.
-        Returns what was created or re-enabled."""
+        """Make each topic deliver to `callback_url`: create the missing ones, and replace the ones
+        WooCommerce disabled after failed deliveries (§2.7) with new ones. Re-enabling would keep the
+        failure count, and WC_Webhook::failed_delivery() disables a webhook whose count is already
+        over 5 at its next failure; a new webhook starts from 0. The new one is made before the old
+        one goes, so a failure in between leaves at worst a disabled webhook, never none. A webhook
+        the merchant paused stays paused. Returns what was created or replaced."""
         secret = secret or self.webhook_secret
         if not secret:
             raise PlatformError("no webhook secret for this store", retryable=False)
@@ -167,12 +184,11 @@ class WooCommerceClient:
         changed = []
         for topic in topics:
             ours = [hook for hook in existing if hook.get("topic") == topic]
-            if not ours:
-                self.create_webhook(topic, callback_url, secret, f"Setia {topic}")
-            elif all(hook.get("status") == "disabled" for hook in ours):
-                self.update_webhook(int(ours[0]["id"]), "active")
-            else:
+            if ours and not all(hook.get("status") == "disabled" for hook in ours):
                 continue
+            self.create_webhook(topic, callback_url, secret, f"Setia {topic}")
+            for disabled in ours:
+                self.delete_webhook(int(disabled["id"]))
             changed.append(WebhookRegistration(topic, callback_url))
         return changed
 

@@ -4,26 +4,23 @@ guest's completed order counts as a non-member order; both through real deliveri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
-import responses
 
 from integrator import analytics_jobs
 from tests.conftest import drain
+from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
 from tests.integration.test_analytics_dashboard import coupon_code, sign_in, text_of
-from tests.woocommerce_deliveries import STORE_API, connected_store, deliver_to, fixture
+from tests.woocommerce_deliveries import connected_store, deliver_to, fixture
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 
 @pytest.fixture()
-def woo() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.post(f"{STORE_API}/coupons", json=fixture("coupon_create__docs_example"), status=201)
-        mock.put(re.compile(rf"{re.escape(STORE_API)}/orders/\d+"), json={"id": 963})
-        yield mock
+def woo() -> Iterator[FakeWooCommerce]:
+    with fake_woocommerce() as store:
+        yield store
 
 
 def test_a_lowercased_unboxing_code_on_the_next_order_counts_as_setia_revenue(app, client, woo):

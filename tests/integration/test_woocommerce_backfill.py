@@ -4,15 +4,17 @@ pulled back by reconciliation and earn exactly once, whatever arrives later."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import responses
 from flask import Flask
 
 from integrator import jobs
+from integrator.loyalty.models import utcnow
 from tests.conftest import Api
-from tests.woocommerce_deliveries import STORE_API, connected_store, deliver_to, fixture
+from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
+from tests.woocommerce_deliveries import connected_store, deliver_to, fixture
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
@@ -23,14 +25,15 @@ def store(app: Flask) -> dict[str, Any]:
 
 
 @pytest.fixture()
-def woo() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def woo() -> Iterator[FakeWooCommerce]:
+    with fake_woocommerce() as fake:
+        yield fake
 
 
 def test_a_missed_order_is_awarded_once_by_reconciliation(client, store, woo):
     order = fixture("order.created__processing_customer_coupon")  # 30.00 of lines after coupons
-    woo.get(f"{STORE_API}/orders", json=[order])
+    modified = (utcnow() + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")  # after the store connected
+    woo.orders.append({**order, "date_modified_gmt": modified})
     api = Api(client, store["api_key"])
 
     assert jobs.reconcile_shop(store["id"]) == 1

@@ -1,6 +1,6 @@
 """Connecting a WooCommerce store: wc-auth (connect redirect, key callback, the webhook job), the
 `shops add-woocommerce` CLI, and the periodic check that puts the store's webhooks back. The store's
-REST API is faked with `responses`; every request body is checked."""
+REST API is the strict fake (tests/fake_woocommerce.py); every request body is checked."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
 from flask import Flask
 from sqlalchemy import func, select, update
 
 from integrator import periodic
 from integrator.loyalty.models import PendingConnect, Shop, utcnow
 from tests.conftest import drain
+from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "woocommerce"
 STORE = "https://93.184.215.14"  # a public address literal: the SSRF guard needs no DNS
@@ -41,14 +41,18 @@ def fresh_limits(app: Flask) -> None:
     app.extensions["setia_limiter"].reset()
 
 
+WC_AUTH_KEYS = ("ck_" + "a" * 40, "cs_" + "b" * 40)  # what the store's wc-auth posts back
+CLI_KEYS = ("ck_cli", "cs_cli")  # made by hand in the store's admin
+
+
 @pytest.fixture()
-def store() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def store() -> Iterator[FakeWooCommerce]:
+    with fake_woocommerce(keys=[WC_AUTH_KEYS, CLI_KEYS], api=API) as fake:
+        yield fake
 
 
-def _posted(mock: responses.RequestsMock, url: str, method: str = "POST") -> list[dict[str, Any]]:
-    return [json.loads(c.request.body) for c in mock.calls if c.request.method == method and c.request.url == url]
+def _posted(store: FakeWooCommerce, url: str, method: str = "POST") -> list[dict[str, Any]]:
+    return [json.loads(c.request.body) for c in store.calls if c.request.method == method and c.request.url == url]
 
 
 def _shops(app: Flask) -> list[Shop]:
@@ -70,12 +74,7 @@ def _start(client: Any) -> str:
 
 def _callback_body(nonce: str) -> dict[str, Any]:
     body = json.loads((FIXTURES / "wc_auth_callback__docs_example.json").read_text())
-    return {**body, "user_id": nonce, "consumer_key": "ck_" + "a" * 40, "consumer_secret": "cs_" + "b" * 40}
-
-
-def _webhook_api(store: responses.RequestsMock, existing: list[dict[str, Any]] | None = None) -> None:
-    store.get(f"{API}/webhooks", json=existing or [])
-    store.post(f"{API}/webhooks", status=201, json={"id": 142, "status": "active"})
+    return {**body, "user_id": nonce, "consumer_key": WC_AUTH_KEYS[0], "consumer_secret": WC_AUTH_KEYS[1]}
 
 
 def test_connect_redirects_to_the_store_grant_screen_with_a_stored_nonce(client, app):
@@ -86,7 +85,7 @@ def test_connect_redirects_to_the_store_grant_screen_with_a_stored_nonce(client,
     query = urllib.parse.parse_qs(location.query)
     assert query["app_name"] == ["Setia"]
     assert query["scope"] == ["read_write"]
-    assert query["return_url"] == ["https://setia.test/admin/settings"]
+    assert query["return_url"] == ["https://setia.test/auth/woocommerce/return"]
     assert query["callback_url"] == ["https://setia.test/auth/woocommerce/callback"]
     with app.extensions["setia_db"].session() as session:
         pending = session.execute(select(PendingConnect)).scalar_one()
@@ -114,7 +113,6 @@ def test_connect_to_a_local_store_is_allowed_with_allow_private_store_urls(clien
 
 def test_callback_stores_the_keys_encrypted_and_the_job_creates_the_six_webhooks(client, app, store):
     nonce = _start(client)
-    _webhook_api(store)
     response = client.post("/auth/woocommerce/callback", json=_callback_body(nonce))
     assert response.status_code == 200
     assert len(store.calls) == 0  # answered before any call to the store
@@ -147,15 +145,12 @@ def test_webhook_job_run_again_creates_nothing_more(client, app, store):
     from integrator.woocommerce_stores import ensure_webhooks
 
     nonce = _start(client)
-    _webhook_api(store)
     client.post("/auth/woocommerce/callback", json=_callback_body(nonce)).close()
     drain()
     [shop] = _shops(app)
-    url = f"https://setia.test/webhooks/woocommerce/{shop.webhook_token}"
-    made = [{"id": n, "topic": t, "status": "active", "delivery_url": url} for n, t in enumerate(TOPICS)]
-    store.replace(responses.GET, f"{API}/webhooks", json=made)
     assert ensure_webhooks(shop.id) == []
     assert len(_posted(store, f"{API}/webhooks")) == 6
+    assert len(store.webhooks) == 6
 
 
 def test_callback_with_an_unknown_nonce_answers_400_and_stores_nothing(client, app, store):
@@ -175,7 +170,6 @@ def test_callback_without_keys_answers_400(client, app):
 
 def test_callback_reusing_a_nonce_answers_400_and_changes_nothing(client, app, store):
     nonce = _start(client)
-    _webhook_api(store)
     with client.post("/auth/woocommerce/callback", json=_callback_body(nonce)) as first:
         assert first.status_code == 200
     drain()
@@ -204,8 +198,7 @@ def _add(app: Flask, *extra: str) -> Any:
 
 
 def test_add_woocommerce_checks_the_keys_creates_the_webhooks_and_prints_the_shop(app, store):
-    store.get(f"{API}/settings/general/woocommerce_currency", json={"id": "woocommerce_currency", "value": "IDR"})
-    _webhook_api(store)
+    store.currency = "IDR"
     result = _add(app)
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
@@ -227,11 +220,7 @@ def test_add_woocommerce_checks_the_keys_creates_the_webhooks_and_prints_the_sho
 
 
 def test_add_woocommerce_with_refused_keys_exits_1_and_stores_nothing(app, store):
-    store.get(
-        f"{API}/settings/general/woocommerce_currency",
-        status=401,
-        json={"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.", "data": {}},
-    )
+    store.keys = {WC_AUTH_KEYS}  # the CLI's keys were revoked on the store
     result = _add(app)
     assert result.exit_code == 1
     assert "refused" in result.output
@@ -257,8 +246,6 @@ def test_add_woocommerce_refuses_a_private_store_url(app, store):
 
 
 def test_connecting_again_keeps_the_webhook_secret_and_delivery_token(app, store):
-    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
-    _webhook_api(store)
     first = json.loads(_add(app).stdout)
     [before] = _shops(app)
     second = json.loads(_add(app).stdout)
@@ -269,46 +256,39 @@ def test_connecting_again_keeps_the_webhook_secret_and_delivery_token(app, store
     assert box.decrypt(after.webhook_secret_enc) == box.decrypt(before.webhook_secret_enc)
 
 
-def test_periodic_check_recreates_a_missing_webhook_and_re_enables_a_disabled_one(app, store):
-    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
-    _webhook_api(store)
+def test_periodic_check_recreates_a_missing_webhook_and_replaces_a_disabled_one(app, store):
     _add(app)
     [shop] = _shops(app)
     url = f"https://setia.test/webhooks/woocommerce/{shop.webhook_token}"
-    on_store = [
-        {"id": 10 + n, "topic": topic, "status": "active", "delivery_url": url}
-        for n, topic in enumerate(TOPICS[1:])  # order.created was deleted by the merchant
-    ]
-    on_store[0]["status"] = "disabled"  # order.updated: 7 failed deliveries
-    on_store[1]["status"] = "paused"  # order.deleted: paused by the merchant, left alone
-    store.replace(responses.GET, f"{API}/webhooks", json=on_store)
-    store.put(f"{API}/webhooks/10", json={"id": 10, "status": "active"})
-    already = len(_posted(store, f"{API}/webhooks"))
+    hooks = {hook["topic"]: hook["id"] for hook in store.hooks_delivering_to(url)}
+    del store.webhooks[hooks["order.created"]]  # deleted by the merchant
+    store.fail_deliveries(hooks["order.updated"], 7)  # WooCommerce disables it at the 7th failure in a row
+    store.webhooks[hooks["order.deleted"]]["status"] = "paused"  # paused by the merchant: left alone
+    assert store.webhooks[hooks["order.updated"]]["status"] == "disabled"
 
     assert periodic.check_woocommerce_webhooks() == 1
     drain()
 
-    assert _posted(store, f"{API}/webhooks")[already:] == [
-        {
-            "name": "Setia order.created",
-            "topic": "order.created",
-            "delivery_url": url,
-            "secret": app.extensions["setia_box"].decrypt(shop.webhook_secret_enc),
-        }
-    ]
-    assert _posted(store, f"{API}/webhooks/10", method="PUT") == [{"status": "active"}]
-    assert [c.request.url for c in store.calls if c.request.method == "PUT"] == [f"{API}/webhooks/10"]
+    secret = app.extensions["setia_box"].decrypt(shop.webhook_secret_enc)
+    now = {hook["topic"]: hook for hook in store.hooks_delivering_to(url)}
+    assert sorted(now) == sorted(TOPICS)
+    for topic in ("order.created", "order.updated"):  # made anew: no failures counted
+        assert (now[topic]["status"], now[topic]["failure_count"], now[topic]["secret"]) == ("active", 0, secret)
+    assert store.deleted_webhooks == [hooks["order.updated"]]  # the disabled one is gone
+    assert (now["order.deleted"]["id"], now["order.deleted"]["status"]) == (hooks["order.deleted"], "paused")
+    # A re-enabled webhook would keep its 6 failures and be disabled by the very next one.
+    store.fail_deliveries(now["order.updated"]["id"], 1)
+    assert store.webhooks[now["order.updated"]["id"]]["status"] == "active"
 
 
 def test_reconciliation_pulls_the_orders_the_webhooks_missed(app, store):
     from integrator import jobs
     from integrator.loyalty.models import Order
 
-    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
-    _webhook_api(store)
     printed = json.loads(_add(app).stdout)
     order = json.loads((FIXTURES / "order.updated__completed_guest.json").read_text())
-    store.get(f"{API}/orders", json=[order])
+    modified = (utcnow() + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")  # after the store connected
+    store.orders.append({**order, "date_modified_gmt": modified})
 
     assert jobs.reconcile_shop(printed["shop_id"]) == 1
 
@@ -324,8 +304,6 @@ def test_reconciliation_pulls_the_orders_the_webhooks_missed(app, store):
 
 
 def test_a_connected_store_is_found_by_its_url_for_login_links(app, store):
-    store.get(f"{API}/settings/general/woocommerce_currency", json={"value": "USD"})
-    _webhook_api(store)
     _add(app)
     for ref in (STORE, STORE + "/", "93.184.215.14"):
         result = app.test_cli_runner().invoke(args=["shops", "login-link", ref])
@@ -354,7 +332,6 @@ def test_connect_is_rate_limited_per_client_address_with_retry_after(client, app
 def test_used_and_expired_connect_nonces_are_cleaned_up_by_the_scheduled_job(client, app, store):
     scheduled = dict(periodic.SCHEDULE)
     assert periodic.forget_pending_connects in scheduled
-    _webhook_api(store)
     used, expired, fresh = _start(client), _start(client), _start(client)
     with client.post("/auth/woocommerce/callback", json=_callback_body(used)) as connected:
         assert connected.status_code == 200
@@ -370,3 +347,85 @@ def test_used_and_expired_connect_nonces_are_cleaned_up_by_the_scheduled_job(cli
     with client.post("/auth/woocommerce/callback", json=_callback_body(fresh)) as connected:
         assert connected.status_code == 200  # a nonce still in time still connects
     drain()
+
+
+def _with_app_url(app: Flask, monkeypatch: pytest.MonkeyPatch, app_url: str) -> None:
+    monkeypatch.setitem(
+        app.extensions, "setia_config", dataclasses.replace(app.extensions["setia_config"], app_url=app_url)
+    )
+
+
+def test_connect_with_an_app_url_on_a_port_wordpress_refuses_answers_400_and_stores_nothing(client, app, monkeypatch):
+    _with_app_url(app, monkeypatch, "https://setia.test:8443")
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": STORE})
+    assert response.status_code == 400
+    assert "port 8443" in response.json["error"] and "80, 443 and 8080" in response.json["error"]
+    assert _pending_count(app) == 0
+
+
+@pytest.mark.parametrize("app_url", ["https://setia.test:443", "http://setia.test:8080", "http://setia.test:80"])
+def test_connect_with_an_app_url_on_a_port_wordpress_delivers_to_goes_on(client, app, monkeypatch, app_url):
+    _with_app_url(app, monkeypatch, app_url)
+    response = client.get("/auth/woocommerce/connect", query_string={"store_url": STORE})
+    assert response.status_code == 302
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(response.headers["Location"]).query)
+    assert query["callback_url"] == [f"{app_url}/auth/woocommerce/callback"]
+
+
+def test_add_woocommerce_with_an_app_url_on_a_port_wordpress_refuses_exits_1_and_calls_nothing(app, store, monkeypatch):
+    _with_app_url(app, monkeypatch, "http://127.0.0.1:5000")
+    result = _add(app)
+    assert result.exit_code == 1
+    assert "port 5000" in result.output and "80, 443 and 8080" in result.output
+    assert _shops(app) == []
+    assert len(store.calls) == 0
+
+
+def test_a_denied_connection_drops_the_nonce_and_tells_the_merchant(client, app, store):
+    nonce = _start(client)
+    page = client.get("/auth/woocommerce/return", query_string={"success": "0", "user_id": nonce})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Your store was not connected" in text and "Connect to Setia" in text
+    assert page.headers["Cache-Control"] == "no-store"
+    assert _pending_count(app) == 0
+    # Keys posted with that nonce afterwards connect nothing.
+    assert client.post("/auth/woocommerce/callback", json=_callback_body(nonce)).status_code == 400
+    assert _shops(app) == [] and len(store.calls) == 0
+
+
+def test_the_denied_page_is_in_indonesian_for_an_indonesian_browser(client, app):
+    nonce = _start(client)
+    page = client.get(
+        "/auth/woocommerce/return",
+        query_string={"success": "0", "user_id": nonce},
+        headers={"Accept-Language": "id-ID,id;q=0.9,en;q=0.5"},
+    )
+    text = page.get_data(as_text=True)
+    assert '<html lang="id">' in text and "Toko Anda tidak terhubung" in text
+    assert "Your store was not connected" not in text
+
+
+def test_an_approved_connection_goes_on_to_the_settings_page(client, app, store):
+    nonce = _start(client)
+    with client.post("/auth/woocommerce/callback", json=_callback_body(nonce)) as connected:
+        assert connected.status_code == 200
+    drain()
+    response = client.get("/auth/woocommerce/return", query_string={"success": "1", "user_id": nonce})
+    assert (response.status_code, response.headers["Location"]) == (302, "https://setia.test/admin/settings")
+    assert len(_shops(app)) == 1
+
+
+def test_a_denial_never_undoes_a_connection_made_with_the_nonce(client, app, store):
+    nonce = _start(client)
+    with client.post("/auth/woocommerce/callback", json=_callback_body(nonce)) as connected:
+        assert connected.status_code == 200
+    drain()
+    assert client.get("/auth/woocommerce/return", query_string={"success": "0", "user_id": nonce}).status_code == 200
+    assert len(_shops(app)) == 1 and _pending_count(app) == 1  # the used nonce is the cleanup job's
+
+
+@pytest.mark.parametrize("query", [{}, {"success": "yes"}, {"success": ["0", "1"]}])
+def test_a_return_without_a_clear_answer_is_400(client, query):
+    response = client.get("/auth/woocommerce/return", query_string=query)
+    assert response.status_code == 400 and response.json["error"]

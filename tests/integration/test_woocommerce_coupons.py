@@ -4,22 +4,20 @@ the widget API (one coupon with the reward's terms; a refusal gives the points b
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import responses
 from flask import Flask
 from sqlalchemy import update
 
 from integrator import periodic
 from integrator.loyalty.models import Coupon, Shop, utcnow
 from tests.conftest import Api, drain
+from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
 from tests.integration.test_rewards_and_redemptions import signed
-from tests.woocommerce_coupon_store import CouponStore, coupon_store
 from tests.woocommerce_deliveries import STORE_API, connected_store, deliver_to, fixture
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
@@ -36,16 +34,9 @@ def store(app: Flask) -> dict[str, Any]:
 
 
 @pytest.fixture()
-def woo() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        created = fixture("coupon_create__docs_example")
-        mock.post(f"{API}/coupons", json=created, status=201)
-        mock.put(re.compile(rf"{re.escape(API)}/orders/\d+"), json={"id": 963})
-        yield mock
-
-
-def coupon_posts(woo: responses.RequestsMock) -> list[dict[str, Any]]:
-    return [json.loads(call.request.body) for call in woo.calls if call.request.url.startswith(f"{API}/coupons")]
+def woo() -> Iterator[FakeWooCommerce]:
+    with fake_woocommerce() as store:
+        yield store
 
 
 def test_a_paid_order_gets_one_coupon_limited_to_the_billing_email(client, store, woo):
@@ -55,20 +46,20 @@ def test_a_paid_order_gets_one_coupon_limited_to_the_billing_email(client, store
     deliver_to(
         client, "order.updated", {**order, "status": "completed", "date_modified_gmt": "2030-01-01T00:00:00"}, "d3"
     )
-    [body] = coupon_posts(woo)
+    [body] = woo.posted
     assert CODE.match(body["code"])
-    assert body["discount_type"] == "percent" and body["amount"] == "15"
-    assert (body["usage_limit"], body["usage_limit_per_user"]) == (1, 1)
-    assert body["email_restrictions"] == [order["billing"]["email"]]
-    assert body["date_expires_gmt"]
+    [stored] = woo.coupons
+    assert stored["discount_type"] == "percent" and stored["amount"] == "15"
+    expires = woo.expiry_of(body["code"])
+    assert expires is not None and timedelta(days=13, hours=23) < expires - datetime.now(UTC) <= timedelta(days=14)
+    assert (stored["usage_limit"], stored["usage_limit_per_user"]) == (1, 1)
+    assert stored["email_restrictions"] == [order["billing"]["email"]]
     api = Api(client, store["api_key"])
     member = api.member(order["customer_id"])
     [coupon] = api.get(f"/members/{member['id']}/coupons").json["items"]
     assert (coupon["code"], coupon["status"], coupon["kind"]) == (body["code"], "active", "unboxing")
     # The code is recorded on the order, where the WordPress plugin shows it (thank-you page, emails).
-    [put] = [call.request for call in woo.calls if call.request.method == "PUT"]
-    assert put.url.split("?")[0] == f"{API}/orders/{order['id']}"
-    assert json.loads(put.body) == {"meta_data": [{"key": "_setia_unboxing_coupon", "value": body["code"]}]}
+    assert woo.order_meta == {str(order["id"]): [{"key": "_setia_unboxing_coupon", "value": body["code"]}]}
 
 
 def test_an_unpaid_or_guest_order_gets_no_coupon(client, store, woo):
@@ -76,7 +67,7 @@ def test_an_unpaid_or_guest_order_gets_no_coupon(client, store, woo):
         client, "order.created", {**fixture("order.created__processing_customer_coupon"), "status": "on-hold"}, "d1"
     )
     deliver_to(client, "order.created", fixture("order.created__processing_guest"), "d2")
-    assert coupon_posts(woo) == []
+    assert woo.posted == []
 
 
 # --- reward coupons through the widget API -------------------------------------------------------
@@ -94,10 +85,10 @@ def rewards_store(app: Flask) -> dict[str, Any]:
 
 
 @pytest.fixture()
-def shopper_with_points(client, rewards_store) -> Iterator[tuple[dict[str, Any], CouponStore]]:
+def shopper_with_points(client, rewards_store) -> Iterator[tuple[dict[str, Any], FakeWooCommerce]]:
     """The fixture order's shopper, with the 30 points of its 30.00 basis, and the store's coupons."""
     order = fixture("order.created__processing_customer_coupon")
-    with coupon_store() as woo:
+    with fake_woocommerce() as woo:
         deliver_to(client, "order.created", order, "d1")
         yield order, woo
 
@@ -137,7 +128,8 @@ def test_a_reward_redeemed_through_the_widget_is_one_coupon_on_the_store(
     assert "minimum_amount" in body or "min_order" not in reward
     assert body["email_restrictions"] == [order["billing"]["email"]]
     assert (body["usage_limit"], body["usage_limit_per_user"]) == (1, 1)
-    expires = datetime.fromisoformat(body["date_expires_gmt"]).replace(tzinfo=UTC)
+    expires = woo.expiry_of(body["code"])  # as the store keeps it (a field it drops is no expiry)
+    assert expires is not None
     days = timedelta(days=reward.get("expires_days", 90))
     # made during the request, sent to the second (WooCommerce's date format has no fraction)
     assert before - timedelta(seconds=1) <= expires - days <= after

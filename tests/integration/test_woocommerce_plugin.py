@@ -213,3 +213,53 @@ def test_make_plugin_builds_the_zip(tmp_path: Path) -> None:
     assert "setia-loyalty/setia-loyalty.php" in names
     assert "setia-loyalty/includes/identity.php" in names
     assert all(name.startswith("setia-loyalty/") for name in names)
+
+
+# The coupon link handler with the WordPress and WooCommerce functions it calls stubbed: argv = the
+# `checkout-link` query var ('' on any other page), then the ?coupon= value. Prints what it did.
+COUPON_LINK_HARNESS = """
+define( 'ABSPATH', __DIR__ . '/' );
+$_GET['coupon'] = $argv[3];
+function get_query_var( $name ) { global $argv; return 'checkout-link' === $name ? $argv[2] : ''; }
+function is_admin() { return false; }
+function wp_doing_ajax() { return false; }
+function wp_unslash( $value ) { return $value; }
+function sanitize_text_field( $value ) { return trim( $value ); }
+function wc_format_coupon_code( $value ) { return strtolower( $value ); }
+function wc_get_cart_url() { return 'https://shop.example.com/cart/'; }
+function remove_query_arg( $key, $url ) { return $url; }
+function wp_safe_redirect( $url ) { echo "redirect $url\\n"; }
+class Cart {
+    public function is_empty() { return false; }
+    public function has_discount( $code ) { return false; }
+    public function apply_coupon( $code ) { echo "applied $code\\n"; }
+}
+class Session { public function has_session() { return true; } }
+function WC() { return (object) array( 'cart' => new Cart(), 'session' => new Session() ); }
+require $argv[1] . '/includes/coupon-link.php';
+setia_loyalty_handle_coupon_link();
+echo "left alone\\n";
+"""
+
+
+def run_coupon_link(checkout_link: str, code: str) -> str:
+    result = subprocess.run(  # noqa: S603 (our own harness and arguments)
+        [php(), "-r", COUPON_LINK_HARNESS, str(PLUGIN), checkout_link, code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    return result.stdout
+
+
+def test_coupon_link_applies_the_code_and_opens_the_cart() -> None:
+    assert (
+        run_coupon_link("", "SETIA-AB12-CD34") == "applied setia-ab12-cd34\nredirect https://shop.example.com/cart/\n"
+    )
+
+
+def test_coupon_link_leaves_woocommerces_own_checkout_link_alone() -> None:
+    """/checkout-link/?products=...&coupon=... is WooCommerce's (template_redirect, priority 10): the
+    plugin's handler (priority 5) must neither apply the code nor redirect to the cart first."""
+    assert run_coupon_link("true", "SETIA-AB12-CD34") == "left alone\n"

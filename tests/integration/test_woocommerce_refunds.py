@@ -8,21 +8,22 @@ import itertools
 import json
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import responses
 from flask import Flask
-from responses import matchers
 
 from integrator import jobs
+from integrator.loyalty.models import utcnow
 from tests.conftest import Api
-from tests.woocommerce_deliveries import FIXTURES, STORE_API, connected_store, deliver_to, fixture
+from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
+from tests.woocommerce_deliveries import FIXTURES, connected_store, deliver_to, fixture
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 CUSTOMER = "26"  # order 723: lines 9.00 + 20.00, shipping 10.00, total 39.00; refunds 726 (10.00), 724 (9.00)
-REFUNDS_URL = f"{STORE_API}/orders/723/refunds"
+REFUNDS = "orders/723/refunds"
 
 
 @pytest.fixture()
@@ -31,9 +32,9 @@ def store(app: Flask) -> dict[str, Any]:
 
 
 @pytest.fixture()
-def woo() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def woo() -> Iterator[FakeWooCommerce]:
+    with fake_woocommerce() as fake:
+        yield fake
 
 
 def refunds_endpoint() -> list[dict[str, Any]]:
@@ -56,12 +57,13 @@ def balances(client: Any, store: dict[str, Any]) -> tuple[int, str]:
     return member["points_available"], member["cashback_available"]
 
 
-def serve_refunds(woo: responses.RequestsMock) -> None:
-    woo.get(
-        REFUNDS_URL,
-        json=refunds_endpoint(),
-        match=[matchers.query_param_matcher({"per_page": "100", "page": "1"})],
-    )
+def serve_refunds(woo: FakeWooCommerce) -> None:
+    woo.refunds["723"] = refunds_endpoint()
+
+
+def modified_since_last_run(order: dict[str, Any]) -> dict[str, Any]:
+    """The order as the store lists it to reconciliation: modified after the run before."""
+    return {**order, "date_modified_gmt": (utcnow() + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")}
 
 
 def test_the_refunded_lines_are_read_from_the_refunds_endpoint(client, store, woo):
@@ -76,6 +78,7 @@ def test_the_refunded_lines_are_read_from_the_refunds_endpoint(client, store, wo
     assert call.request.method == "GET"
     assert call.request.headers["Authorization"].startswith("Basic ")  # the store's REST keys
     assert call.request.body is None
+    assert "per_page=100" in call.request.url and "page=1" in call.request.url
 
 
 @pytest.mark.parametrize("arrival", list(itertools.permutations(["before", "first", "both"])))
@@ -98,13 +101,13 @@ def test_a_shipping_only_refund_lowers_nothing(client, store, woo):
         "tax_lines": [],
         "fee_lines": [],
     }
-    woo.get(REFUNDS_URL, json=[shipping_back])
+    woo.refunds["723"] = [shipping_back]
     deliver_to(client, "order.updated", order, "d-shipping")
     assert balances(client, store) == (29, "0.58")
 
 
 def test_unreachable_endpoint_falls_back_to_the_proportional_rule_and_says_so(client, store, woo, caplog):
-    woo.get(REFUNDS_URL, status=503)
+    woo.down.add(REFUNDS)
     with caplog.at_level(logging.WARNING, logger="connectors.woocommerce.client"):
         deliver_to(client, "order.updated", snapshots()["both"], "d-both")
     assert balances(client, store) == (14, "0.29")  # 29 × (39 − 19) / 39 = 14.87
@@ -113,16 +116,17 @@ def test_unreachable_endpoint_falls_back_to_the_proportional_rule_and_says_so(cl
 
 def test_reconciliation_reads_the_refunds_too(client, store, woo):
     serve_refunds(woo)
-    woo.get(f"{STORE_API}/orders", json=[snapshots()["both"]])
+    woo.orders.append(modified_since_last_run(snapshots()["both"]))
     assert jobs.reconcile_shop(store["id"]) == 1
     assert balances(client, store) == (12, "0.25")
 
 
 def test_a_fallback_is_corrected_by_the_next_reconciliation_run(client, store, woo):
-    woo.get(REFUNDS_URL, status=503)
+    woo.down.add(REFUNDS)
     deliver_to(client, "order.updated", snapshots()["both"], "d-both")
     assert balances(client, store) == (14, "0.29")  # proportional while the store is unreachable
-    woo.replace(responses.GET, REFUNDS_URL, json=refunds_endpoint())
-    woo.get(f"{STORE_API}/orders", json=[snapshots()["both"]])  # modified since the last run
+    woo.down.clear()
+    serve_refunds(woo)
+    woo.orders.append(modified_since_last_run(snapshots()["both"]))
     assert jobs.reconcile_shop(store["id"]) == 1
     assert balances(client, store) == (12, "0.25")

@@ -269,7 +269,7 @@ def test_create_coupon_limits_it_to_the_customer_email_and_one_use():
         "usage_limit": 1,
         "usage_limit_per_user": 1,
         "email_restrictions": ["joao.silva@example.com"],
-        "date_expires_gmt": "2026-12-01T12:30:00",
+        "date_expires": "2026-12-01T12:30:00+00:00",
     }
 
 

@@ -1,7 +1,8 @@
 <?php
 /**
- * `?coupon=CODE` links (WooCommerce has none): apply the code to the cart, then redirect to the cart
- * without the parameter. With an empty cart the code waits in the session until something is added.
+ * `?coupon=CODE` links on any page but WooCommerce's own /checkout-link/ (left to it): apply the code
+ * to the cart, then redirect to the cart without the parameter. With an empty cart the code waits in
+ * the session until something is added.
  * A GET link changes the cart on purpose, as sharable coupon links do; it can only add a discount.
  *
  * @package SetiaLoyalty
@@ -24,6 +25,12 @@ function setia_loyalty_register_coupon_link_hooks() {
  */
 function setia_loyalty_handle_coupon_link() {
 	if ( ! isset( $_GET['coupon'] ) || is_admin() || wp_doing_ajax() ) { // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+		return;
+	}
+	// WooCommerce's own /checkout-link/?products=...&coupon=... (its `checkout-link` query var, handled
+	// on template_redirect at priority 10) fills the cart, then applies the code itself. Running first
+	// (priority 5), this handler would send the shopper to an empty cart with no products added.
+	if ( get_query_var( 'checkout-link' ) ) {
 		return;
 	}
 	$code = wc_format_coupon_code( sanitize_text_field( wp_unslash( $_GET['coupon'] ) ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
