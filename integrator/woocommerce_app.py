@@ -110,7 +110,8 @@ def _keys(body: object) -> tuple[str, str, str] | None:
 @bp.post("/auth/woocommerce/callback")
 def callback() -> Response:
     """Store the keys and answer exactly 200 at once (anything else makes WooCommerce delete them);
-    the store's webhooks are made by a job (the store pings us while making each one)."""
+    the store's webhooks are made by a job (the store pings us while making each one). Keys for a
+    store already connected wait until a job has seen them work on that store."""
     keys = _keys(request.get_json(silent=True))
     if keys is None:
         return _error(400, "expected JSON with user_id, consumer_key and consumer_secret")
@@ -120,11 +121,16 @@ def callback() -> Response:
         pending = _use_nonce(session, nonce)
         if pending is None:
             return _error(400, "unknown, used or expired connection: start connecting the store again")
-        shop = woocommerce_stores.save_store(session, box, pending.store_url, consumer_key, consumer_secret, "wc_auth")
-        shop_id = shop.id
+        store_url = pending.store_url
+        shop_id, waiting = woocommerce_stores.receive_keys(session, box, store_url, consumer_key, consumer_secret)
     response = jsonify({"connected": True})  # 200, nothing else
     # Enqueued once the answer is sent: inline (no Redis) the job would otherwise hold the store's
     # request while the store pings us for every webhook. Lost here, the periodic check makes them.
-    job_id = f"woocommerce-webhooks-{shop_id}-{nonce[:8]}"
-    response.call_on_close(partial(jobs.enqueue, woocommerce_stores.ensure_webhooks, shop_id, job_id=job_id))
+    # Keys for a store already connected are only tried (and then taken) by their own job.
+    job, name = (
+        (woocommerce_stores.verify_pending_keys, "keys")
+        if waiting
+        else (woocommerce_stores.ensure_webhooks, "webhooks")
+    )
+    response.call_on_close(partial(jobs.enqueue, job, shop_id, job_id=f"woocommerce-{name}-{shop_id}-{nonce[:8]}"))
     return response

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from connectors.base import PlatformError
 from connectors.woocommerce.client import WooCommerceClient
 from integrator.config import Config
-from integrator.jobs import runtime, secret_box
+from integrator.jobs import in_transaction, runtime, secret_box
 from integrator.loyalty.models import PendingConnect, Shop
 from integrator.loyalty.shops import Box, connect_shop, find_shop
 from integrator.platforms import NotConnected, connector_for
@@ -53,6 +53,40 @@ def save_store(
     shop.webhook_token = shop.webhook_token or secrets.token_urlsafe(24)
     session.flush()
     return shop
+
+
+def receive_keys(
+    session: Session, box: Box, store_url: str, consumer_key: str, consumer_secret: str
+) -> tuple[int, bool]:
+    """Keys wc-auth sent for `store_url`: a new store is saved with them (its webhook job is their
+    first call). A store we know keeps its working keys and state: anyone can start a connection for
+    any store URL and post made-up keys, so the new ones wait, encrypted, until verify_pending_keys
+    has seen them work on that store. Returns (shop id, whether the keys wait)."""
+    existing = find_shop(session, PLATFORM, store_url)
+    if existing is None:
+        return save_store(session, box, store_url, consumer_key, consumer_secret, "wc_auth").id, False
+    existing.pending_consumer_key_enc = box.encrypt(consumer_key)
+    existing.pending_consumer_secret_enc = box.encrypt(consumer_secret)
+    session.flush()
+    return existing.id, True
+
+
+def _settle_pending_keys(shop_id: int, pending: tuple[bytes, bytes], take: bool) -> bool:
+    """Swap the verified pending keys in (take) or drop them; False when other keys arrived since
+    they were read (their own job settles those)."""
+
+    def work(session: Session) -> bool:
+        shop = session.execute(select(Shop).where(Shop.id == shop_id).with_for_update()).scalar_one_or_none()
+        if shop is None or (shop.pending_consumer_key_enc, shop.pending_consumer_secret_enc) != pending:
+            return False
+        if take:
+            shop.consumer_key_enc, shop.consumer_secret_enc = pending
+            shop.install_kind = "wc_auth"
+            shop.uninstalled_at = None
+        shop.pending_consumer_key_enc = shop.pending_consumer_secret_enc = None
+        return True
+
+    return in_transaction(work)
 
 
 def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) -> list[str]:
@@ -106,3 +140,28 @@ def ensure_webhooks(shop_id: int) -> list[str]:
     if changed:
         log.info("store %s: made or re-enabled webhooks %s", shop_id, ", ".join(changed))
     return changed
+
+
+def verify_pending_keys(shop_id: int) -> str:
+    """Job: make a signed call with the store's pending keys on the store's own URL; only when the
+    store accepts them do they replace the working keys, an uninstalled store connect again and its
+    webhooks get made. Refused or unreachable, they are dropped and logged; nothing else changes
+    (the merchant connects again). Returns "taken", "dropped" or "none"."""
+    state, box = runtime(), secret_box()
+    with state.db.session() as session:
+        shop = session.get(Shop, shop_id)
+        if shop is None or shop.pending_consumer_key_enc is None or shop.pending_consumer_secret_enc is None:
+            return "none"
+        pending, store_url = (shop.pending_consumer_key_enc, shop.pending_consumer_secret_enc), shop.domain
+    try:
+        key, secret = box.decrypt(pending[0]), box.decrypt(pending[1])
+        WooCommerceClient(store_url, key, secret, allow_private=state.config.allow_private_store_urls).fetch_shop()
+    except PlatformError as exc:
+        log.warning("keys sent for store %s (%s) dropped: the store did not accept them: %s", shop_id, store_url, exc)
+        _settle_pending_keys(shop_id, pending, take=False)
+        return "dropped"
+    if not _settle_pending_keys(shop_id, pending, take=True):
+        return "none"
+    log.info("store %s (%s) connected again with new keys", shop_id, store_url)
+    ensure_webhooks(shop_id)
+    return "taken"

@@ -4,6 +4,7 @@ REST API is faked with `responses`; every request body is checked."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import urllib.parse
@@ -370,3 +371,109 @@ def test_used_and_expired_connect_nonces_are_cleaned_up_by_the_scheduled_job(cli
     with client.post("/auth/woocommerce/callback", json=_callback_body(fresh)) as connected:
         assert connected.status_code == 200  # a nonce still in time still connects
     drain()
+
+
+class KeyedStore:
+    """The store's REST API answering only calls signed with the keys it issued (401 otherwise, as
+    WooCommerce does); `keys` is what the store accepts right now."""
+
+    def __init__(self, mock: responses.RequestsMock, key: str, secret: str) -> None:
+        self.mock, self.keys = mock, (key, secret)
+        answers = [
+            (
+                responses.GET,
+                f"{API}/settings/general/woocommerce_currency",
+                {"id": "woocommerce_currency", "value": "USD"},
+            ),
+            (responses.GET, f"{API}/webhooks", []),
+            (responses.POST, f"{API}/webhooks", {"id": 142, "status": "active"}),
+        ]
+        for method, url, body in answers:
+            mock.add_callback(method, url, callback=lambda request, body=body: self._answer(request, body))
+
+    def _answer(self, request: Any, body: Any) -> tuple[int, dict[str, str], str]:
+        expected = "Basic " + base64.b64encode(":".join(self.keys).encode()).decode()
+        if request.headers.get("Authorization") != expected:
+            refusal = {"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources."}
+            return 401, {}, json.dumps({**refusal, "data": {"status": 401}})
+        return (201 if request.method == "POST" else 200), {}, json.dumps(body)
+
+    def calls_signed_with(self, key: str, secret: str) -> list[tuple[str, str]]:
+        auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+        return [
+            (c.request.method, c.request.url.split("?")[0])
+            for c in self.mock.calls
+            if c.request.headers.get("Authorization") == auth
+        ]
+
+
+WORKING = ("ck_" + "a" * 40, "cs_" + "b" * 40)  # the keys _callback_body sends
+
+
+def _connected(client: Any, app: Flask, store: responses.RequestsMock, uninstalled: bool) -> tuple[KeyedStore, Shop]:
+    keyed = KeyedStore(store, *WORKING)
+    client.post("/auth/woocommerce/callback", json=_callback_body(_start(client))).close()
+    drain()
+    if uninstalled:
+        with app.extensions["setia_db"].session() as session:
+            session.execute(update(Shop).values(uninstalled_at=utcnow() - timedelta(days=3)))
+    [shop] = _shops(app)
+    assert app.extensions["setia_box"].decrypt(shop.consumer_key_enc) == WORKING[0]
+    return keyed, shop
+
+
+@pytest.mark.parametrize("uninstalled", [False, True], ids=["connected", "uninstalled"])
+def test_callback_with_made_up_keys_for_a_connected_store_changes_nothing(client, app, store, uninstalled):
+    """The takeover: anyone starts a connection for a known store's URL and posts made-up keys."""
+    keyed, before = _connected(client, app, store, uninstalled)
+    made_up = {"consumer_key": "ck_" + "e" * 40, "consumer_secret": "cs_" + "f" * 40}
+    calls = len(store.calls)
+    attacker = client.get(
+        "/auth/woocommerce/connect", query_string={"store_url": STORE}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
+    nonce = urllib.parse.parse_qs(urllib.parse.urlsplit(attacker.headers["Location"]).query)["user_id"][0]
+    response = client.post("/auth/woocommerce/callback", json={**_callback_body(nonce), **made_up})
+    assert response.status_code == 200  # WooCommerce deletes keys on anything else
+    assert len(store.calls) == calls  # answered before any call to the store
+    response.close()
+    drain()
+
+    [after] = _shops(app)
+    box = app.extensions["setia_box"]
+    assert (box.decrypt(after.consumer_key_enc), box.decrypt(after.consumer_secret_enc)) == WORKING
+    assert (after.uninstalled_at, after.install_kind) == (before.uninstalled_at, before.install_kind)
+    assert (after.webhook_token, after.webhook_secret_enc) == (before.webhook_token, before.webhook_secret_enc)
+    assert after.pending_consumer_key_enc is None and after.pending_consumer_secret_enc is None
+    # The made-up keys were tried once, on the store's own URL, and nothing else was done.
+    tried = keyed.calls_signed_with(made_up["consumer_key"], made_up["consumer_secret"])
+    assert tried == [("GET", f"{API}/settings/general/woocommerce_currency")]
+    assert len(store.calls) == calls + 1
+
+
+def test_reconnecting_an_uninstalled_store_takes_the_keys_once_the_store_accepts_them(client, app, store):
+    keyed, before = _connected(client, app, store, uninstalled=True)
+    box = app.extensions["setia_box"]
+    fresh = ("ck_" + "c" * 40, "cs_" + "d" * 40)
+    keyed.keys = fresh  # the merchant approved again: the store issued new keys
+    made = len(_posted(store, f"{API}/webhooks"))
+    response = client.post(
+        "/auth/woocommerce/callback",
+        json={**_callback_body(_start(client)), "consumer_key": fresh[0], "consumer_secret": fresh[1]},
+    )
+    assert response.status_code == 200
+    [waiting] = _shops(app)  # nothing taken before the store has accepted the keys
+    assert box.decrypt(waiting.consumer_key_enc) == WORKING[0] and waiting.uninstalled_at is not None
+    assert box.decrypt(waiting.pending_consumer_key_enc) == fresh[0]
+    response.close()
+    drain()
+
+    [after] = _shops(app)
+    assert (box.decrypt(after.consumer_key_enc), box.decrypt(after.consumer_secret_enc)) == fresh
+    assert after.uninstalled_at is None and after.pending_consumer_key_enc is None
+    assert after.webhook_token == before.webhook_token  # the webhooks on the store keep delivering
+    url = f"https://setia.test/webhooks/woocommerce/{after.webhook_token}"
+    posted = _posted(store, f"{API}/webhooks")[made:]
+    assert [(body["topic"], body["delivery_url"]) for body in posted] == [(topic, url) for topic in TOPICS]
+    assert {body["secret"] for body in posted} == {box.decrypt(before.webhook_secret_enc)}
+    signed = keyed.calls_signed_with(*fresh)
+    assert signed[:2] == [("GET", f"{API}/settings/general/woocommerce_currency"), ("GET", f"{API}/webhooks")]
