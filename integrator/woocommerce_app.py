@@ -121,16 +121,17 @@ def callback() -> Response:
         pending = _use_nonce(session, nonce)
         if pending is None:
             return _error(400, "unknown, used or expired connection: start connecting the store again")
-        store_url = pending.store_url
-        shop_id, waiting = woocommerce_stores.receive_keys(session, box, store_url, consumer_key, consumer_secret)
+        shop_id = woocommerce_stores.receive_keys(session, box, pending, consumer_key, consumer_secret)
+        pending_id = pending.id
     response = jsonify({"connected": True})  # 200, nothing else
     # Enqueued once the answer is sent: inline (no Redis) the job would otherwise hold the store's
     # request while the store pings us for every webhook. Lost here, the periodic check makes them.
     # Keys for a store already connected are only tried (and then taken) by their own job.
-    job, name = (
-        (woocommerce_stores.verify_pending_keys, "keys")
-        if waiting
-        else (woocommerce_stores.ensure_webhooks, "webhooks")
-    )
-    response.call_on_close(partial(jobs.enqueue, job, shop_id, job_id=f"woocommerce-{name}-{shop_id}-{nonce[:8]}"))
+    if shop_id is None:
+        job_id = f"woocommerce-keys-{pending_id}"
+        enqueue = partial(jobs.enqueue, woocommerce_stores.verify_pending_keys, pending_id, job_id=job_id)
+    else:
+        job_id = f"woocommerce-webhooks-{shop_id}-{nonce[:8]}"
+        enqueue = partial(jobs.enqueue, woocommerce_stores.ensure_webhooks, shop_id, job_id=job_id)
+    response.call_on_close(enqueue)
     return response

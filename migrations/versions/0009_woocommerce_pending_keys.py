@@ -16,12 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('shops', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('pending_consumer_key_enc', sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column('pending_consumer_secret_enc', sa.LargeBinary(), nullable=True))
+    with op.batch_alter_table('pending_connects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('consumer_key_enc', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('consumer_secret_enc', sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('shops', schema=None) as batch_op:
-        batch_op.drop_column('pending_consumer_secret_enc')
-        batch_op.drop_column('pending_consumer_key_enc')
+    with op.batch_alter_table('pending_connects', schema=None) as batch_op:
+        batch_op.drop_column('consumer_secret_enc')
+        batch_op.drop_column('consumer_key_enc')

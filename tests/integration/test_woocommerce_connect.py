@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import logging
 import urllib.parse
 from collections.abc import Iterator
 from datetime import timedelta
@@ -410,6 +411,14 @@ class KeyedStore:
 WORKING = ("ck_" + "a" * 40, "cs_" + "b" * 40)  # the keys _callback_body sends
 
 
+def _waiting_keys(app: Flask) -> list[tuple[str, str]]:
+    """The keys connections brought that wait for their check, decrypted."""
+    box = app.extensions["setia_box"]
+    with app.extensions["setia_db"].session() as session:
+        rows = session.execute(select(PendingConnect).where(PendingConnect.consumer_key_enc.is_not(None))).scalars()
+        return [(box.decrypt(row.consumer_key_enc), box.decrypt(row.consumer_secret_enc)) for row in rows]
+
+
 def _connected(client: Any, app: Flask, store: responses.RequestsMock, uninstalled: bool) -> tuple[KeyedStore, Shop]:
     keyed = KeyedStore(store, *WORKING)
     client.post("/auth/woocommerce/callback", json=_callback_body(_start(client))).close()
@@ -443,7 +452,7 @@ def test_callback_with_made_up_keys_for_a_connected_store_changes_nothing(client
     assert (box.decrypt(after.consumer_key_enc), box.decrypt(after.consumer_secret_enc)) == WORKING
     assert (after.uninstalled_at, after.install_kind) == (before.uninstalled_at, before.install_kind)
     assert (after.webhook_token, after.webhook_secret_enc) == (before.webhook_token, before.webhook_secret_enc)
-    assert after.pending_consumer_key_enc is None and after.pending_consumer_secret_enc is None
+    assert _waiting_keys(app) == []
     # The made-up keys were tried once, on the store's own URL, and nothing else was done.
     tried = keyed.calls_signed_with(made_up["consumer_key"], made_up["consumer_secret"])
     assert tried == [("GET", f"{API}/settings/general/woocommerce_currency")]
@@ -463,13 +472,13 @@ def test_reconnecting_an_uninstalled_store_takes_the_keys_once_the_store_accepts
     assert response.status_code == 200
     [waiting] = _shops(app)  # nothing taken before the store has accepted the keys
     assert box.decrypt(waiting.consumer_key_enc) == WORKING[0] and waiting.uninstalled_at is not None
-    assert box.decrypt(waiting.pending_consumer_key_enc) == fresh[0]
+    assert _waiting_keys(app) == [fresh]
     response.close()
     drain()
 
     [after] = _shops(app)
     assert (box.decrypt(after.consumer_key_enc), box.decrypt(after.consumer_secret_enc)) == fresh
-    assert after.uninstalled_at is None and after.pending_consumer_key_enc is None
+    assert after.uninstalled_at is None and _waiting_keys(app) == []
     assert after.webhook_token == before.webhook_token  # the webhooks on the store keep delivering
     url = f"https://setia.test/webhooks/woocommerce/{after.webhook_token}"
     posted = _posted(store, f"{API}/webhooks")[made:]
@@ -477,3 +486,56 @@ def test_reconnecting_an_uninstalled_store_takes_the_keys_once_the_store_accepts
     assert {body["secret"] for body in posted} == {box.decrypt(before.webhook_secret_enc)}
     signed = keyed.calls_signed_with(*fresh)
     assert signed[:2] == [("GET", f"{API}/settings/general/woocommerce_currency"), ("GET", f"{API}/webhooks")]
+
+
+def test_made_up_keys_posted_meanwhile_do_not_push_out_the_merchants_own(client, app, store):
+    """An attacker's callback arriving between the merchant's and its check neither replaces the
+    merchant's keys nor gets its own taken: each connection's keys are checked on their own."""
+    keyed, _ = _connected(client, app, store, uninstalled=False)
+    fresh = ("ck_" + "c" * 40, "cs_" + "d" * 40)
+    keyed.keys = fresh
+    merchant = client.post(
+        "/auth/woocommerce/callback",
+        json={**_callback_body(_start(client)), "consumer_key": fresh[0], "consumer_secret": fresh[1]},
+    )
+    made_up = {"consumer_key": "ck_" + "e" * 40, "consumer_secret": "cs_" + "f" * 40}
+    attacker = client.post("/auth/woocommerce/callback", json={**_callback_body(_start(client)), **made_up})
+    assert (merchant.status_code, attacker.status_code) == (200, 200)
+    attacker.close()  # the attacker's check runs first (inline), then the merchant's
+    merchant.close()
+    drain()
+    [shop] = _shops(app)
+    box = app.extensions["setia_box"]
+    assert (box.decrypt(shop.consumer_key_enc), box.decrypt(shop.consumer_secret_enc)) == fresh
+    assert _waiting_keys(app) == []
+
+
+def test_keys_for_a_connected_store_that_cannot_be_reached_are_dropped(client, app, store, caplog):
+    _connected(client, app, store, uninstalled=False)
+    store.replace(responses.GET, f"{API}/settings/general/woocommerce_currency", status=503)
+    with caplog.at_level(logging.WARNING, logger="integrator.woocommerce_stores"):
+        client.post(
+            "/auth/woocommerce/callback",
+            json={**_callback_body(_start(client)), "consumer_key": "ck_new", "consumer_secret": "cs_new"},
+        ).close()
+        drain()
+    [shop] = _shops(app)
+    assert app.extensions["setia_box"].decrypt(shop.consumer_key_enc) == WORKING[0]
+    assert _waiting_keys(app) == []
+    assert any(f"keys sent for {STORE} dropped" in r.getMessage() and "503" in r.getMessage() for r in caplog.records)
+
+
+def test_keys_waiting_for_their_check_outlive_the_hourly_clean_up_until_the_nonce_expires(client, app, store):
+    _connected(client, app, store, uninstalled=False)
+    with app.extensions["setia_db"].session() as session:  # keys arrived; the worker has not run yet
+        pending = PendingConnect(platform="woocommerce", nonce="n-waiting", store_url=STORE, created_at=utcnow())
+        pending.used_at = utcnow()
+        pending.consumer_key_enc = app.extensions["setia_box"].encrypt("ck_new")
+        pending.consumer_secret_enc = app.extensions["setia_box"].encrypt("cs_new")
+        session.add(pending)
+    periodic.forget_pending_connects()
+    assert _waiting_keys(app) == [("ck_new", "cs_new")]
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(PendingConnect).values(created_at=utcnow() - timedelta(hours=1, minutes=1)))
+    periodic.forget_pending_connects()
+    assert _waiting_keys(app) == []
