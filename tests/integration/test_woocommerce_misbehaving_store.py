@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gzip
 import http.server
 import json
 import logging
@@ -172,6 +173,23 @@ def test_the_default_body_limit_refuses_an_endless_answer(serve):
     store = serve(endless_body)
     with pytest.raises(PlatformError, match=f"sent an answer over {16 * 1024 * 1024} bytes"):
         client_of(store).fetch_shop()
+
+
+def test_a_small_compressed_answer_is_measured_by_what_it_inflates_to(serve):
+    bomb = gzip.compress(b"[" + b" " * (20 * 1024 * 1024) + b"]")  # 20 KiB on the wire
+
+    def gzipped(handler: http.server.BaseHTTPRequestHandler, page: int) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(bomb)))
+        handler.end_headers()
+        handler.wfile.write(bomb)
+
+    store = serve(gzipped)
+    assert len(bomb) < 64 * 1024
+    with pytest.raises(PlatformError, match=f"sent an answer over {16 * 1024 * 1024} bytes"):
+        client_of(store).list_webhooks()
 
 
 def test_an_answer_dripping_slower_than_body_seconds_is_refused(serve, monkeypatch):
