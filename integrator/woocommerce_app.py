@@ -149,7 +149,8 @@ def _keys(body: object) -> tuple[str, str, str] | None:
 @bp.post("/auth/woocommerce/callback")
 def callback() -> Response:
     """Store the keys and answer exactly 200 at once (anything else makes WooCommerce delete them);
-    the store's webhooks are made by a job (the store pings us while making each one)."""
+    the store's webhooks are made by a job (the store pings us while making each one). Keys for a
+    store already connected wait until a job has seen them work on that store."""
     keys = _keys(request.get_json(silent=True))
     if keys is None:
         return _error(400, "expected JSON with user_id, consumer_key and consumer_secret")
@@ -159,11 +160,17 @@ def callback() -> Response:
         pending = _use_nonce(session, nonce)
         if pending is None:
             return _error(400, "unknown, used or expired connection: start connecting the store again")
-        shop = woocommerce_stores.save_store(session, box, pending.store_url, consumer_key, consumer_secret, "wc_auth")
-        shop_id = shop.id
+        shop_id = woocommerce_stores.receive_keys(session, box, pending, consumer_key, consumer_secret)
+        pending_id = pending.id
     response = jsonify({"connected": True})  # 200, nothing else
     # Enqueued once the answer is sent: inline (no Redis) the job would otherwise hold the store's
     # request while the store pings us for every webhook. Lost here, the periodic check makes them.
-    job_id = f"woocommerce-webhooks-{shop_id}-{nonce[:8]}"
-    response.call_on_close(partial(jobs.enqueue, woocommerce_stores.ensure_webhooks, shop_id, job_id=job_id))
+    # Keys for a store already connected are only tried (and then taken) by their own job.
+    if shop_id is None:
+        job_id = f"woocommerce-keys-{pending_id}"
+        enqueue = partial(jobs.enqueue, woocommerce_stores.verify_pending_keys, pending_id, job_id=job_id)
+    else:
+        job_id = f"woocommerce-webhooks-{shop_id}-{nonce[:8]}"
+        enqueue = partial(jobs.enqueue, woocommerce_stores.ensure_webhooks, shop_id, job_id=job_id)
+    response.call_on_close(enqueue)
     return response

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from connectors.base import PlatformError
 from connectors.woocommerce.client import WooCommerceClient
 from integrator.config import Config
-from integrator.jobs import runtime, secret_box
+from integrator.jobs import in_transaction, runtime, secret_box
 from integrator.loyalty.models import PendingConnect, Shop
 from integrator.loyalty.shops import Box, connect_shop, find_shop
 from integrator.platforms import NotConnected, connector_for
@@ -75,6 +75,45 @@ def save_store(
     return shop
 
 
+def receive_keys(
+    session: Session, box: Box, pending: PendingConnect, consumer_key: str, consumer_secret: str
+) -> int | None:
+    """Keys wc-auth sent through the connection `pending`: a new store is saved with them and its
+    id returned (its webhook job is their first call). A store we know keeps its working keys and
+    state: anyone can start a connection for any store URL and post made-up keys, so the new ones
+    wait on the connection, encrypted, until verify_pending_keys has seen them work on that store
+    (None returned)."""
+    if find_shop(session, PLATFORM, pending.store_url) is None:
+        return save_store(session, box, pending.store_url, consumer_key, consumer_secret, "wc_auth").id
+    pending.consumer_key_enc = box.encrypt(consumer_key)
+    pending.consumer_secret_enc = box.encrypt(consumer_secret)
+    session.flush()
+    return None
+
+
+def _settle_pending_keys(pending_id: int, take: bool) -> int | None:
+    """Forget the connection's keys, after putting them on its store when `take`; the store's id
+    when they were taken."""
+
+    def work(session: Session) -> int | None:
+        pending = session.execute(
+            select(PendingConnect).where(PendingConnect.id == pending_id).with_for_update()
+        ).scalar_one_or_none()
+        if pending is None or pending.consumer_key_enc is None or pending.consumer_secret_enc is None:
+            return None
+        keys = (pending.consumer_key_enc, pending.consumer_secret_enc)
+        pending.consumer_key_enc = pending.consumer_secret_enc = None
+        shop = find_shop(session, PLATFORM, pending.store_url) if take else None
+        if shop is None:
+            return None
+        shop.consumer_key_enc, shop.consumer_secret_enc = keys
+        shop.install_kind = "wc_auth"
+        shop.uninstalled_at = None
+        return shop.id
+
+    return in_transaction(work)
+
+
 def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) -> list[str]:
     """Create the store's missing webhooks and replace the disabled ones; the topics it changed."""
     if shop.webhook_token is None or shop.webhook_secret_enc is None:
@@ -85,9 +124,10 @@ def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) ->
 
 
 def forget_pending_connects(session: Session, now: datetime) -> int:
-    """Delete the connect nonces that can no longer connect anything: used, or older than
-    NONCE_MAX_AGE. Returns how many."""
-    stale = or_(PendingConnect.used_at.is_not(None), PendingConnect.created_at < now - NONCE_MAX_AGE)
+    """Delete the connect nonces that can no longer connect anything: used (unless keys on them
+    still wait for their check), or older than NONCE_MAX_AGE, keys and all. Returns how many."""
+    used = PendingConnect.used_at.is_not(None) & PendingConnect.consumer_key_enc.is_(None)
+    stale = or_(used, PendingConnect.created_at < now - NONCE_MAX_AGE)
     result = session.execute(delete(PendingConnect).where(stale))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -126,3 +166,32 @@ def ensure_webhooks(shop_id: int) -> list[str]:
     if changed:
         log.info("store %s: made or replaced webhooks %s", shop_id, ", ".join(changed))
     return changed
+
+
+def verify_pending_keys(pending_id: int) -> str:
+    """Job: make a signed call with the keys a connection brought for a known store, on that
+    store's own URL; only when the store accepts them do they replace its working keys, an
+    uninstalled store connect again and its webhooks get made. Refused or unreachable, they are
+    dropped and logged; nothing else changes (the merchant connects again). Returns "taken",
+    "dropped" or "none"."""
+    state, box = runtime(), secret_box()
+    with state.db.session() as session:
+        pending = session.get(PendingConnect, pending_id)
+        if pending is None or pending.consumer_key_enc is None or pending.consumer_secret_enc is None:
+            return "none"
+        store_url, keys = pending.store_url, (pending.consumer_key_enc, pending.consumer_secret_enc)
+    try:
+        client = WooCommerceClient(
+            store_url, box.decrypt(keys[0]), box.decrypt(keys[1]), allow_private=state.config.allow_private_store_urls
+        )
+        client.fetch_shop()
+    except PlatformError as exc:
+        log.warning("keys sent for %s dropped: the store did not accept them: %s", store_url, exc)
+        _settle_pending_keys(pending_id, take=False)
+        return "dropped"
+    shop_id = _settle_pending_keys(pending_id, take=True)
+    if shop_id is None:
+        return "none"
+    log.info("store %s (%s) connected again with new keys", shop_id, store_url)
+    ensure_webhooks(shop_id)
+    return "taken"

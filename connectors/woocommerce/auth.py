@@ -17,6 +17,16 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud metadata endpoints, named for a clearer refusal (link-local or private anyway).
 METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# IPv6 ranges that carry an IPv4 address to a relay or translator (RFC 3056, 4380, 6052, 8215, 4291
+# §2.5.5.1): a connection there may end at any IPv4 host, loopback and private ones included, and
+# Python's own tables for them differ between versions. No store is reached only through one.
+TRANSITION = (
+    (ipaddress.ip_network("2002::/16"), "6to4"),
+    (ipaddress.ip_network("2001::/32"), "Teredo"),
+    (ipaddress.ip_network("64:ff9b::/96"), "NAT64"),
+    (ipaddress.ip_network("64:ff9b:1::/48"), "NAT64"),
+    (ipaddress.ip_network("::/96"), "IPv4-compatible"),
+)
 
 
 class StoreUrlRefused(ValueError):
@@ -25,8 +35,12 @@ class StoreUrlRefused(ValueError):
 
 def _refusal(address: IPAddress) -> str | None:
     """Why an address is not a public one, or None when it is."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return _refusal(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d to the kernel
+            return _refusal(address.ipv4_mapped)
+        for network, name in TRANSITION:
+            if address in network and address not in (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1")):
+                return f"a {name} address (IPv4 through a relay or translator)"
     if address in METADATA:
         return "a cloud metadata address"
     checks = (

@@ -5,6 +5,7 @@ every answer is checked here, redirects are never followed (a public store must 
 from __future__ import annotations
 
 import logging
+import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -30,6 +31,13 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = 10
 PER_PAGE = 100  # the REST API's maximum (research §8)
+# Bounds on one listing, so that a store answering full pages forever (or slowly) fails its own
+# job within seconds instead of holding a worker and its memory (docs/woocommerce.md "Limits"):
+# at most this many pages (PER_PAGE items each, never more) and seconds, counted from its first page.
+MAX_PAGES = 100  # orders modified since the last reconciliation run: 10,000
+LISTING_SECONDS = 120.0
+REFUND_PAGES = 5  # one order's refunds, read while its delivery is processed: 500
+REFUND_SECONDS = 20.0
 USER_AGENT = "Setia/1.0 (+WooCommerce loyalty)"
 DUPLICATE_COUPON = "woocommerce_rest_coupon_code_already_exists"
 DISCOUNT_TYPES = {"percentage": "percent", "fixed_amount": "fixed_cart", "free_shipping": "fixed_cart"}
@@ -135,16 +143,30 @@ class WooCommerceClient:
                 response.status_code,
             )
 
-    def _pages(self, endpoint: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        page = 1
-        while True:
+    def _pages(
+        self, endpoint: str, params: dict[str, Any], max_pages: int | None = None, seconds: float | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The listing's items page by page, within the bounds (MAX_PAGES and LISTING_SECONDS unless
+        given); PlatformError (not retryable) when the store breaks them, pads a page past PER_PAGE
+        or answers a page with the one before it."""
+        max_pages, seconds = max_pages or MAX_PAGES, seconds or LISTING_SECONDS
+        deadline, previous = time.monotonic() + seconds, None
+        for page in range(1, max_pages + 1):
+            if page > 1 and time.monotonic() > deadline:
+                raise PlatformError(f"{self.store_url} took over {seconds:g} s to list {endpoint}: stopped", False)
             items = self.call("GET", endpoint, params={**params, "per_page": PER_PAGE, "page": page})
             if not isinstance(items, list):
                 raise PlatformError(f"{self.store_url} answered {endpoint} without a list", False)
+            if len(items) > PER_PAGE:
+                raise PlatformError(f"{self.store_url} answered {len(items)} {endpoint} for {PER_PAGE} a page", False)
+            ids = [item.get("id") if isinstance(item, dict) else item for item in items]
+            if ids == previous:  # a full page again: a cache or a store that ignores `page`
+                raise PlatformError(f"{self.store_url} answered page {page} of {endpoint} with page {page - 1}", False)
             yield from items
             if len(items) < PER_PAGE:
                 return
-            page += 1
+            previous = ids
+        raise PlatformError(f"{self.store_url} has over {max_pages} pages of {endpoint}: stopped", False)
 
     def fetch_shop(self) -> ShopInfo:
         """The store's currency (the woocommerce_currency setting); its name is its host."""
@@ -199,7 +221,8 @@ class WooCommerceClient:
 
     def order_refunds(self, order_id: str) -> list[dict[str, Any]]:
         """The order's refunds with the lines each gave back (GET orders/<id>/refunds, research §3.3)."""
-        return list(self._pages(f"orders/{urllib.parse.quote(order_id)}/refunds", {}))
+        endpoint = f"orders/{urllib.parse.quote(order_id)}/refunds"
+        return list(self._pages(endpoint, {}, max_pages=REFUND_PAGES, seconds=REFUND_SECONDS))
 
     def order_snapshot(self, payload: Any) -> Order:
         """An order payload as a snapshot; when it lists refunds, their lines are read from the

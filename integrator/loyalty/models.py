@@ -334,6 +334,11 @@ class PendingConnect(Base):
     store_url: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The keys the callback brought for a store already connected (encrypted), until a signed call
+    # with them succeeds on that store: anyone can start a connection for any store URL. Kept on
+    # the connection, not the store, so that one connection's keys cannot push out another's.
+    consumer_key_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    consumer_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class Reward(Base):

@@ -1,4 +1,4 @@
-"""woocommerce pending keys
+"""woocommerce: pending keys of a store connecting again
 
 Revision ID: 0009
 Revises: 0008
@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('pending_connects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('consumer_key_enc', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('consumer_secret_enc', sa.LargeBinary(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('pending_connects', schema=None) as batch_op:
+        batch_op.drop_column('consumer_secret_enc')
+        batch_op.drop_column('consumer_key_enc')

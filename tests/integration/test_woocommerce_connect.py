@@ -4,8 +4,10 @@ REST API is the strict fake (tests/fake_woocommerce.py); every request body is c
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
+import logging
 import urllib.parse
 from collections.abc import Iterator
 from datetime import timedelta
@@ -429,3 +431,147 @@ def test_a_denial_never_undoes_a_connection_made_with_the_nonce(client, app, sto
 def test_a_return_without_a_clear_answer_is_400(client, query):
     response = client.get("/auth/woocommerce/return", query_string=query)
     assert response.status_code == 400 and response.json["error"]
+
+
+def _calls_signed_with(store: FakeWooCommerce, key: str, secret: str) -> list[tuple[str, str]]:
+    auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+    return [
+        (c.request.method, c.request.url.split("?")[0])
+        for c in store.calls
+        if c.request.headers.get("Authorization") == auth
+    ]
+
+
+WORKING = ("ck_" + "a" * 40, "cs_" + "b" * 40)  # the keys _callback_body sends
+
+
+def _waiting_keys(app: Flask) -> list[tuple[str, str]]:
+    """The keys connections brought that wait for their check, decrypted."""
+    box = app.extensions["setia_box"]
+    with app.extensions["setia_db"].session() as session:
+        rows = session.execute(select(PendingConnect).where(PendingConnect.consumer_key_enc.is_not(None))).scalars()
+        return [(box.decrypt(row.consumer_key_enc), box.decrypt(row.consumer_secret_enc)) for row in rows]
+
+
+def _connected(client: Any, app: Flask, store: FakeWooCommerce, uninstalled: bool) -> Shop:
+    store.keys = {WORKING}  # the store accepts only the keys it issued (401 otherwise)
+    client.post("/auth/woocommerce/callback", json=_callback_body(_start(client))).close()
+    drain()
+    if uninstalled:
+        with app.extensions["setia_db"].session() as session:
+            session.execute(update(Shop).values(uninstalled_at=utcnow() - timedelta(days=3)))
+    [shop] = _shops(app)
+    assert app.extensions["setia_box"].decrypt(shop.consumer_key_enc) == WORKING[0]
+    return shop
+
+
+@pytest.mark.parametrize("uninstalled", [False, True], ids=["connected", "uninstalled"])
+def test_callback_with_made_up_keys_for_a_connected_store_changes_nothing(client, app, store, uninstalled):
+    """The takeover: anyone starts a connection for a known store's URL and posts made-up keys."""
+    before = _connected(client, app, store, uninstalled)
+    made_up = {"consumer_key": "ck_" + "e" * 40, "consumer_secret": "cs_" + "f" * 40}
+    calls = len(store.calls)
+    attacker = client.get(
+        "/auth/woocommerce/connect", query_string={"store_url": STORE}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
+    nonce = urllib.parse.parse_qs(urllib.parse.urlsplit(attacker.headers["Location"]).query)["user_id"][0]
+    response = client.post("/auth/woocommerce/callback", json={**_callback_body(nonce), **made_up})
+    assert response.status_code == 200  # WooCommerce deletes keys on anything else
+    assert len(store.calls) == calls  # answered before any call to the store
+    response.close()
+    drain()
+
+    [after] = _shops(app)
+    box = app.extensions["setia_box"]
+    assert (box.decrypt(after.consumer_key_enc), box.decrypt(after.consumer_secret_enc)) == WORKING
+    assert (after.uninstalled_at, after.install_kind) == (before.uninstalled_at, before.install_kind)
+    assert (after.webhook_token, after.webhook_secret_enc) == (before.webhook_token, before.webhook_secret_enc)
+    assert _waiting_keys(app) == []
+    # The made-up keys were tried once, on the store's own URL, and nothing else was done.
+    tried = _calls_signed_with(store, made_up["consumer_key"], made_up["consumer_secret"])
+    assert tried == [("GET", f"{API}/settings/general/woocommerce_currency")]
+    assert len(store.calls) == calls + 1
+
+
+def test_reconnecting_an_uninstalled_store_takes_the_keys_once_the_store_accepts_them(client, app, store):
+    before = _connected(client, app, store, uninstalled=True)
+    store.webhooks.clear()  # the merchant deleted the old connection's webhooks on the store meanwhile
+    box = app.extensions["setia_box"]
+    fresh = ("ck_" + "c" * 40, "cs_" + "d" * 40)
+    store.keys = {fresh}  # the merchant approved again: the store issued new keys
+    made = len(_posted(store, f"{API}/webhooks"))
+    response = client.post(
+        "/auth/woocommerce/callback",
+        json={**_callback_body(_start(client)), "consumer_key": fresh[0], "consumer_secret": fresh[1]},
+    )
+    assert response.status_code == 200
+    [waiting] = _shops(app)  # nothing taken before the store has accepted the keys
+    assert box.decrypt(waiting.consumer_key_enc) == WORKING[0] and waiting.uninstalled_at is not None
+    assert _waiting_keys(app) == [fresh]
+    response.close()
+    drain()
+
+    [after] = _shops(app)
+    assert (box.decrypt(after.consumer_key_enc), box.decrypt(after.consumer_secret_enc)) == fresh
+    assert after.uninstalled_at is None and _waiting_keys(app) == []
+    assert after.webhook_token == before.webhook_token  # the webhooks on the store keep delivering
+    url = f"https://setia.test/webhooks/woocommerce/{after.webhook_token}"
+    posted = _posted(store, f"{API}/webhooks")[made:]
+    assert [(body["topic"], body["delivery_url"]) for body in posted] == [(topic, url) for topic in TOPICS]
+    assert {body["secret"] for body in posted} == {box.decrypt(before.webhook_secret_enc)}
+    signed = _calls_signed_with(store, *fresh)
+    assert signed[:2] == [("GET", f"{API}/settings/general/woocommerce_currency"), ("GET", f"{API}/webhooks")]
+
+
+def test_made_up_keys_posted_meanwhile_do_not_push_out_the_merchants_own(client, app, store):
+    """An attacker's callback arriving between the merchant's and its check neither replaces the
+    merchant's keys nor gets its own taken: each connection's keys are checked on their own."""
+    _connected(client, app, store, uninstalled=False)
+    fresh = ("ck_" + "c" * 40, "cs_" + "d" * 40)
+    store.keys = {fresh}
+    merchant = client.post(
+        "/auth/woocommerce/callback",
+        json={**_callback_body(_start(client)), "consumer_key": fresh[0], "consumer_secret": fresh[1]},
+    )
+    made_up = {"consumer_key": "ck_" + "e" * 40, "consumer_secret": "cs_" + "f" * 40}
+    attacker = client.post("/auth/woocommerce/callback", json={**_callback_body(_start(client)), **made_up})
+    assert (merchant.status_code, attacker.status_code) == (200, 200)
+    attacker.close()  # the attacker's check runs first (inline), then the merchant's
+    merchant.close()
+    drain()
+    [shop] = _shops(app)
+    box = app.extensions["setia_box"]
+    assert (box.decrypt(shop.consumer_key_enc), box.decrypt(shop.consumer_secret_enc)) == fresh
+    assert _waiting_keys(app) == []
+
+
+def test_keys_for_a_connected_store_that_cannot_be_reached_are_dropped(client, app, store, caplog):
+    _connected(client, app, store, uninstalled=False)
+    store.keys.add(("ck_new", "cs_new"))  # the keys are good, the store is down
+    store.down.add("settings/general/woocommerce_currency")
+    with caplog.at_level(logging.WARNING, logger="integrator.woocommerce_stores"):
+        client.post(
+            "/auth/woocommerce/callback",
+            json={**_callback_body(_start(client)), "consumer_key": "ck_new", "consumer_secret": "cs_new"},
+        ).close()
+        drain()
+    [shop] = _shops(app)
+    assert app.extensions["setia_box"].decrypt(shop.consumer_key_enc) == WORKING[0]
+    assert _waiting_keys(app) == []
+    assert any(f"keys sent for {STORE} dropped" in r.getMessage() and "503" in r.getMessage() for r in caplog.records)
+
+
+def test_keys_waiting_for_their_check_outlive_the_hourly_clean_up_until_the_nonce_expires(client, app, store):
+    _connected(client, app, store, uninstalled=False)
+    with app.extensions["setia_db"].session() as session:  # keys arrived; the worker has not run yet
+        pending = PendingConnect(platform="woocommerce", nonce="n-waiting", store_url=STORE, created_at=utcnow())
+        pending.used_at = utcnow()
+        pending.consumer_key_enc = app.extensions["setia_box"].encrypt("ck_new")
+        pending.consumer_secret_enc = app.extensions["setia_box"].encrypt("cs_new")
+        session.add(pending)
+    periodic.forget_pending_connects()
+    assert _waiting_keys(app) == [("ck_new", "cs_new")]
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(PendingConnect).values(created_at=utcnow() - timedelta(hours=1, minutes=1)))
+    periodic.forget_pending_connects()
+    assert _waiting_keys(app) == []

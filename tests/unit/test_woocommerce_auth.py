@@ -3,6 +3,7 @@ refused by the guarded session and by the REST client. The store is faked with `
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import urllib.parse
@@ -54,6 +55,40 @@ API = f"{PUBLIC}/wp-json/wc/v3"
 def test_store_url_on_a_non_public_address_is_refused(url):
     with pytest.raises(StoreUrlRefused):
         check_store_url(url, allow_private=False)
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("2002:7f00:1::1", "6to4"),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::5", "6to4"),  # 6to4 of 10.0.0.1
+        ("2002:5db8:d70e::1", "6to4"),  # 6to4 of a public address: still through a relay
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"),
+        ("2001:0:7f00:1::1", "Teredo"),
+        ("64:ff9b::7f00:1", "NAT64"),  # 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", "NAT64"),  # 169.254.169.254
+        ("64:ff9b:1::a00:1", "NAT64"),  # local-use NAT64 prefix, 10.0.0.1
+        ("::127.0.0.1", "IPv4-compatible"),
+        ("::10.0.0.1", "IPv4-compatible"),
+        ("::169.254.169.254", "IPv4-compatible"),
+    ],
+)
+def test_ipv6_addresses_that_carry_an_ipv4_address_through_a_relay_are_refused(monkeypatch, address, kind):
+    """Refused as what they are, whatever Python's own address tables say on this version."""
+    with pytest.raises(StoreUrlRefused, match=f"a {kind} address"):
+        check_store_url(f"https://[{address}]/", allow_private=False)
+    _resolving_to(monkeypatch, "93.184.215.14", address)
+    with pytest.raises(StoreUrlRefused, match=f"resolves to {ipaddress.ip_address(address)}, a {kind} address"):
+        check_store_url("https://shop.example.com/", allow_private=False)
+
+
+@pytest.mark.parametrize("address", ["::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254"])
+def test_ipv4_mapped_addresses_are_judged_by_the_ipv4_address_they_carry(monkeypatch, address):
+    _resolving_to(monkeypatch, address)
+    with pytest.raises(
+        StoreUrlRefused, match=r"resolves to ::ffff:[0-9a-f:.]+, a (loopback|private|cloud metadata) address"
+    ):
+        check_store_url("https://shop.example.com/", allow_private=False)
 
 
 @pytest.mark.parametrize(
