@@ -30,6 +30,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLSchema,
@@ -134,7 +135,7 @@ def check_request(query: str, variables: dict[str, Any] | None, granted: frozens
     coerced = get_variable_values(admin.schema, operation.variable_definitions or (), variables or {})
     if isinstance(coerced, list):
         raise Refused(_graphql_errors(coerced, "INVALID_VARIABLE"))
-    denied = access_denials(document, granted)
+    denied = access_denials(document, granted) + topic_denials(operation, coerced.coerced, granted)
     if denied:
         raise Refused(denied)
     cost = requested_cost(document, coerced)
@@ -188,6 +189,31 @@ def access_denials(document: DocumentNode, granted: frozenset[str]) -> list[dict
     return errors
 
 
+def topic_denials(
+    operation: OperationDefinitionNode, variables: dict[str, Any], granted: frozenset[str]
+) -> list[dict[str, Any]]:
+    """Enum values that need a scope, as webhook topics do ("ORDERS_PAID ... Requires at least one of
+    the following scopes: read_orders, read_marketplace_orders")."""
+    schema, errors = admin_schema().schema, []
+    for definition in operation.variable_definitions or ():
+        kind = schema.get_type(get_named_type_name(definition.type))
+        value = variables.get(definition.variable.name.value)
+        if not isinstance(kind, GraphQLEnumType) or not isinstance(value, str) or value not in kind.values:
+            continue
+        description = kind.values[value].description or ""
+        required = frozenset(re.findall(r"\b((?:read|write)_\w+)", description.partition("Requires")[2]))
+        if not covers(granted, required):
+            message = f"Access denied for {value}: requires one of {', '.join(sorted(required))}"
+            errors.append({"message": message, "extensions": {"code": "ACCESS_DENIED", "documentation": ACCESS_DOCS}})
+    return errors
+
+
+def get_named_type_name(node: Any) -> str:
+    while not hasattr(node, "name"):
+        node = node.type
+    return str(node.name.value)
+
+
 def scopes_needed(document: DocumentNode) -> list[frozenset[str]]:
     """For each restricted field or type the document touches: the scopes of which one must be granted."""
     admin, needed = admin_schema(), []
@@ -204,7 +230,8 @@ def protected_fields(document: DocumentNode) -> set[str]:
     return {f"{p}.{n}" for p, n, _r, _path in _fields_used(document) if (p, n) in admin.protected}
 
 
-def requested_cost(document: DocumentNode, variables: dict[str, Any]) -> int:
+def requested_cost(document: DocumentNode, variables: Any) -> int:
+    """`variables`: the coerced VariableValues of graphql-core."""
     operation = _operation(document)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     costing = _Costing(admin_schema().schema, variables, fragments)
@@ -218,7 +245,7 @@ def requested_cost(document: DocumentNode, variables: dict[str, Any]) -> int:
 @dataclass
 class _Costing:
     schema: GraphQLSchema
-    variables: dict[str, Any]
+    variables: Any
     fragments: dict[str, FragmentDefinitionNode]
 
     def selections(self, parent: Any, selection_set: SelectionSetNode | None) -> int:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -134,6 +135,19 @@ def test_without_read_locales_the_shop_keeps_its_name_and_currency(mocked: Any, 
 
     assert (info.name, info.currency, info.language) == ("Toko Setia", "IDR", None)
     assert [refusal.codes for refusal in mocked.refused] == [{"ACCESS_DENIED"}]
+
+
+def test_the_cost_shopify_reports_is_logged(
+    mocked: Any, client: ShopifyClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    mocked.answer("SetiaWebhooks", page([]))
+
+    with caplog.at_level(logging.INFO, logger="connectors.shopify.client"):
+        client.graphql(WEBHOOKS_QUERY, {"after": None})
+
+    assert f"Shopify SetiaWebhooks on {DOMAIN} cost 102 points (requested 102); 1898.0 of 2000.0 available" in (
+        caplog.messages
+    )
 
 
 @pytest.mark.parametrize(

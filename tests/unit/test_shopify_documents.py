@@ -202,6 +202,15 @@ def test_a_field_outside_the_granted_scopes_is_refused() -> None:
     assert check_request(query, {}, parse_scopes("read_markets_home")) == 1  # either scope will do
 
 
+def test_a_webhook_topic_needs_the_scope_of_its_data() -> None:
+    query = documents_in_code()["SetiaWebhookCreate"]
+    variables = {"topic": "ORDERS_PAID", "webhookSubscription": {"uri": CALLBACK, "format": "JSON"}}
+    assert refusal_codes(query, variables, granted="read_customers") == {"ACCESS_DENIED"}
+    assert check_request(query, variables, parse_scopes("read_orders")) == 10
+    uninstalled = {**variables, "topic": "APP_UNINSTALLED"}
+    assert check_request(query, uninstalled, frozenset()) == 10
+
+
 def test_a_write_scope_includes_its_read_scope() -> None:
     query = documents_in_code()["SetiaDiscountByCode"]  # needs read_discounts
     assert check_request(query, {"code": "X"}, parse_scopes("write_discounts")) == 2
