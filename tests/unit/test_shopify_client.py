@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from connectors.base import PlatformError
-from connectors.shopify.client import SHOP_QUERY, WEBHOOKS_QUERY, ShopifyClient, topic_enum
+from connectors.shopify.client import ShopifyClient, topic_enum
+from connectors.shopify.documents import SHOP_QUERY, WEBHOOKS_QUERY
 from tests.fake_shopify import FakeShopify, fake_shopify
 
 DOMAIN = "setia-test.myshopify.com"
