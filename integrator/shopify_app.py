@@ -21,7 +21,9 @@ from integrator.loyalty.models import utcnow
 bp = Blueprint("shopify_app", __name__)
 
 # What the app asks for when SHOPIFY_SCOPES is unset; the same list as shopify.app.toml.
-DEFAULT_SCOPES = "read_orders,read_customers,write_discounts,write_store_credit_account_transactions,write_app_proxy"
+DEFAULT_SCOPES = (
+    "read_orders,read_customers,read_locales,write_discounts,write_store_credit_account_transactions,write_app_proxy"
+)
 STATE_COOKIE = "setia_oauth_state"
 STATE_MAX_AGE = 600
 # A callback older than this is refused, whatever its signature (a replayed URL).

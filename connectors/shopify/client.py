@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,92 +23,25 @@ from connectors.base import (
     WebhookRegistration,
 )
 
+from .documents import (
+    DISCOUNT_BY_CODE,
+    DISCOUNT_CREATE,
+    FREE_SHIPPING_CREATE,
+    LOCALES_QUERY,
+    ORDERS_QUERY,
+    SHOP_QUERY,
+    STORE_CREDIT,
+    WEBHOOK_CREATE,
+    WEBHOOKS_QUERY,
+)
 from .mapping import graphql_to_order
 
 log = logging.getLogger(__name__)
+OPERATION = re.compile(r"\b(?:query|mutation)\s+(\w+)")
 
 API_VERSION = "2026-07"
 MAX_ATTEMPTS = 5
 TIMEOUT = 10
-
-SHOP_QUERY = """
-query SetiaShop {
-  shop { name email currencyCode }
-  shopLocales { locale primary }
-}
-"""
-
-WEBHOOKS_QUERY = """
-query SetiaWebhooks($after: String) {
-  webhookSubscriptions(first: 100, after: $after) {
-    nodes { id topic uri }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-
-WEBHOOK_CREATE = """
-mutation SetiaWebhookCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
-  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
-    webhookSubscription { id topic uri }
-    userErrors { field message }
-  }
-}
-"""
-
-
-# Single-customer codes use `context` at 2026-07: `customerSelection` is deprecated (research/shopify.md §4.1).
-DISCOUNT_CREATE = """
-mutation SetiaDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
-  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
-    codeDiscountNode { id }
-    userErrors { field code message }
-  }
-}
-"""
-
-FREE_SHIPPING_CREATE = """
-mutation SetiaFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
-  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
-    codeDiscountNode { id }
-    userErrors { field code message }
-  }
-}
-"""
-
-DISCOUNT_BY_CODE = """
-query SetiaDiscountByCode($code: String!) {
-  codeDiscountNodeByCode(code: $code) {
-    id
-    codeDiscount { ... on DiscountCodeBasic { title } ... on DiscountCodeFreeShipping { title } }
-  }
-}
-"""
-
-STORE_CREDIT = """
-mutation SetiaStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
-  storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
-    storeCreditAccountTransaction { id amount { amount currencyCode } }
-    userErrors { field code message }
-  }
-}
-"""
-
-ORDERS_QUERY = """
-query SetiaOrders($query: String!, $after: String) {
-  orders(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes {
-      id name email updatedAt processedAt cancelledAt displayFinancialStatus test taxesIncluded discountCodes
-      currentSubtotalPriceSet { shopMoney { amount currencyCode } }
-      currentTotalTaxSet { shopMoney { amount currencyCode } }
-      shippingLines(first: 20) { nodes { taxLines { priceSet { shopMoney { amount currencyCode } } } } }
-      customer { id email firstName lastName }
-      refunds { id }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
 
 
 def customer_gid(customer_id: str) -> str:
@@ -204,8 +138,26 @@ class ShopifyClient:
                 continue
             if errors:
                 raise PlatformError(f"Shopify GraphQL errors: {errors}", False)
+            self._log_cost(query, body)
             return dict(body.get("data") or {})
         raise PlatformError("Shopify kept throttling or failing; try again later")
+
+    def _log_cost(self, query: str, body: dict[str, Any]) -> None:
+        """Shopify's `extensions.cost`: what each query costs against the shop's bucket."""
+        cost = (body.get("extensions") or {}).get("cost")
+        if not isinstance(cost, dict):
+            return
+        status = cost.get("throttleStatus") or {}
+        match = OPERATION.search(query)
+        log.info(
+            "Shopify %s on %s cost %s points (requested %s); %s of %s available",
+            match.group(1) if match else "query",
+            self.domain,
+            cost.get("actualQueryCost"),
+            cost.get("requestedQueryCost"),
+            status.get("currentlyAvailable"),
+            status.get("maximumAvailable"),
+        )
 
     @staticmethod
     def _attempt_wait(attempt: int) -> float:
@@ -226,16 +178,24 @@ class ShopifyClient:
         return min(max(missing / rate, 0.1), 10.0)
 
     def fetch_shop(self) -> ShopInfo:
-        data = self.graphql(SHOP_QUERY)
-        shop = data.get("shop") or {}
-        locales = [loc for loc in data.get("shopLocales") or [] if loc.get("primary")]
-        language = locales[0]["locale"].split("-")[0] if locales else None
+        shop = self.graphql(SHOP_QUERY).get("shop") or {}
         return ShopInfo(
             name=shop.get("name") or self.domain,
             currency=shop.get("currencyCode") or "USD",
-            language=language,
+            language=self._primary_language(),
             email=shop.get("email"),
         )
+
+    def _primary_language(self) -> str | None:
+        """The primary locale's language ("id" for id-ID); None when Shopify will not say (no
+        `read_locales` on a custom app, or no answer): the language is a default, not a requirement."""
+        try:
+            data = self.graphql(LOCALES_QUERY)
+        except PlatformError as exc:
+            log.warning("could not read the languages of %s: %s", self.domain, exc)
+            return None
+        primary = [loc for loc in data.get("shopLocales") or [] if loc.get("primary")]
+        return str(primary[0]["locale"]).split("-")[0] if primary else None
 
     def _existing_webhooks(self) -> list[dict[str, Any]]:
         nodes: list[dict[str, Any]] = []

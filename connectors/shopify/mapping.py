@@ -155,9 +155,10 @@ def _money_set(node: Any) -> dict[str, Any] | None:
 def _rest_customer(node: Any) -> dict[str, Any] | None:
     if not isinstance(node, dict) or node.get("id") is None:
         return None
+    address = node.get("defaultEmailAddress")
     return {
         "id": _gid_number(node["id"], "customer.id"),
-        "email": node.get("email"),
+        "email": address.get("emailAddress") if isinstance(address, dict) else None,
         "first_name": node.get("firstName"),
         "last_name": node.get("lastName"),
     }

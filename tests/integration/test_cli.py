@@ -8,15 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import responses
 from flask import Flask
 from sqlalchemy import text
 
 from tests.conftest import Api, drain
 from tests.deliveries import SHOP_DOMAIN, fake30, fixture, with_changes
+from tests.fake_shopify import Call, FakeShopify, fake_shopify
 
 CLI_DOMAIN = "cli-shop.myshopify.com"
-GRAPHQL_URL = f"https://{CLI_DOMAIN}/admin/api/2026-07/graphql.json"
 CALLBACK = "https://setia.test/webhooks/shopify"  # APP_URL in the test environment + /webhooks/shopify
 TOKEN = "shpat_cli_token"
 CUSTOM_SECRET = "custom-app-secret"
@@ -32,59 +31,59 @@ ALL_TOPICS = {
 }
 
 
-class FakeShopify:
-    """One shop's Admin GraphQL endpoint: answers the shop query, lists its webhook subscriptions
-    and creates new ones, remembering every request body it was sent."""
+class CliShop:
+    """One shop behind the strict fake Shopify (tests/fake_shopify.py): answers the shop and locales
+    queries, lists its webhook subscriptions and creates new ones."""
 
-    def __init__(self, mock: responses.RequestsMock, currency: str = "USD") -> None:
+    def __init__(self, fake: FakeShopify, currency: str = "USD") -> None:
+        self.fake = fake
         self.currency = currency
         self.subscriptions: list[dict[str, Any]] = []
-        self.requests: list[tuple[dict[str, str], dict[str, Any]]] = []
-        self.status = 200
-        mock.add_callback(responses.POST, GRAPHQL_URL, callback=self._answer)
+        shop = {"name": "CLI Shop", "email": "owner@example.com"}
+        fake.answer("SetiaShop", lambda _v: {"shop": {**shop, "currencyCode": self.currency}}, always=True)
+        fake.answer("SetiaShopLocales", {"shopLocales": [{"locale": "en", "primary": True}]}, always=True)
+        fake.answer("SetiaWebhooks", lambda _v: self._listing(), always=True)
+        fake.answer("SetiaWebhookCreate", self._create, always=True)
 
-    def _answer(self, request: Any) -> tuple[int, dict[str, str], str]:
-        body = json.loads(request.body)
-        self.requests.append((dict(request.headers), body))
-        if self.status != 200:
-            # Retry-After: 0 keeps the client's retries of a 5xx instant
-            return self.status, {"Retry-After": "0"}, json.dumps({"errors": "[API] Invalid API key or access token"})
-        query = body["query"]
-        if "shopLocales" in query:
-            data: dict[str, Any] = {
-                "shop": {"name": "CLI Shop", "email": "owner@example.com", "currencyCode": self.currency},
-                "shopLocales": [{"locale": "en", "primary": True}],
-            }
-        elif "webhookSubscriptionCreate" in query:
-            variables = body["variables"]
-            node = {
-                "id": f"gid://shopify/WebhookSubscription/{len(self.subscriptions) + 1}",
-                "topic": variables["topic"],
-                "uri": variables["webhookSubscription"]["uri"],
-            }
-            self.subscriptions.append(node)
-            data = {"webhookSubscriptionCreate": {"webhookSubscription": node, "userErrors": []}}
-        elif "webhookSubscriptions" in query:
-            page_info = {"hasNextPage": False, "endCursor": None}
-            data = {"webhookSubscriptions": {"nodes": list(self.subscriptions), "pageInfo": page_info}}
-        else:
-            return 200, {}, json.dumps({"errors": [{"message": f"unexpected query {query!r}"}]})
-        return 200, {"Content-Type": "application/json"}, json.dumps({"data": data})
+    def _listing(self) -> dict[str, Any]:
+        page_info = {"hasNextPage": False, "endCursor": None}
+        return {"webhookSubscriptions": {"nodes": list(self.subscriptions), "pageInfo": page_info}}
+
+    def _create(self, variables: dict[str, Any]) -> dict[str, Any]:
+        node = {
+            "id": f"gid://shopify/WebhookSubscription/{len(self.subscriptions) + 1}",
+            "topic": variables["topic"],
+            "uri": variables["webhookSubscription"]["uri"],
+        }
+        self.subscriptions.append(node)
+        return {"webhookSubscriptionCreate": {"webhookSubscription": node, "userErrors": []}}
+
+    @property
+    def status(self) -> int:
+        return self.fake.failing or 200
+
+    @status.setter
+    def status(self, value: int) -> None:
+        self.fake.failing = None if value == 200 else value
+
+    @property
+    def requests(self) -> list[Call]:
+        return self.fake.calls
 
     def creations(self) -> list[dict[str, Any]]:
-        return [body["variables"] for _, body in self.requests if "webhookSubscriptionCreate" in body["query"]]
+        return [call.variables for call in self.fake.calls_of("SetiaWebhookCreate")]
 
 
 @pytest.fixture()
-def mocked() -> Iterator[responses.RequestsMock]:
-    """Every outgoing HTTP call is answered by the mock, or fails the test."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def fake() -> Iterator[FakeShopify]:
+    """Every outgoing HTTP call is answered by the strict fake Shopify of CLI_DOMAIN, or fails the test."""
+    with fake_shopify(CLI_DOMAIN) as shopify:
+        yield shopify
 
 
 @pytest.fixture()
-def shopify(mocked: responses.RequestsMock) -> FakeShopify:
-    return FakeShopify(mocked)
+def shopify(fake: FakeShopify) -> CliShop:
+    return CliShop(fake)
 
 
 def run(app: Flask, *args: str) -> Any:
@@ -103,7 +102,7 @@ def shop_count(app: Flask) -> int:
 # --- shops add-shopify ---------------------------------------------------------------------------
 
 
-def test_add_shopify_prints_the_new_shops_identity(app: Flask, shopify: FakeShopify) -> None:
+def test_add_shopify_prints_the_new_shops_identity(app: Flask, shopify: CliShop) -> None:
     result = add_shopify(app, "--api-secret", CUSTOM_SECRET)
 
     assert result.exit_code == 0, result.output
@@ -116,19 +115,17 @@ def test_add_shopify_prints_the_new_shops_identity(app: Flask, shopify: FakeShop
     assert shop_count(app) == 1
 
 
-def test_add_shopify_sends_the_access_token_on_every_call(app: Flask, shopify: FakeShopify) -> None:
+def test_add_shopify_sends_the_access_token_on_every_call(app: Flask, shopify: CliShop) -> None:
     assert add_shopify(app).exit_code == 0
 
     assert shopify.requests
-    for headers, _ in shopify.requests:
-        assert headers["X-Shopify-Access-Token"] == TOKEN
-        assert headers["Content-Type"] == "application/json"
-    queries = [body["query"] for _, body in shopify.requests]
-    assert "shopLocales" in queries[0]
-    assert "webhookSubscriptions" in queries[1]
+    for call in shopify.requests:
+        assert call.token == TOKEN
+        assert call.content_type == "application/json"
+    assert [call.operation for call in shopify.requests][:3] == ["SetiaShop", "SetiaShopLocales", "SetiaWebhooks"]
 
 
-def test_add_shopify_subscribes_every_topic_to_the_webhook_url(app: Flask, shopify: FakeShopify) -> None:
+def test_add_shopify_subscribes_every_topic_to_the_webhook_url(app: Flask, shopify: CliShop) -> None:
     assert add_shopify(app).exit_code == 0
 
     creations = shopify.creations()
@@ -138,7 +135,7 @@ def test_add_shopify_subscribes_every_topic_to_the_webhook_url(app: Flask, shopi
         assert variables["webhookSubscription"] == {"uri": CALLBACK, "format": "JSON"}
 
 
-def test_add_shopify_does_not_create_existing_subscriptions_again(app: Flask, shopify: FakeShopify) -> None:
+def test_add_shopify_does_not_create_existing_subscriptions_again(app: Flask, shopify: CliShop) -> None:
     shopify.subscriptions = [
         {"id": "gid://shopify/WebhookSubscription/901", "topic": "ORDERS_PAID", "uri": CALLBACK},
         {"id": "gid://shopify/WebhookSubscription/902", "topic": "APP_UNINSTALLED", "uri": CALLBACK},
@@ -152,7 +149,7 @@ def test_add_shopify_does_not_create_existing_subscriptions_again(app: Flask, sh
     assert sorted(created) == sorted(ALL_TOPICS - {"ORDERS_PAID", "APP_UNINSTALLED"})
 
 
-def test_printed_api_key_reads_the_shops_members(app: Flask, client: Any, shopify: FakeShopify) -> None:
+def test_printed_api_key_reads_the_shops_members(app: Flask, client: Any, shopify: CliShop) -> None:
     printed = json.loads(add_shopify(app).stdout)
 
     api = Api(client, printed["api_key"])
@@ -161,15 +158,29 @@ def test_printed_api_key_reads_the_shops_members(app: Flask, client: Any, shopif
     assert response.json == {"items": []}
 
 
-def test_shop_currency_comes_from_shopify(app: Flask, client: Any, mocked: responses.RequestsMock) -> None:
-    FakeShopify(mocked, currency="IDR")
+def test_shop_currency_comes_from_shopify(app: Flask, client: Any, fake: FakeShopify) -> None:
+    CliShop(fake, currency="IDR")
     printed = json.loads(add_shopify(app).stdout)
 
     settings = Api(client, printed["api_key"]).get("/settings").json
     assert settings["points_per_unit"] == "0.001"  # the IDR default: 1 point per Rp 1.000
 
 
-def test_running_add_shopify_twice_keeps_one_shop(app: Flask, client: Any, shopify: FakeShopify) -> None:
+def test_a_custom_app_without_read_locales_still_connects_in_the_shops_currency(
+    app: Flask, client: Any, fake: FakeShopify
+) -> None:
+    CliShop(fake, currency="IDR")
+    fake.grant("read_orders,read_customers,write_discounts,write_store_credit_account_transactions")
+
+    result = add_shopify(app)
+
+    assert result.exit_code == 0, result.output
+    settings = Api(client, json.loads(result.stdout)["api_key"]).get("/settings").json
+    assert settings["points_per_unit"] == "0.001"  # IDR, not the USD fallback
+    assert [refusal.operation for refusal in fake.refused] == ["SetiaShopLocales"]
+
+
+def test_running_add_shopify_twice_keeps_one_shop(app: Flask, client: Any, shopify: CliShop) -> None:
     first = json.loads(add_shopify(app).stdout)
     created_first = len(shopify.creations())
 
@@ -186,7 +197,7 @@ def test_running_add_shopify_twice_keeps_one_shop(app: Flask, client: Any, shopi
         assert Api(client, key).get("/members").status_code == 200
 
 
-def test_refused_access_token_stores_nothing(app: Flask, shopify: FakeShopify) -> None:
+def test_refused_access_token_stores_nothing(app: Flask, shopify: CliShop) -> None:
     shopify.status = 401
 
     result = add_shopify(app)
@@ -203,16 +214,16 @@ def test_refused_access_token_stores_nothing(app: Flask, shopify: FakeShopify) -
     "domain",
     ["evil.com/x.myshopify.com", "evil.com", "x.myshopify.com.evil.com", "-x.myshopify.com", "x.myshopify.com/admin"],
 )
-def test_invalid_domain_is_refused_before_any_call(app: Flask, mocked: responses.RequestsMock, domain: str) -> None:
+def test_invalid_domain_is_refused_before_any_call(app: Flask, fake: FakeShopify, domain: str) -> None:
     result = add_shopify(app, domain=domain)
 
     assert result.exit_code != 0
     assert "myshopify.com" in result.stderr
-    assert len(mocked.calls) == 0
+    assert fake.calls == []
     assert shop_count(app) == 0
 
 
-def test_domain_is_normalised(app: Flask, shopify: FakeShopify) -> None:
+def test_domain_is_normalised(app: Flask, shopify: CliShop) -> None:
     result = add_shopify(app, domain=f"https://{CLI_DOMAIN.upper()}/")
 
     assert result.exit_code == 0, result.output
@@ -220,17 +231,17 @@ def test_domain_is_normalised(app: Flask, shopify: FakeShopify) -> None:
     assert run(app, "shops", "api-key", CLI_DOMAIN).exit_code == 0
 
 
-def test_webhook_registration_refused_still_connects_with_a_warning(app: Flask, mocked: responses.RequestsMock) -> None:
-    shop_answer = {"shop": {"name": "CLI Shop", "email": None, "currencyCode": "USD"}, "shopLocales": []}
+def test_webhook_registration_refused_still_connects_with_a_warning(app: Flask, fake: FakeShopify) -> None:
     refused = {
         "webhookSubscriptionCreate": {
             "webhookSubscription": None,
             "userErrors": [{"field": ["webhookSubscription", "uri"], "message": "Address is invalid"}],
         }
     }
-    listing = {"webhookSubscriptions": {"nodes": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}}
-    for data in (shop_answer, listing, refused):
-        mocked.add(responses.POST, GRAPHQL_URL, json={"data": data})
+    fake.answer("SetiaShop", {"shop": {"name": "CLI Shop", "email": "owner@example.com", "currencyCode": "USD"}})
+    fake.answer("SetiaShopLocales", {"shopLocales": []})
+    fake.answer("SetiaWebhooks", {"webhookSubscriptions": {"nodes": [], "pageInfo": {"hasNextPage": False}}})
+    fake.answer("SetiaWebhookCreate", refused)
 
     result = add_shopify(app)
 
@@ -241,7 +252,7 @@ def test_webhook_registration_refused_still_connects_with_a_warning(app: Flask, 
 
 
 def test_shopify_down_still_connects_and_a_second_run_registers_the_webhooks(
-    app: Flask, client: Any, shopify: FakeShopify
+    app: Flask, client: Any, shopify: CliShop
 ) -> None:
     shopify.status = 503
 
@@ -267,7 +278,7 @@ def test_shopify_down_still_connects_and_a_second_run_registers_the_webhooks(
 
 
 def test_webhook_signed_with_the_shops_own_secret_is_accepted(
-    app: Flask, client: Any, deliver: Any, shopify: FakeShopify
+    app: Flask, client: Any, deliver: Any, shopify: CliShop
 ) -> None:
     printed = json.loads(add_shopify(app, "--api-secret", CUSTOM_SECRET).stdout)
 
@@ -281,7 +292,7 @@ def test_webhook_signed_with_the_shops_own_secret_is_accepted(
 
 @pytest.mark.parametrize("secret", ["test-app-secret", "some-other-secret"], ids=["app-secret", "other"])
 def test_webhook_signed_with_another_secret_is_refused(
-    app: Flask, client: Any, deliver: Any, shopify: FakeShopify, secret: str
+    app: Flask, client: Any, deliver: Any, shopify: CliShop, secret: str
 ) -> None:
     printed = json.loads(add_shopify(app, "--api-secret", CUSTOM_SECRET).stdout)
 
@@ -294,7 +305,7 @@ def test_webhook_signed_with_another_secret_is_refused(
 
 
 def test_reconnecting_with_a_new_secret_uses_it_at_once(
-    app: Flask, client: Any, deliver: Any, shopify: FakeShopify
+    app: Flask, client: Any, deliver: Any, shopify: CliShop
 ) -> None:
     add_shopify(app, "--api-secret", "first-secret")
     assert deliver("orders/paid", fake30(), domain=CLI_DOMAIN, secret="first-secret").status_code == 200

@@ -132,7 +132,7 @@ def test_a_code_taken_by_our_own_lost_attempt_counts_as_created(deliver, app, cl
         lambda variables: {
             "codeDiscountNodeByCode": {
                 "id": "gid://shopify/DiscountCodeNode/777",
-                "codeDiscount": {"title": f"Setia unboxing {variables['code']}"},
+                "codeDiscount": {"__typename": "DiscountCodeBasic", "title": f"Setia unboxing {variables['code']}"},
             }
         },
     )
@@ -152,7 +152,12 @@ def test_a_code_taken_by_another_discount_fails(deliver, app, shopify, unboxing_
     )
     shopify.answer(
         "SetiaDiscountByCode",
-        {"codeDiscountNodeByCode": {"id": "gid://shopify/DiscountCodeNode/9", "codeDiscount": {"title": "Summer"}}},
+        {
+            "codeDiscountNodeByCode": {
+                "id": "gid://shopify/DiscountCodeNode/9",
+                "codeDiscount": {"__typename": "DiscountCodeBasic", "title": "Summer"},
+            }
+        },
     )
     deliver("orders/paid", fake30())
     [coupon] = stored_coupons(app)

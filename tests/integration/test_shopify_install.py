@@ -32,18 +32,15 @@ from integrator.loyalty.settings import current_settings
 from integrator.platforms import NotConnected, connector_after_unauthorized, connector_for
 
 from ..deliveries import APP_SECRET, OTHER_DOMAIN, SHOP_DOMAIN, fake30, fixture
+from ..fake_shopify import FakeShopify, fake_shopify
 
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 API_KEY = "test-api-key"
 TOKEN_URL = f"https://{SHOP_DOMAIN}/admin/oauth/access_token"
 GRAPHQL_URL = f"https://{SHOP_DOMAIN}/admin/api/2026-07/graphql.json"
-SHOP_DATA = {
-    "data": {
-        "shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR"},
-        "shopLocales": [{"locale": "id-ID", "primary": True}],
-    }
-}
+SHOP_ANSWER = {"shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR"}}
+LOCALES_ANSWER = {"shopLocales": [{"locale": "en", "primary": False}, {"locale": "id-ID", "primary": True}]}
 
 
 def grant_body(access: str = "shpat_fresh", refresh: str = "shprt_fresh", expires_in: int = 3600) -> dict[str, Any]:
@@ -57,9 +54,18 @@ def grant_body(access: str = "shpat_fresh", refresh: str = "shprt_fresh", expire
 
 
 @pytest.fixture()
-def shopify() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def admin() -> Iterator[FakeShopify]:
+    """The shop's Admin GraphQL API (the strict fake), which always tells the shop's details."""
+    with fake_shopify() as fake:
+        fake.answer("SetiaShop", SHOP_ANSWER, always=True)
+        fake.answer("SetiaShopLocales", LOCALES_ANSWER, always=True)
+        yield fake
+
+
+@pytest.fixture()
+def shopify(admin: FakeShopify) -> responses.RequestsMock:
+    """Every HTTP call Setia makes: the token endpoints registered by each test, the Admin API faked."""
+    return admin.mock
 
 
 def session_token(shop: str = SHOP_DOMAIN, secret: str = APP_SECRET, **claims: Any) -> str:
@@ -132,7 +138,6 @@ def expect_code_exchange(shopify: responses.RequestsMock, code: str = "auth-code
             )
         ],
     )
-    shopify.post(GRAPHQL_URL, json=SHOP_DATA)
 
 
 def expect_refresh(shopify: responses.RequestsMock, old: str = "shprt_old", domain: str = SHOP_DOMAIN) -> None:
@@ -364,7 +369,6 @@ def test_a_refused_refresh_is_logged_and_the_other_shops_still_refreshed(
 def test_connector_for_an_oauth_shop_refreshes_an_expiring_token(app: Flask, shopify: responses.RequestsMock) -> None:
     oauth_shop(app, expires_in=30)
     expect_refresh(shopify)
-    shopify.post(GRAPHQL_URL, json=SHOP_DATA)
     shop = stored_shop(app)  # detached, as a view or job may hold it
     assert shop is not None
     connector_for(app.extensions["setia_config"], app.extensions["setia_box"], shop).fetch_shop()
@@ -380,7 +384,6 @@ def test_a_401_from_the_admin_api_refreshes_the_token_once(app: Flask, shopify: 
     with app.extensions["setia_db"].session() as session:
         shop = session.execute(select(Shop)).scalar_one()
         retry = connector_after_unauthorized(config, box, shop)
-    shopify.post(GRAPHQL_URL, json=SHOP_DATA)
     retry.fetch_shop()
     assert shopify.calls[-1].request.headers["X-Shopify-Access-Token"] == f"shpat_refreshed_{SHOP_DOMAIN}"
 
@@ -414,7 +417,6 @@ def expect_token_exchange(shopify: responses.RequestsMock, raw: str) -> None:
             )
         ],
     )
-    shopify.post(GRAPHQL_URL, json=SHOP_DATA)
 
 
 def test_token_exchange_route_installs_the_shop_of_the_session_token(
@@ -621,7 +623,7 @@ def test_page_content_is_escaped(app: Flask, client: FlaskClient, shop: dict[str
 
 
 def test_a_401_from_shopify_refreshes_the_token_once_and_repeats_the_call(
-    app: Flask, shopify: responses.RequestsMock, deliver: Any
+    app: Flask, shopify: responses.RequestsMock, admin: FakeShopify, deliver: Any
 ) -> None:
     shop_id = oauth_shop(app, expires_in=86400)  # valid for a day: no refresh before the call
     with app.extensions["setia_db"].session() as session:
@@ -629,12 +631,12 @@ def test_a_401_from_shopify_refreshes_the_token_once_and_repeats_the_call(
         assert shop is not None
         shop.settings = {"unboxing": {"enabled": True}}
     app.extensions["setia_shop_secrets"].forget()
-    shopify.post(GRAPHQL_URL, status=401, json={"errors": "[API] Invalid API key or access token"})
+    admin.answer("SetiaDiscountCreate", {"errors": "[API] Invalid API key or access token"}, status=401)
     expect_refresh(shopify)
     created = {
         "discountCodeBasicCreate": {"codeDiscountNode": {"id": "gid://shopify/DiscountCodeNode/9"}, "userErrors": []}
     }
-    shopify.post(GRAPHQL_URL, json={"data": created})
+    admin.answer("SetiaDiscountCreate", created)
 
     assert deliver("orders/paid", fake30()).status_code == 200
 

@@ -17,7 +17,6 @@ from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.shops import connect_shop
 from tests.conftest import drain
 from tests.deliveries import SHOP_DOMAIN, fake30
-from tests.fake_shopify import ACCESS_DENIED
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
@@ -49,11 +48,12 @@ def fake30_node(**changes: Any) -> dict[str, Any]:
         "shippingLines": {"nodes": []},
         "customer": {
             "id": f"gid://shopify/Customer/{CUSTOMER}",
-            "email": "jane@example.com",
             "firstName": "Jane",
             "lastName": "Smith",
+            "defaultEmailAddress": {"emailAddress": "jane@example.com"},
         },
         "refunds": [],
+        "discountCodes": [],
     }
     node.update(changes)
     return node
@@ -88,7 +88,7 @@ def test_a_missed_order_earns_once_and_a_later_webhook_changes_nothing(deliver, 
     assert jobs.reconcile_shop(shop["id"]) == 1
 
     [pull] = shopify.calls_of("SetiaOrders")
-    assert "orders(first: 50, after: $after, query: $query, sortKey: UPDATED_AT)" in pull.query
+    assert "orders(first: 25, after: $after, query: $query, sortKey: UPDATED_AT)" in pull.query
     assert pull.variables["after"] is None
     created_at = shop_row(app, shop["id"]).created_at
     assert since_of(pull) == created_at.replace(microsecond=0)  # the first run starts at the install
@@ -151,9 +151,10 @@ def test_missing_subscriptions_of_a_custom_app_shop_are_registered_again(shop, s
     present = [t for t in SUBSCRIBED_TOPICS if t not in ("orders/paid", "refunds/create")]
     shopify.answer("SetiaOrders", orders_page([]))
     shopify.answer("SetiaWebhooks", subscriptions(present))
-    for _ in range(2):
+    for topic in ("ORDERS_PAID", "REFUNDS_CREATE"):
+        node = {"id": f"gid://shopify/WebhookSubscription/{topic}", "topic": topic, "uri": CALLBACK}
         shopify.answer(
-            "SetiaWebhookCreate", {"webhookSubscriptionCreate": {"webhookSubscription": {"id": "x"}, "userErrors": []}}
+            "SetiaWebhookCreate", {"webhookSubscriptionCreate": {"webhookSubscription": node, "userErrors": []}}
         )
     jobs.reconcile_shop(shop["id"])
     created = [call.variables for call in shopify.calls_of("SetiaWebhookCreate")]
@@ -191,7 +192,7 @@ def test_a_refused_pull_leaves_the_window_where_it_was(shop, app, shopify):
     earlier = utcnow() - timedelta(hours=3)
     with app.extensions["setia_db"].session() as session:
         session.execute(update(Shop).values(reconciled_at=earlier))
-    shopify.answer("SetiaOrders", ACCESS_DENIED)
+    shopify.revoke("read_orders")
     with pytest.raises(PlatformError):
         jobs.reconcile_shop(shop["id"])
     assert shop_row(app, shop["id"]).reconciled_at == earlier

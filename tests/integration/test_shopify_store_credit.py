@@ -12,7 +12,7 @@ from integrator import periodic
 from integrator.loyalty.models import CreditTransfer, LedgerEntry, Order, utcnow
 from tests.conftest import Api, drain
 from tests.deliveries import fake30, with_changes
-from tests.fake_shopify import ACCESS_DENIED, THROTTLED
+from tests.fake_shopify import THROTTLED
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
@@ -20,6 +20,7 @@ CUSTOMER = "1073339475"
 CREDITED = {
     "storeCreditAccountCredit": {
         "storeCreditAccountTransaction": {
+            "__typename": "StoreCreditAccountCreditTransaction",
             "id": "gid://shopify/StoreCreditAccountCreditTransaction/42",
             "amount": {"amount": "3.62", "currencyCode": "USD"},
         },
@@ -76,7 +77,7 @@ def test_cashback_stays_in_setia_without_the_setting(deliver, api, shopify, app)
 
 
 def test_a_missing_scope_gives_the_cashback_back(deliver, api_for, shopify, credit_shop, app):
-    shopify.answer("SetiaStoreCredit", ACCESS_DENIED)
+    shopify.revoke("write_store_credit_account_transactions")
     deliver("orders/paid", fake30())
     [transfer] = transfers(app)
     assert transfer.status == "failed" and "ACCESS_DENIED" in transfer.last_error
@@ -145,14 +146,15 @@ def test_cashback_that_vests_later_moves_when_it_becomes_available(deliver, shop
 
 
 def test_a_refused_transfer_is_tried_again_a_day_later_not_every_minute(deliver, api_for, shopify, credit_shop, app):
-    shopify.answer("SetiaStoreCredit", ACCESS_DENIED)
+    shopify.revoke("write_store_credit_account_transactions")
     deliver("orders/paid", fake30())
     assert [t.status for t in transfers(app)] == ["failed"]
     periodic.flush_outbox()  # a minute later: the scope is still missing, nothing is tried
     drain()
     assert len(shopify.calls_of("SetiaStoreCredit")) == 1 and len(transfers(app)) == 1
 
-    shopify.answer("SetiaStoreCredit", CREDITED)  # the merchant granted the scope
+    shopify.grant()  # the merchant granted the scope
+    shopify.answer("SetiaStoreCredit", CREDITED)
     with app.extensions["setia_db"].session() as session:
         session.execute(update(CreditTransfer).values(completed_at=utcnow() - timedelta(days=1, minutes=1)))
     periodic.flush_outbox()

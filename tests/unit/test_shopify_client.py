@@ -1,28 +1,27 @@
-"""The Shopify Admin GraphQL client against a Shopify faked by `responses`: retries (THROTTLED,
-429, 5xx, network), refusals, pagination of webhook subscriptions and what is sent."""
+"""The Shopify Admin GraphQL client against the strict fake Shopify (tests/fake_shopify.py): retries
+(THROTTLED, 429, 5xx, network), refusals, pagination of webhook subscriptions and what is sent."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
-import responses
 
 from connectors.base import PlatformError
 from connectors.shopify.client import ShopifyClient, topic_enum
+from connectors.shopify.documents import SHOP_QUERY, WEBHOOKS_QUERY
+from tests.fake_shopify import FakeShopify, fake_shopify
 
 DOMAIN = "setia-test.myshopify.com"
-URL = f"https://{DOMAIN}/admin/api/2026-07/graphql.json"
 TOKEN = "shpat_unit_token"
 CALLBACK = "https://setia.test/webhooks/shopify"
 
-SHOP_DATA = {
-    "shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR"},
-    "shopLocales": [{"locale": "en", "primary": False}, {"locale": "id-ID", "primary": True}],
-}
+SHOP_DATA = {"shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR"}}
+LOCALES_DATA = {"shopLocales": [{"locale": "en", "primary": False}, {"locale": "id-ID", "primary": True}]}
 THROTTLED = {
     "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev"}}],
     "extensions": {
@@ -36,9 +35,9 @@ THROTTLED = {
 
 
 @pytest.fixture()
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock() as mock:
-        yield mock
+def mocked() -> Iterator[FakeShopify]:
+    with fake_shopify(DOMAIN) as fake:
+        yield fake
 
 
 class Sleeps(list[float]):
@@ -58,10 +57,9 @@ def client(sleeps: Sleeps) -> ShopifyClient:
     return ShopifyClient(DOMAIN, TOKEN, sleep=sleeps)
 
 
-def sent(mock: responses.RequestsMock, index: int = -1) -> dict[str, Any]:
-    body = mock.calls[index].request.body
-    assert body is not None
-    return dict(json.loads(body))
+def sent(fake: FakeShopify, index: int = -1) -> dict[str, Any]:
+    call = fake.calls[index]
+    return {"query": call.query, "variables": call.variables}
 
 
 def page(nodes: list[tuple[str, str]], cursor: str | None = None) -> dict[str, Any]:
@@ -87,45 +85,70 @@ def created(topic: str) -> dict[str, Any]:
 
 
 def test_query_is_posted_with_the_access_token_and_variables(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json={"data": {"ok": True}})
+    mocked.answer("SetiaWebhooks", page([]))
 
-    assert client.graphql("query Q($a: Int) { ok }", {"a": 1}) == {"ok": True}
+    assert client.graphql(WEBHOOKS_QUERY, {"after": "cursor-1"}) == page([])["data"]
 
-    request = mocked.calls[0].request
-    assert request.headers["X-Shopify-Access-Token"] == TOKEN
-    assert request.headers["Content-Type"] == "application/json"
-    assert sent(mocked) == {"query": "query Q($a: Int) { ok }", "variables": {"a": 1}}
+    assert (mocked.calls[0].token, mocked.calls[0].content_type) == (TOKEN, "application/json")
+    assert sent(mocked) == {"query": WEBHOOKS_QUERY, "variables": {"after": "cursor-1"}}
 
 
 def test_query_without_variables_sends_an_empty_object(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json={"data": {}})
+    mocked.answer("SetiaShop", SHOP_DATA)
 
-    client.graphql("{ shop { name } }")
+    client.graphql(SHOP_QUERY)
 
     assert sent(mocked)["variables"] == {}
 
 
 def test_base_url_sends_calls_to_the_mock_origin(mocked: Any, sleeps: Sleeps) -> None:
-    mocked.add(responses.POST, "http://127.0.0.1:9999/admin/api/2026-07/graphql.json", json={"data": {"x": 1}})
+    local = FakeShopify(mocked.mock, url="http://127.0.0.1:9999/admin/api/2026-07/graphql.json")
+    local.answer("SetiaShop", SHOP_DATA)
 
-    assert ShopifyClient(DOMAIN, TOKEN, base_url="http://127.0.0.1:9999", sleep=sleeps).graphql("{ x }") == {"x": 1}
+    client = ShopifyClient(DOMAIN, TOKEN, base_url="http://127.0.0.1:9999", sleep=sleeps)
+    assert client.graphql(SHOP_QUERY) == SHOP_DATA
+    assert len(local.calls) == 1 and local.violations() == [] and mocked.calls == []
 
 
 def test_shop_info_maps_name_currency_and_primary_language(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json={"data": SHOP_DATA})
+    mocked.answer("SetiaShop", SHOP_DATA)
+    mocked.answer("SetiaShopLocales", LOCALES_DATA)
 
     info = client.fetch_shop()
 
     assert (info.name, info.currency, info.language, info.email) == ("Toko Setia", "IDR", "id", "owner@example.com")
-    assert "shopLocales" in sent(mocked)["query"]
+    assert [call.operation for call in mocked.calls] == ["SetiaShop", "SetiaShopLocales"]
 
 
-def test_shop_info_falls_back_to_the_domain_and_usd(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json={"data": {"shop": {"name": None, "currencyCode": None}, "shopLocales": []}})
+def test_a_shop_without_locales_has_no_language(mocked: Any, client: ShopifyClient) -> None:
+    mocked.answer("SetiaShop", SHOP_DATA)
+    mocked.answer("SetiaShopLocales", {"shopLocales": []})
+
+    assert client.fetch_shop().language is None
+
+
+def test_without_read_locales_the_shop_keeps_its_name_and_currency(mocked: Any, client: ShopifyClient) -> None:
+    """A custom app whose merchant did not tick read_locales: Shopify refuses shopLocales."""
+    mocked.revoke("read_locales")
+    mocked.answer("SetiaShop", SHOP_DATA)
 
     info = client.fetch_shop()
 
-    assert (info.name, info.currency, info.language) == (DOMAIN, "USD", None)
+    assert (info.name, info.currency, info.language) == ("Toko Setia", "IDR", None)
+    assert [refusal.codes for refusal in mocked.refused] == [{"ACCESS_DENIED"}]
+
+
+def test_the_cost_shopify_reports_is_logged(
+    mocked: Any, client: ShopifyClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    mocked.answer("SetiaWebhooks", page([]))
+
+    with caplog.at_level(logging.INFO, logger="connectors.shopify.client"):
+        client.graphql(WEBHOOKS_QUERY, {"after": None})
+
+    assert f"Shopify SetiaWebhooks on {DOMAIN} cost 102 points (requested 102); 1898.0 of 2000.0 available" in (
+        caplog.messages
+    )
 
 
 @pytest.mark.parametrize(
@@ -142,14 +165,15 @@ def test_topics_become_graphql_enums(topic: str, enum: str) -> None:
 def test_throttled_query_is_retried_after_the_bucket_refills(
     mocked: Any, client: ShopifyClient, sleeps: Sleeps
 ) -> None:
-    mocked.add(responses.POST, URL, json=THROTTLED)  # Shopify throttles with HTTP 200
-    mocked.add(responses.POST, URL, json=THROTTLED)
-    mocked.add(responses.POST, URL, json={"data": SHOP_DATA})
+    mocked.answer("SetiaShop", THROTTLED)  # Shopify throttles with HTTP 200
+    mocked.answer("SetiaShop", THROTTLED)
+    mocked.answer("SetiaShop", SHOP_DATA)
+    mocked.answer("SetiaShopLocales", LOCALES_DATA)
 
     info = client.fetch_shop()
 
     assert info.name == "Toko Setia"
-    assert len(mocked.calls) == 3
+    assert len(mocked.calls_of("SetiaShop")) == 3
     assert sleeps == [1.0, 1.0]  # (102 requested - 2 available) / 100 restored per second
     assert sent(mocked, 0) == sent(mocked, 2)  # the same query again
 
@@ -161,10 +185,10 @@ def test_throttle_wait_is_bounded(mocked: Any, client: ShopifyClient, sleeps: Sl
     full["extensions"]["cost"]["throttleStatus"].update(currentlyAvailable=2000)
     bare = {"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]}
     for body in (slow, full, bare):
-        mocked.add(responses.POST, URL, json=body)
-    mocked.add(responses.POST, URL, json={"data": {}})
+        mocked.answer("SetiaShop", body)
+    mocked.answer("SetiaShop", SHOP_DATA)
 
-    client.graphql("{ shop { name } }")
+    client.graphql(SHOP_QUERY)
 
     assert sleeps[0] == 10.0  # 102 s by the numbers, capped
     assert sleeps[1] == 0.1  # nothing missing: a short pause, never zero
@@ -175,48 +199,48 @@ def test_throttle_wait_is_bounded(mocked: Any, client: ShopifyClient, sleeps: Sl
 def test_rate_limit_and_server_errors_are_retried(
     mocked: Any, client: ShopifyClient, sleeps: Sleeps, status: int
 ) -> None:
-    mocked.add(responses.POST, URL, status=status, body="busy")
-    mocked.add(responses.POST, URL, json={"data": {"ok": True}})
+    mocked.answer("SetiaShop", {"errors": "busy"}, status=status)
+    mocked.answer("SetiaShop", SHOP_DATA)
 
-    assert client.graphql("{ ok }") == {"ok": True}
+    assert client.graphql(SHOP_QUERY) == SHOP_DATA
     assert len(mocked.calls) == 2
     assert len(sleeps) == 1
 
 
 def test_retry_after_header_sets_the_wait(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
-    mocked.add(responses.POST, URL, status=429, headers={"Retry-After": "2.0"})
-    mocked.add(responses.POST, URL, json={"data": {}})
+    mocked.answer("SetiaShop", {"errors": "Too many requests"}, status=429, headers={"Retry-After": "2.0"})
+    mocked.answer("SetiaShop", SHOP_DATA)
 
-    client.graphql("{ ok }")
+    client.graphql(SHOP_QUERY)
 
     assert sleeps == [2.0]
 
 
 def test_backoff_grows_between_attempts(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
     for _ in range(3):
-        mocked.add(responses.POST, URL, status=503)
-    mocked.add(responses.POST, URL, json={"data": {}})
+        mocked.answer("SetiaShop", {"errors": "Service Unavailable"}, status=503)
+    mocked.answer("SetiaShop", SHOP_DATA)
 
-    client.graphql("{ ok }")
+    client.graphql(SHOP_QUERY)
 
     assert len(sleeps) == 3
     assert sleeps[0] < sleeps[1] < sleeps[2]
 
 
 def test_network_errors_are_retried(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
-    mocked.add(responses.POST, URL, body=requests.ConnectionError("connection reset"))
-    mocked.add(responses.POST, URL, body=requests.Timeout("read timed out"))
-    mocked.add(responses.POST, URL, json={"data": {"ok": True}})
+    mocked.answer("SetiaShop", requests.ConnectionError("connection reset"))
+    mocked.answer("SetiaShop", requests.Timeout("read timed out"))
+    mocked.answer("SetiaShop", SHOP_DATA)
 
-    assert client.graphql("{ ok }") == {"ok": True}
+    assert client.graphql(SHOP_QUERY) == SHOP_DATA
     assert len(sleeps) == 2
 
 
 def test_giving_up_after_repeated_failures_is_retryable(mocked: Any, client: ShopifyClient, sleeps: Sleeps) -> None:
-    mocked.add(responses.POST, URL, status=503)
+    mocked.answer("SetiaShop", {"errors": "Service Unavailable"}, status=503, always=True)
 
     with pytest.raises(PlatformError) as raised:
-        client.graphql("{ ok }")
+        client.graphql(SHOP_QUERY)
 
     assert raised.value.retryable is True
     assert len(mocked.calls) == 5
@@ -224,10 +248,10 @@ def test_giving_up_after_repeated_failures_is_retryable(mocked: Any, client: Sho
 
 
 def test_unreachable_shopify_is_a_retryable_error(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, body=requests.ConnectionError("no route to host"))
+    mocked.answer("SetiaShop", requests.ConnectionError("no route to host"), always=True)
 
     with pytest.raises(PlatformError) as raised:
-        client.graphql("{ ok }")
+        client.graphql(SHOP_QUERY)
 
     assert raised.value.retryable is True
     assert len(mocked.calls) == 5
@@ -238,7 +262,7 @@ def test_unreachable_shopify_is_a_retryable_error(mocked: Any, client: ShopifyCl
 
 @pytest.mark.parametrize("status", [401, 403])
 def test_refused_token_is_not_retried(mocked: Any, client: ShopifyClient, sleeps: Sleeps, status: int) -> None:
-    mocked.add(responses.POST, URL, status=status, json={"errors": "[API] Invalid API key or access token"})
+    mocked.answer("SetiaShop", {"errors": "[API] Invalid API key or access token"}, status=status)
 
     with pytest.raises(PlatformError) as raised:
         client.fetch_shop()
@@ -251,10 +275,10 @@ def test_refused_token_is_not_retried(mocked: Any, client: ShopifyClient, sleeps
 
 @pytest.mark.parametrize("status", [400, 404])
 def test_other_client_errors_are_not_retried(mocked: Any, client: ShopifyClient, sleeps: Sleeps, status: int) -> None:
-    mocked.add(responses.POST, URL, status=status, body="no")
+    mocked.answer("SetiaShop", {"errors": "no"}, status=status)
 
     with pytest.raises(PlatformError) as raised:
-        client.graphql("{ ok }")
+        client.graphql(SHOP_QUERY)
 
     assert raised.value.retryable is False
     assert raised.value.status == status
@@ -264,27 +288,24 @@ def test_other_client_errors_are_not_retried(mocked: Any, client: ShopifyClient,
 def test_graphql_errors_other_than_throttling_are_not_retried(
     mocked: Any, client: ShopifyClient, sleeps: Sleeps
 ) -> None:
-    body = {
-        "errors": [{"message": "Field 'nope' doesn't exist on type 'Shop'", "extensions": {"code": "undefinedField"}}]
-    }
-    mocked.add(responses.POST, URL, json=body)
-
     with pytest.raises(PlatformError) as raised:
-        client.graphql("{ shop { nope } }")
+        client.graphql("query SetiaNope { shop { nope } }")  # the fake refuses it as Shopify does
 
     assert raised.value.retryable is False
-    assert "nope" in str(raised.value)
+    assert "Cannot query field 'nope' on type 'Shop'" in str(raised.value)
     assert len(mocked.calls) == 1
     assert sleeps == []
+    assert [refusal.codes for refusal in mocked.refused] == [{"GRAPHQL_VALIDATION_FAILED"}]
+    mocked.refused.clear()  # refused on purpose
 
 
 # --- webhook subscriptions -----------------------------------------------------------------------
 
 
 def test_register_webhooks_creates_each_missing_topic(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json=page([]))
-    mocked.add(responses.POST, URL, json=created("ORDERS_PAID"))
-    mocked.add(responses.POST, URL, json=created("REFUNDS_CREATE"))
+    mocked.answer("SetiaWebhooks", page([]))
+    mocked.answer("SetiaWebhookCreate", created("ORDERS_PAID"))
+    mocked.answer("SetiaWebhookCreate", created("REFUNDS_CREATE"))
 
     registered = client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"])
 
@@ -297,10 +318,10 @@ def test_register_webhooks_creates_each_missing_topic(mocked: Any, client: Shopi
 
 
 def test_register_webhooks_reads_every_page_of_subscriptions(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", CALLBACK)], cursor="cursor-1"))
-    mocked.add(responses.POST, URL, json=page([("ORDERS_CREATE", CALLBACK)], cursor="cursor-2"))
-    mocked.add(responses.POST, URL, json=page([("APP_UNINSTALLED", CALLBACK)]))
-    mocked.add(responses.POST, URL, json=created("ORDERS_UPDATED"))
+    mocked.answer("SetiaWebhooks", page([("ORDERS_PAID", CALLBACK)], cursor="cursor-1"))
+    mocked.answer("SetiaWebhooks", page([("ORDERS_CREATE", CALLBACK)], cursor="cursor-2"))
+    mocked.answer("SetiaWebhooks", page([("APP_UNINSTALLED", CALLBACK)]))
+    mocked.answer("SetiaWebhookCreate", created("ORDERS_UPDATED"))
 
     topics = ["orders/create", "orders/paid", "orders/updated", "app/uninstalled"]
     registered = client.register_webhooks(CALLBACK, topics)
@@ -316,14 +337,14 @@ def test_register_webhooks_reads_every_page_of_subscriptions(mocked: Any, client
 
 
 def test_subscription_to_another_address_does_not_count(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", "https://old.example/webhooks")]))
-    mocked.add(responses.POST, URL, json=created("ORDERS_PAID"))
+    mocked.answer("SetiaWebhooks", page([("ORDERS_PAID", "https://old.example/webhooks")]))
+    mocked.answer("SetiaWebhookCreate", created("ORDERS_PAID"))
 
     assert [r.topic for r in client.register_webhooks(CALLBACK, ["orders/paid"])] == ["orders/paid"]
 
 
 def test_nothing_is_created_when_every_topic_exists(mocked: Any, client: ShopifyClient) -> None:
-    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", CALLBACK), ("REFUNDS_CREATE", CALLBACK)]))
+    mocked.answer("SetiaWebhooks", page([("ORDERS_PAID", CALLBACK), ("REFUNDS_CREATE", CALLBACK)]))
 
     assert client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"]) == []
     assert len(mocked.calls) == 1
@@ -343,8 +364,8 @@ def test_refused_subscription_is_an_error_naming_the_topic(mocked: Any, client: 
             }
         }
     }
-    mocked.add(responses.POST, URL, json=page([]))
-    mocked.add(responses.POST, URL, json=refused)
+    mocked.answer("SetiaWebhooks", page([]))
+    mocked.answer("SetiaWebhookCreate", refused)
 
     with pytest.raises(PlatformError) as raised:
         client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"])
@@ -358,9 +379,9 @@ def test_refused_subscription_is_an_error_naming_the_topic(mocked: Any, client: 
 def test_throttling_while_paging_resumes_from_the_same_cursor(
     mocked: Any, client: ShopifyClient, sleeps: Sleeps
 ) -> None:
-    mocked.add(responses.POST, URL, json=page([("ORDERS_PAID", CALLBACK)], cursor="cursor-1"))
-    mocked.add(responses.POST, URL, json=THROTTLED)
-    mocked.add(responses.POST, URL, json=page([("REFUNDS_CREATE", CALLBACK)]))
+    mocked.answer("SetiaWebhooks", page([("ORDERS_PAID", CALLBACK)], cursor="cursor-1"))
+    mocked.answer("SetiaWebhooks", THROTTLED)
+    mocked.answer("SetiaWebhooks", page([("REFUNDS_CREATE", CALLBACK)]))
 
     assert client.register_webhooks(CALLBACK, ["orders/paid", "refunds/create"]) == []
     assert sent(mocked, 1)["variables"] == sent(mocked, 2)["variables"] == {"after": "cursor-1"}

@@ -34,9 +34,9 @@ def node_of(order: dict[str, Any], **changes: Any) -> dict[str, Any]:
         "shippingLines": {"nodes": []},
         "customer": {
             "id": f"gid://shopify/Customer/{customer['id']}",
-            "email": customer["email"],
             "firstName": customer["first_name"],
             "lastName": customer["last_name"],
+            "defaultEmailAddress": {"emailAddress": customer["email"]},
         },
         "refunds": [{"id": f"gid://shopify/Refund/{r['id']}"} for r in order.get("refunds") or []],
         "discountCodes": [entry["code"] for entry in order.get("discount_codes") or []],
