@@ -11,6 +11,7 @@ from dataclasses import replace
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from connectors.shopify.webhooks import read_delivery, verify_webhook
 from connectors.woocommerce import webhooks as woocommerce_webhooks
@@ -71,9 +72,22 @@ class StoreSecrets(ShopSecrets):
 _error = json_error
 
 
+def _raw_body() -> bytes:
+    """The raw bytes, before anything parses them. A body over MAX_CONTENT_LENGTH with a
+    Content-Length is refused by Werkzeug (413); a chunked one (no Content-Length) is only cut at
+    the limit, and its signature would then fail (401): one more byte from the server's stream
+    tells a cut body from one that ends exactly at the limit."""
+    raw = request.get_data(cache=False)
+    limit = request.max_content_length
+    cut = limit is not None and len(raw) >= limit and request.content_length is None
+    if cut and request.environ.get("wsgi.input_terminated") and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge(f"the body is over {limit} bytes")
+    return raw
+
+
 @bp.post("/webhooks/shopify")
 def shopify_webhook() -> Response:
-    raw = request.get_data(cache=False)  # the raw bytes, before anything parses them
+    raw = _raw_body()
     delivery = read_delivery(request.headers)
     hmac_header = request.headers.get("X-Shopify-Hmac-Sha256")
     cache: ShopSecrets = current_app.extensions["setia_shop_secrets"]
@@ -131,7 +145,7 @@ def _woocommerce_event_id(raw: bytes, digest: str) -> str | None:
 
 @bp.post("/webhooks/woocommerce/<store_token>")
 def woocommerce_webhook(store_token: str) -> Response:
-    raw = request.get_data(cache=False)  # the raw bytes, before anything parses them
+    raw = _raw_body()
     cache: StoreSecrets = current_app.extensions["setia_store_secrets"]
     shop, secret = cache.lookup(store_token[:64])
     if shop is None:
