@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import replace
 
@@ -23,6 +24,9 @@ from integrator.loyalty.models import Shop
 bp = Blueprint("webhooks", __name__)
 
 SHOP_CACHE_SECONDS = 30.0
+# Store tokens are secrets.token_urlsafe(24); anything else (a NUL included, which PostgreSQL cannot
+# even compare) names no store.
+STORE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ShopSecrets:
@@ -133,21 +137,26 @@ def _woocommerce_event_id(raw: bytes, digest: str) -> str | None:
     has no modification time: it is recognised by its delivery key only."""
     try:
         body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
         return None  # stored as it is; the worker records it as failed
     if not isinstance(body, dict) or body.get("id") is None:
         return None
     modified = body.get("date_modified_gmt") or body.get("date_modified")
     if not modified:
         return None
-    return f"{body['id']}:{modified}:{digest}"[:128]
+    key = f"{body['id']}:{modified}:{digest}"[:128]
+    # Only printable text is a key (a NUL or a lone surrogate cannot even be stored): a body with
+    # anything else is keyed by its delivery only.
+    return key if key.isprintable() else None
 
 
 @bp.post("/webhooks/woocommerce/<store_token>")
 def woocommerce_webhook(store_token: str) -> Response:
     raw = _raw_body()
     cache: StoreSecrets = current_app.extensions["setia_store_secrets"]
-    shop, secret = cache.lookup(store_token[:64])
+    if not STORE_TOKEN.fullmatch(store_token):
+        return _error(404, "unknown store")
+    shop, secret = cache.lookup(store_token)
     if shop is None:
         return _error(404, "unknown store")
     if woocommerce_webhooks.is_ping(raw, request.headers):
@@ -157,7 +166,7 @@ def woocommerce_webhook(store_token: str) -> Response:
         # WooCommerce never retries a refused delivery: a secret rotated by a reconnect must not
         # wait out the cache, so the store is read again once before refusing.
         cache.forget(store_token)
-        shop, secret = cache.lookup(store_token[:64])
+        shop, secret = cache.lookup(store_token)
         if shop is None or not woocommerce_webhooks.verify_webhook(raw, signature, secret or ""):
             return _error(401, "invalid webhook signature")
     delivery = woocommerce_webhooks.read_delivery(request.headers)
