@@ -132,8 +132,10 @@ def accepts(shop: Shop | None, platform: str, topic: str) -> bool:
 def parse_body(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadError(f"body is not valid JSON: {exc}") from exc
+    except ValueError as exc:  # not UTF-8, not JSON, or an integer of over 4,300 digits
+        raise PayloadError(f"body is not valid JSON: {str(exc)[:200]}") from exc
+    except RecursionError as exc:
+        raise PayloadError("body is not valid JSON: nested too deeply") from exc
 
 
 def handle(session: Session, shop: Shop, event: WebhookEvent, connect: Connect | None = None) -> orders.Outcome | None:

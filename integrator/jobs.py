@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from connectors.base import Connector, PayloadError
@@ -35,6 +35,9 @@ SWEEP_AFTER = timedelta(minutes=2)
 TRANSACTION_RETRIES = 5
 
 T = TypeVar("T")
+# Errors the same body causes every time: a value out of a column's range or type (PostgreSQL's
+# DataError, SQLite's OverflowError for an integer over 64 bits) or text that is not UTF-8.
+UNSTORABLE = (DataError, OverflowError, UnicodeEncodeError)
 
 
 @dataclass
@@ -248,6 +251,12 @@ def process_event(event_id: int) -> str:
         status, shop_id, outcome, credit = in_transaction(work)
     except PayloadError as exc:
         return _record_failure(event_id, str(exc), final=True)
+    except UNSTORABLE as exc:
+        # The mapping refuses what it knows no column can hold; whatever still gets past it is
+        # refused by the database the same way at every attempt: retrying cannot help.
+        log.warning("event %s holds a value the database cannot store: %s", event_id, exc)
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        return _record_failure(event_id, f"a value the database cannot store: {reason}", final=True)
     except Exception as exc:
         log.exception("event %s failed", event_id)
         return _record_failure(event_id, f"{exc.__class__.__name__}: {exc}", final=False)

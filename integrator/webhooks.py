@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from connectors.shopify.webhooks import read_delivery, verify_webhook
 from connectors.woocommerce import webhooks as woocommerce_webhooks
@@ -22,6 +24,9 @@ from integrator.loyalty.models import Shop
 bp = Blueprint("webhooks", __name__)
 
 SHOP_CACHE_SECONDS = 30.0
+# Store tokens are secrets.token_urlsafe(24); anything else (a NUL included, which PostgreSQL cannot
+# even compare) names no store.
+STORE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ShopSecrets:
@@ -71,9 +76,22 @@ class StoreSecrets(ShopSecrets):
 _error = json_error
 
 
+def _raw_body() -> bytes:
+    """The raw bytes, before anything parses them. A body over MAX_CONTENT_LENGTH with a
+    Content-Length is refused by Werkzeug (413); a chunked one (no Content-Length) is only cut at
+    the limit, and its signature would then fail (401): one more byte from the server's stream
+    tells a cut body from one that ends exactly at the limit."""
+    raw = request.get_data(cache=False)
+    limit = request.max_content_length
+    cut = limit is not None and len(raw) >= limit and request.content_length is None
+    if cut and request.environ.get("wsgi.input_terminated") and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge(f"the body is over {limit} bytes")
+    return raw
+
+
 @bp.post("/webhooks/shopify")
 def shopify_webhook() -> Response:
-    raw = request.get_data(cache=False)  # the raw bytes, before anything parses them
+    raw = _raw_body()
     delivery = read_delivery(request.headers)
     hmac_header = request.headers.get("X-Shopify-Hmac-Sha256")
     cache: ShopSecrets = current_app.extensions["setia_shop_secrets"]
@@ -119,21 +137,26 @@ def _woocommerce_event_id(raw: bytes, digest: str) -> str | None:
     has no modification time: it is recognised by its delivery key only."""
     try:
         body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
         return None  # stored as it is; the worker records it as failed
     if not isinstance(body, dict) or body.get("id") is None:
         return None
     modified = body.get("date_modified_gmt") or body.get("date_modified")
     if not modified:
         return None
-    return f"{body['id']}:{modified}:{digest}"[:128]
+    key = f"{body['id']}:{modified}:{digest}"[:128]
+    # Only printable text is a key (a NUL or a lone surrogate cannot even be stored): a body with
+    # anything else is keyed by its delivery only.
+    return key if key.isprintable() else None
 
 
 @bp.post("/webhooks/woocommerce/<store_token>")
 def woocommerce_webhook(store_token: str) -> Response:
-    raw = request.get_data(cache=False)  # the raw bytes, before anything parses them
+    raw = _raw_body()
     cache: StoreSecrets = current_app.extensions["setia_store_secrets"]
-    shop, secret = cache.lookup(store_token[:64])
+    if not STORE_TOKEN.fullmatch(store_token):
+        return _error(404, "unknown store")
+    shop, secret = cache.lookup(store_token)
     if shop is None:
         return _error(404, "unknown store")
     if woocommerce_webhooks.is_ping(raw, request.headers):
@@ -143,7 +166,7 @@ def woocommerce_webhook(store_token: str) -> Response:
         # WooCommerce never retries a refused delivery: a secret rotated by a reconnect must not
         # wait out the cache, so the store is read again once before refusing.
         cache.forget(store_token)
-        shop, secret = cache.lookup(store_token[:64])
+        shop, secret = cache.lookup(store_token)
         if shop is None or not woocommerce_webhooks.verify_webhook(raw, signature, secret or ""):
             return _error(401, "invalid webhook signature")
     delivery = woocommerce_webhooks.read_delivery(request.headers)

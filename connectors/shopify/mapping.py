@@ -6,7 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, PrivacyRequest, Refund, to_amount, to_time
+from connectors.base import (
+    Customer,
+    Order,
+    PayloadError,
+    PrivacyRequest,
+    Refund,
+    bounded,
+    to_amount,
+    to_key,
+    to_text,
+    to_time,
+)
 
 PAID = frozenset({"paid", "partially_refunded"})
 VOID = frozenset({"refunded", "voided"})
@@ -28,10 +39,12 @@ def _time(value: Any, field: str) -> datetime | None:
 
 
 def _id(payload: dict[str, Any], field: str = "id") -> str:
-    value = payload.get(field)
-    if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
-        raise PayloadError(f"{field} is missing")
-    return str(value)
+    """An id as the columns hold it (64 characters), or a PayloadError."""
+    return to_key(payload.get(field), field)
+
+
+def _email(value: Any) -> str | None:
+    return to_key(value.strip(), "email", 320) if isinstance(value, str) and value.strip() else None
 
 
 def _object(payload: Any) -> dict[str, Any]:
@@ -42,12 +55,11 @@ def _object(payload: Any) -> dict[str, Any]:
 
 def to_customer(payload: Any) -> Customer:
     payload = _object(payload)
-    email = payload.get("email")
     return Customer(
         platform_customer_id=_id(payload),
-        email=email.strip() if isinstance(email, str) and email.strip() else None,
-        first_name=payload.get("first_name") if isinstance(payload.get("first_name"), str) else None,
-        last_name=payload.get("last_name") if isinstance(payload.get("last_name"), str) else None,
+        email=_email(payload.get("email")),
+        first_name=to_text(payload.get("first_name"), 255),
+        last_name=to_text(payload.get("last_name"), 255),
     )
 
 
@@ -69,21 +81,32 @@ def _basis(payload: dict[str, Any]) -> Decimal:
         subtotal = _money(payload, "subtotal_price_set", "subtotal_price")
     if payload.get("taxes_included"):
         tax = _money(payload, "current_total_tax_set", "current_total_tax")
-        for line in payload.get("shipping_lines") or []:
-            for tax_line in (line or {}).get("tax_lines") or []:
+        for line in _objects(payload.get("shipping_lines"), "shipping_lines"):
+            for tax_line in _objects(line.get("tax_lines"), "shipping_lines[].tax_lines"):
                 tax -= _money(tax_line, "price_set", "price")
-        subtotal -= max(tax, Decimal(0))
+        subtotal -= max(bounded(tax, "current_total_tax"), Decimal(0))
     return max(subtotal, Decimal(0))
+
+
+def _objects(value: Any, field: str) -> list[dict[str, Any]]:
+    items = value or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise PayloadError(f"{field}: not a list of objects")
+    return items
 
 
 def _currency(payload: dict[str, Any]) -> str:
     money_set = payload.get("current_subtotal_price_set")
     if isinstance(money_set, dict):
         code = (money_set.get("shop_money") or {}).get("currency_code")
-        if isinstance(code, str) and len(code) == 3:
-            return code.upper()
+        if _is_currency(code):
+            return str(code).upper()
     code = payload.get("currency")
-    return code.upper() if isinstance(code, str) and len(code) == 3 else "USD"
+    return str(code).upper() if _is_currency(code) else "USD"
+
+
+def _is_currency(code: Any) -> bool:
+    return isinstance(code, str) and len(code) == 3 and code.isascii() and code.isalpha()
 
 
 def to_order(payload: Any) -> Order:
@@ -92,9 +115,9 @@ def to_order(payload: Any) -> Order:
     customer = None
     if isinstance(customer_payload, dict) and customer_payload.get("id") is not None:
         customer = to_customer(customer_payload)
-        if customer.email is None and isinstance(payload.get("email"), str) and payload["email"]:
+        if customer.email is None and _email(payload.get("email")):
             customer = Customer(
-                customer.platform_customer_id, payload["email"], customer.first_name, customer.last_name
+                customer.platform_customer_id, _email(payload["email"]), customer.first_name, customer.last_name
             )
     refunds = payload.get("refunds") or []
     status = _status(payload)
@@ -104,11 +127,13 @@ def to_order(payload: Any) -> Order:
         basis=_basis(payload),
         status=status,
         test=bool(payload.get("test")),
-        name=str(payload.get("name") or "") or None,
+        name=to_text(str(payload.get("name") or ""), 64),
         customer=customer,
         updated_at=_time(payload.get("updated_at"), "updated_at"),
         paid_at=_time(payload.get("processed_at"), "processed_at") if status == "paid" else None,
-        refund_ids=tuple(str(r["id"]) for r in refunds if isinstance(r, dict) and r.get("id") is not None),
+        refund_ids=tuple(
+            to_key(r["id"], "refunds[].id") for r in refunds if isinstance(r, dict) and r.get("id") is not None
+        ),
         discount_codes=_discount_codes(payload.get("discount_codes")),
     )
 
@@ -119,7 +144,7 @@ def _discount_codes(value: Any) -> tuple[str, ...] | None:
     if not isinstance(value, list):
         return None
     codes = (entry.get("code") for entry in value if isinstance(entry, dict))
-    return tuple(code.strip() for code in codes if isinstance(code, str) and code.strip())
+    return tuple(text.strip() for text in (to_text(code, 255) for code in codes) if text and text.strip())
 
 
 def to_refund(payload: Any) -> Refund:
@@ -132,7 +157,7 @@ def to_refund(payload: Any) -> Refund:
     return Refund(
         platform_refund_id=_id(payload),
         platform_order_id=_id(payload, "order_id"),
-        basis=max(basis, Decimal(0)),
+        basis=max(bounded(basis, "refund_line_items[].subtotal"), Decimal(0)),
         created_at=_time(payload.get("created_at"), "created_at"),
     )
 
@@ -211,6 +236,8 @@ def to_privacy_request(payload: Any) -> PrivacyRequest:
     return PrivacyRequest(
         shop_domain=domain.strip().lower() if isinstance(domain, str) else None,
         customer=customer,
-        order_ids=tuple(str(order_id) for order_id in order_ids if isinstance(order_id, int | str)),
-        request_id=str(request_id) if request_id is not None else None,
+        order_ids=tuple(
+            to_key(order_id, "orders_requested[]") for order_id in order_ids if isinstance(order_id, int | str)
+        ),
+        request_id=to_key(request_id, "data_request.id") if request_id is not None else None,
     )

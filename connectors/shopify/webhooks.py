@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from connectors.base import header
+
 # Topics Setia subscribes to for a custom-app shop (OAuth installs declare them in shopify.app.toml).
 # Compliance topics cannot be created through the API (research/shopify.md §3.5).
 SUBSCRIBED_TOPICS = [
@@ -56,15 +58,15 @@ def _parse_time(value: str | None) -> datetime | None:
 
 def read_delivery(headers: Headers) -> Delivery | None:
     """The delivery's identity from its headers; None when a required header is missing."""
-    topic = (headers.get("X-Shopify-Topic") or "").strip()
-    shop = (headers.get("X-Shopify-Shop-Domain") or "").strip().lower()
-    webhook_id = (headers.get("X-Shopify-Webhook-Id") or "").strip()
+    topic = header(headers, "X-Shopify-Topic")
+    shop = header(headers, "X-Shopify-Shop-Domain").lower()
+    webhook_id = header(headers, "X-Shopify-Webhook-Id")
     if not topic or not shop or not webhook_id:
         return None
     return Delivery(
         topic=topic[:64],
         shop_domain=shop[:255],
         webhook_id=webhook_id[:128],
-        event_id=(headers.get("X-Shopify-Event-Id") or "").strip()[:128] or None,
+        event_id=header(headers, "X-Shopify-Event-Id")[:128] or None,
         triggered_at=_parse_time(headers.get("X-Shopify-Triggered-At")),
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, to_amount, to_time
+from connectors.base import Customer, Order, PayloadError, bounded, to_amount, to_key, to_text, to_time
 
 # wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
 # `processing` before any money is collected, so a `cod` order is paid only once `completed`.
@@ -26,12 +26,22 @@ def _object(payload: Any) -> dict[str, Any]:
     return payload
 
 
+# WordPress ids are unsigned 64-bit integers: at most 20 digits.
+MAX_ID_DIGITS = 20
+
+
+def _wordpress_id(value: Any, field: str) -> str:
+    """A WordPress id (ASCII digits, or a JSON integer) as text without leading zeros."""
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    digits = text.lstrip("0") or "0" if text else ""
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(digits) > MAX_ID_DIGITS:
+        raise PayloadError(f"{field}: not a WooCommerce id: {str(value)[:40]!r}")
+    return digits
+
+
 def resource_id(payload: Any) -> str:
     """The order's or customer's id: a positive integer (also the whole body of a deletion)."""
-    value = _object(payload).get("id")
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
-        raise PayloadError(f"id: not a WooCommerce id: {value!r}")
-    return str(int(value))
+    return _wordpress_id(_object(payload).get("id"), "id")
 
 
 def _status(payload: dict[str, Any]) -> str:
@@ -100,7 +110,7 @@ def _basis(payload: dict[str, Any], refunds: list[dict[str, Any]] | None) -> Dec
     lines when `refunds` (the refunds endpoint's answer) details it, and the rest of its amount (all
     of it without details: a refund's `total` in the order includes tax and shipping) in
     proportion to its share of the order total."""
-    basis = max(_lines(payload), Decimal(0))
+    basis = max(bounded(_lines(payload), "line_items[].total"), Decimal(0))
     listed = _refunds(payload)
     if not listed or basis == 0:
         return basis
@@ -112,12 +122,17 @@ def _basis(payload: dict[str, Any], refunds: list[dict[str, Any]] | None) -> Dec
     total = to_amount(payload.get("total"), "total")
     if total <= unattributed:
         return Decimal(0)
-    return max(basis * (total - unattributed) / total - given, Decimal(0))
+    return max(bounded(basis * (total - unattributed) / total - given, "line_items[].total"), Decimal(0))
 
 
 def _currency(payload: dict[str, Any]) -> str:
     currency = payload.get("currency")
-    if not isinstance(currency, str) or len(currency.strip()) != 3:
+    if (
+        not isinstance(currency, str)
+        or len(currency.strip()) != 3
+        or not currency.strip().isascii()
+        or not currency.strip().isalpha()
+    ):
         raise PayloadError(f"currency: not an ISO 4217 code: {currency!r}")
     return currency.strip().upper()
 
@@ -130,11 +145,16 @@ def _order_customer(payload: dict[str, Any]) -> Customer | None:
     billing = payload.get("billing")
     if not isinstance(billing, dict):
         billing = {}
+    return _customer(_wordpress_id(customer_id, "customer_id"), billing)
+
+
+def _customer(customer_id: str, fields: dict[str, Any]) -> Customer:
+    email = fields.get("email")
     return Customer(
-        platform_customer_id=str(customer_id),
-        email=billing.get("email") or None,
-        first_name=billing.get("first_name") or None,
-        last_name=billing.get("last_name") or None,
+        platform_customer_id=customer_id,
+        email=to_key(email, "email", 320) if isinstance(email, str) and email.strip() else None,
+        first_name=to_text(fields.get("first_name"), 255),
+        last_name=to_text(fields.get("last_name"), 255),
     )
 
 
@@ -148,7 +168,7 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
         currency=_currency(order),
         basis=_basis(order, refunds),
         status=_status(order),
-        name=f"#{number}" if isinstance(number, str | int) and str(number) else None,
+        name=to_text(f"#{number}", 64) if isinstance(number, str | int) and str(number) else None,
         customer=_order_customer(order),
         updated_at=_gmt(order.get("date_modified_gmt"), "date_modified_gmt"),
         paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
@@ -162,7 +182,7 @@ def _coupon_codes(lines: Any) -> tuple[str, ...] | None:
     if not isinstance(lines, list):
         return None
     codes = (line.get("code") for line in lines if isinstance(line, dict))
-    return tuple(code.strip() for code in codes if isinstance(code, str) and code.strip())
+    return tuple(text.strip() for text in (to_text(code, 255) for code in codes) if text and text.strip())
 
 
 def to_deleted_order(payload: Any, currency: str) -> Order:
@@ -174,9 +194,4 @@ def to_deleted_order(payload: Any, currency: str) -> Order:
 
 def to_customer(payload: Any) -> Customer:
     customer = _object(payload)
-    return Customer(
-        platform_customer_id=resource_id(customer),
-        email=customer.get("email") or None,
-        first_name=customer.get("first_name") or None,
-        last_name=customer.get("last_name") or None,
-    )
+    return _customer(resource_id(customer), customer)

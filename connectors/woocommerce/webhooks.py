@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from connectors.base import header
+
 # WC_Webhook::deliver_ping() posts exactly `webhook_id=<id>`, with no X-WC-Webhook-* header.
 PING_BODY = re.compile(rb"webhook_id=\d{1,20}")
 
@@ -46,16 +48,16 @@ class Delivery:
 
 def read_delivery(headers: Headers) -> Delivery | None:
     """The delivery's identity from its headers; None when the topic or delivery id is missing."""
-    topic = (headers.get("X-WC-Webhook-Topic") or "").strip()
-    delivery_id = (headers.get("X-WC-Webhook-Delivery-ID") or "").strip()
+    topic = header(headers, "X-WC-Webhook-Topic")
+    delivery_id = header(headers, "X-WC-Webhook-Delivery-ID")
     if not topic or not delivery_id:
         return None
     resource, _, event = topic.partition(".")
     return Delivery(
         topic=topic[:64],
-        resource=(headers.get("X-WC-Webhook-Resource") or resource).strip()[:64],
-        event=(headers.get("X-WC-Webhook-Event") or event).strip()[:64],
-        webhook_id=(headers.get("X-WC-Webhook-ID") or "").strip()[:64] or None,
+        resource=(header(headers, "X-WC-Webhook-Resource") or resource)[:64],
+        event=(header(headers, "X-WC-Webhook-Event") or event)[:64],
+        webhook_id=header(headers, "X-WC-Webhook-ID")[:64] or None,
         delivery_id=delivery_id[:128],
-        source=(headers.get("X-WC-Webhook-Source") or "").strip()[:255] or None,
+        source=header(headers, "X-WC-Webhook-Source")[:255] or None,
     )

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from connectors.base import PlatformError
 from connectors.shopify import auth
-from integrator import jobs, shopify_tokens
+from integrator import shopify_tokens
 from integrator.admin.i18n import use_shop_language
 from integrator.admin.login_links import LinkRefused, UsedLinks
 from integrator.config import Config
@@ -100,7 +100,7 @@ def _from_cookie(request: Request) -> Merchant:
         raise NotSignedIn("no session") from exc
     if not isinstance(data, dict) or not data.get("sid"):
         raise NotSignedIn("no session")
-    if _ended_sessions().claimed(_ended_key(str(data["sid"])), jobs.redis_connection()):
+    if _ended_sessions().claimed(_ended_key(str(data["sid"]))):
         raise NotSignedIn("this session has ended")
     with current_app.extensions["setia_db"].session() as session:
         shop = session.get(Shop, data.get("shop"))
@@ -109,6 +109,14 @@ def _from_cookie(request: Request) -> Merchant:
         return Merchant(
             shop.id, shop.domain, "login-link", embedded=False, csrf_token=str(data.get("csrf")), session_id=data["sid"]
         )
+
+
+def cookie_merchant(request: Request) -> Merchant | None:
+    """The merchant this browser's login-link cookie signs in, or None."""
+    try:
+        return _from_cookie(request)
+    except NotSignedIn:
+        return None
 
 
 def current_merchant(request: Request, page_load: bool = False) -> Merchant:
@@ -158,8 +166,8 @@ def end_session(response: Response, merchant: Merchant) -> None:
     no longer signs anyone in)."""
     if merchant.session_id:
         try:
-            _ended_sessions().claim(_ended_key(merchant.session_id), jobs.redis_connection(), ttl=COOKIE_MAX_AGE + 60)
-        except LinkRefused as exc:  # Redis is down: the cookie still goes (and no session works until it is back)
+            _ended_sessions().claim(_ended_key(merchant.session_id), ttl=COOKIE_MAX_AGE + 60)
+        except LinkRefused as exc:  # the database is down: the cookie still goes (no session works until it is back)
             current_app.logger.warning("logout could not record the ended session: %s", exc)
     response.delete_cookie(COOKIE, path="/admin", secure=_secure(), httponly=True, samesite="Lax")
 

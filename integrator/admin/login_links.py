@@ -1,20 +1,23 @@
 """One-time, short-lived login links for the merchant pages outside Shopify (`shops login-link`).
 
-A link is a signed, timestamped token naming the shop and a random id. Single use: the id is
-remembered until the link would have expired anyway, in Redis when REDIS_URL is set (shared by every
-web process) and otherwise in this process's memory, which is exact for the one-process development
-server `make run` starts and is why production sets REDIS_URL."""
+A link is a signed, timestamped token naming the shop and a random id. Single use whatever the
+deployment (one process or many, with or without Redis): the id is written to the database table
+`used_login_links` when the link is used, and kept until the link would have expired anyway; each
+new row prunes the expired ones, so the table holds at most the links of the last quarter hour (and
+the sessions ended by logging out in the last eight hours)."""
 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from redis import Redis
-from redis.exceptions import RedisError
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from integrator.db import Database
+from integrator.loyalty.models import UsedLoginLink, utcnow
 
 LINK_MAX_AGE = 15 * 60
 SALT = "setia-login-link"
@@ -44,45 +47,57 @@ class UsedLinks:
     """The ids of links already used, for as long as those links would be valid (and, under their own
     keys, the cookie sessions ended by logging out, for as long as those cookies would be valid)."""
 
-    def __init__(self) -> None:
-        self._memory: dict[str, float] = {}
-        self._lock = threading.Lock()
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def claim(self, link_id: str, redis: Redis | None, ttl: int = LINK_MAX_AGE + 60) -> bool:
-        """True the first time an id is claimed, False ever after (for `ttl` seconds)."""
-        if redis is not None:
-            try:
-                return bool(redis.set(f"setia:login-link:{link_id}", 1, nx=True, ex=ttl))
-            except RedisError as exc:
-                raise LinkRefused(f"cannot check the link right now: {exc}", "unavailable") from exc
-        now = time.monotonic()
-        with self._lock:
-            for key in [key for key, until in self._memory.items() if until < now]:
-                del self._memory[key]
-            if link_id in self._memory:
-                return False
-            self._memory[link_id] = now + ttl
+    def claim(self, link_id: str, ttl: int = LINK_MAX_AGE + 60) -> bool:
+        """True the first time an id is claimed, False ever after (for `ttl` seconds): the primary
+        key decides, so two processes claiming at once cannot both win."""
+        now = utcnow()
+        try:
+            with self.db.session() as session:
+                session.execute(delete(UsedLoginLink).where(UsedLoginLink.expires_at < now))
+                session.add(UsedLoginLink(link_id=link_id[:64], expires_at=now + timedelta(seconds=ttl)))
+        except IntegrityError:
+            return False
+        except OperationalError as exc:
+            raise LinkRefused(f"cannot check the link right now: {exc}", "unavailable") from exc
+        return True
+
+    def claimed(self, link_id: str) -> bool:
+        """Whether an id has been claimed (and not yet forgotten). Database down: claimed (fail closed)."""
+        try:
+            with self.db.session() as session:
+                until = session.execute(
+                    select(UsedLoginLink.expires_at).where(UsedLoginLink.link_id == link_id[:64])
+                ).scalar_one_or_none()
+        except OperationalError:
             return True
-
-    def claimed(self, link_id: str, redis: Redis | None) -> bool:
-        """Whether an id has been claimed (and not yet forgotten). Redis down: claimed (fail closed)."""
-        if redis is not None:
-            try:
-                return bool(redis.exists(f"setia:login-link:{link_id}"))
-            except RedisError:
-                return True
-        with self._lock:
-            return self._memory.get(link_id, 0.0) >= time.monotonic()
+        return until is not None and until >= utcnow()
 
 
-def redeem(secret_key: str, token: str, used: UsedLinks, redis: Redis | None) -> LoginLink:
-    """The shop a link signs into, once; LinkRefused for a forged, expired or used link."""
+def read(secret_key: str, token: str) -> LoginLink:
+    """The shop and id a link names, without using it; LinkRefused for a forged or expired one."""
     try:
         payload = URLSafeTimedSerializer(secret_key, salt=SALT).loads(token, max_age=LINK_MAX_AGE)
     except BadSignature as exc:
         raise LinkRefused("this link is invalid or has expired") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("shop"), int) or not payload.get("id"):
         raise LinkRefused("this link is invalid")
-    if not used.claim(str(payload["id"]), redis):
-        raise LinkRefused("this link has already been used", "used")
     return LoginLink(shop_id=payload["shop"], link_id=str(payload["id"]))
+
+
+def unused(secret_key: str, token: str, used: UsedLinks) -> LoginLink:
+    """The link, when it may still be used; LinkRefused otherwise. Nothing is claimed."""
+    link = read(secret_key, token)
+    if used.claimed(link.link_id):
+        raise LinkRefused("this link has already been used", "used")
+    return link
+
+
+def redeem(secret_key: str, token: str, used: UsedLinks) -> LoginLink:
+    """The shop a link signs into, once; LinkRefused for a forged, expired or used link."""
+    link = read(secret_key, token)
+    if not used.claim(link.link_id):
+        raise LinkRefused("this link has already been used", "used")
+    return link

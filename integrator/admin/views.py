@@ -6,13 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
-from integrator import jobs
 from integrator.admin import bp
-from integrator.admin.access import Merchant, end_session, merchant_action, start_session
-from integrator.admin.login_links import LinkRefused, UsedLinks, redeem
+from integrator.admin.access import (
+    CSRF_ERROR,
+    Merchant,
+    check_csrf,
+    cookie_merchant,
+    end_session,
+    load_shop,
+    merchant_action,
+    refused,
+    start_session,
+)
+from integrator.admin.i18n import use_shop_language
+from integrator.admin.login_links import LinkRefused, UsedLinks, redeem, unused
 from integrator.loyalty.models import Shop
 
 SHOPIFY_ADMIN = "https://admin.shopify.com"
@@ -21,7 +32,7 @@ APP_BRIDGE = "https://cdn.shopify.com"
 
 @bp.record_once
 def _remember_used_links(state: Any) -> None:
-    state.app.extensions["setia_used_login_links"] = UsedLinks()
+    state.app.extensions["setia_used_login_links"] = UsedLinks(state.app.extensions["setia_db"])
 
 
 @bp.after_request
@@ -55,19 +66,69 @@ def login_notice() -> tuple[str, int]:
     return render_template("admin/login_notice.html", refused=None, signed_out=signed_out, merchant=None), 401
 
 
-@bp.get("/login/<token>")
-def login_with_link(token: str) -> Response | tuple[str, int]:
-    """A `shops login-link` URL: used once, it starts a cookie session and opens the home page."""
-    config = current_app.extensions["setia_config"]
-    used: UsedLinks = current_app.extensions["setia_used_login_links"]
+def _link_refused(exc: LinkRefused) -> tuple[str, int]:
+    current_app.logger.info("login link refused: %s", exc)
+    return render_template("admin/login_notice.html", refused=exc.kind, signed_out=False, merchant=None), 401
+
+
+def _sign_in_with(token: str) -> Response | tuple[str, int]:
+    """Use the link (once, whatever the deployment), start its cookie session, open the home page."""
     try:
-        link = redeem(config.secret_key, token, used, jobs.redis_connection())
+        link = redeem(current_app.extensions["setia_config"].secret_key, token, _used_links())
     except LinkRefused as exc:
-        current_app.logger.info("login link refused: %s", exc)
-        return render_template("admin/login_notice.html", refused=exc.kind, signed_out=False, merchant=None), 401
+        return _link_refused(exc)
     response = redirect(url_for("admin.home_page"), code=303)
     start_session(response, link.shop_id)
     return response
+
+
+def _used_links() -> UsedLinks:
+    used: UsedLinks = current_app.extensions["setia_used_login_links"]
+    return used
+
+
+def _shop_label(shop: Shop) -> str:
+    return f"{shop.name} ({shop.domain})" if shop.name and shop.name != shop.domain else shop.domain
+
+
+@bp.get("/login/<token>")
+def login_with_link(token: str) -> Response | tuple[str, int]:
+    """A `shops login-link` URL: used once, it starts a cookie session and opens the home page. A
+    browser signed in to another shop is asked first (a CSRF-protected POST of the same URL): a link
+    someone else sent must not switch it silently (login CSRF). Asking does not use the link."""
+    try:
+        link = unused(current_app.extensions["setia_config"].secret_key, token, _used_links())
+    except LinkRefused as exc:
+        return _link_refused(exc)
+    merchant = cookie_merchant(request)
+    if merchant is None or merchant.shop_id == link.shop_id:
+        return _sign_in_with(token)
+    current = load_shop(merchant)
+    with current_app.extensions["setia_db"].session() as session:
+        target = session.get(Shop, link.shop_id)
+        target_label = _shop_label(target) if target is not None else str(link.shop_id)
+    use_shop_language(current.language)
+    page = render_template(
+        "admin/switch_shop.html",
+        merchant=None,
+        token=token,
+        csrf_token=merchant.csrf_token,
+        current=_shop_label(current),
+        target=target_label,
+    )
+    return page, 200
+
+
+@bp.post("/login/<token>")
+def switch_shop(token: str) -> ResponseReturnValue:
+    """The confirmation of the page above: only the signed-in browser's own form (its CSRF token)
+    uses the link and switches shops."""
+    merchant = cookie_merchant(request)
+    if merchant is None:
+        return refused(401, "not signed in")
+    if not check_csrf(merchant, request):
+        return refused(400, CSRF_ERROR)
+    return _sign_in_with(token)
 
 
 @bp.post("/logout")

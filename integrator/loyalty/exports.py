@@ -51,17 +51,29 @@ LEDGER_COLUMNS = (
     "reason",
 )
 
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII digits only: "-٣" is text, not a number
+# What a spreadsheet reads as the start of a formula, the full-width forms included (Excel and
+# LibreOffice fold them to ASCII when a cell is typed or imported).
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# A cell starting with one of these is neutralised whatever follows: Excel drops or interprets
+# them and may then run what comes next.
+CONTROL_STARTS = frozenset("\t\r\n")
+# Leading characters a spreadsheet skips before looking for a formula: whitespace (Unicode's, which
+# str.lstrip knows, the ideographic space included) and invisible format characters.
+SKIPPED = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 def safe_cell(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection, OWASP): text starting with
-    = + - @ (or a tab or carriage return) gets a leading apostrophe; plain numbers stay numbers."""
+    """A cell a spreadsheet will not run as a formula (CSV injection, OWASP): text whose first
+    visible character is = + - @ (ASCII or full-width), or that starts with a tab, carriage return
+    or line feed, gets a leading apostrophe; plain numbers stay numbers."""
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, datetime) else str(value)
-    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
+    if not text or NUMBER.fullmatch(text):
+        return text
+    first_visible = SKIPPED.sub("", text, count=1)[:1]
+    if text[0] in CONTROL_STARTS or first_visible in FORMULA_STARTS:
         return "'" + text
     return text
 

@@ -413,3 +413,13 @@ class MemberImport(Base):
     report: Mapped[list[Any]] = mapped_column(JSON, default=list)  # one outcome per row
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class UsedLoginLink(Base):
+    """A login link already used (or, as "ended-session:<id>", a cookie session ended by logging
+    out), refused again until `expires_at`, when it would be refused anyway: the database, not a
+    process's memory or Redis, so that one use holds whatever the deployment."""
+
+    __tablename__ = "used_login_links"
+    link_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -16,8 +16,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        'used_login_links',
+        sa.Column('link_id', sa.String(length=64), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('link_id', name=op.f('pk_used_login_links')),
+    )
+    op.create_index(op.f('ix_used_login_links_expires_at'), 'used_login_links', ['expires_at'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index(op.f('ix_used_login_links_expires_at'), table_name='used_login_links')
+    op.drop_table('used_login_links')

@@ -282,6 +282,19 @@ def test_the_ledger_export_lists_entries_with_signed_amounts(
     assert {row["platform_customer_id"] for row in rows} == {JANE_ID}
 
 
+def test_exports_neutralise_formulas_behind_whitespace_and_full_width_signs(
+    app: Flask, client: FlaskClient, api: Api, deliver: Any, jane: dict[str, Any], csrf: str
+) -> None:
+    deliver("orders/paid", order_for(5550001, "ani@example.com", 9990001, ' =HYPERLINK("http://x")', "\uff0b62 812"))
+    members = read_csv(client.get("/admin/members/export.csv"))
+    assert members[1]["first_name"] == '\' =HYPERLINK("http://x")'
+    assert members[1]["last_name"] == "'\uff0b62 812"
+    body = {"points": 5, "reason": "\u3000\uff1dSUM(1)", "idempotency_key": "e-2"}
+    assert api.post(f"/members/{jane['id']}/adjustments", body).status_code == 201
+    ledger = read_csv(client.get("/admin/members/ledger.csv"))
+    assert ledger[-1]["reason"].startswith("'\u3000\uff1dSUM(1)")
+
+
 def test_exports_hold_only_the_signed_in_shops_members(
     app: Flask, client: FlaskClient, shops: Any, jane: dict[str, Any]
 ) -> None:
