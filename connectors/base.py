@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +14,11 @@ class PayloadError(ValueError):
     """A verified delivery whose body cannot be understood; recorded as failed, never retried."""
 
 
+# The one grammar of amounts as text (integrator/loyalty/money.py DECIMAL_TEXT is the same): ASCII
+# digits, an optional sign, point and exponent.
+AMOUNT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII)
+
+
 def to_amount(value: Any, field: str) -> Decimal:
     """A platform amount ("181.09", or a JSON number in some payloads) as an exact Decimal; empty is
     zero; anything else is a PayloadError naming the field."""
@@ -20,6 +26,9 @@ def to_amount(value: Any, field: str) -> Decimal:
         return Decimal(0)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise PayloadError(f"{field}: not an amount: {value!r}")
+    if isinstance(value, str) and not AMOUNT_TEXT.fullmatch(value):
+        # Decimal() would read "٣" (Arabic-Indic three), "1_000" and spaces: no platform writes them.
+        raise PayloadError(f"{field}: not an amount: {value[:40]!r}")
     try:
         amount = Decimal(repr(value) if isinstance(value, float) else str(value))
     except InvalidOperation as exc:

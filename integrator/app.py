@@ -15,6 +15,7 @@ from integrator.admin.i18n import init_i18n
 from integrator.api import JSON_PREFIXES, init_api
 from integrator.config import ROOT, Config, load_config
 from integrator.db import Database
+from integrator.id_converter import RowIdConverter
 from integrator.secretbox import SecretBox
 from integrator.webhooks import ShopSecrets, StoreSecrets
 
@@ -37,6 +38,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.config.update(SECRET_KEY=config.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=8 * 1024 * 1024)
     app.config.update(overrides or {})
     app.session_interface = CookieSessionsForPages()
+    app.url_map.converters["int"] = RowIdConverter  # before any rule is added: every <int:...>
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db = Database()
