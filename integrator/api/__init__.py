@@ -6,16 +6,47 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from integrator.loyalty.errors import DomainError
+from integrator.loyalty.input_fields import DecimalText
 from integrator.loyalty.shops import shop_for_api_key
 
 JSON_PREFIXES = ("/api/", "/webhooks/", "/widget/", "/proxy/", "/checkout/", "/healthz")
 
 
+class ErrorSchema(Schema):
+    """Every error answer of the API (and what the OpenAPI document says they are)."""
+
+    error = fields.String(required=True, metadata={"description": "what went wrong, in a sentence"})
+    details = fields.Raw(
+        required=True,
+        allow_none=True,
+        metadata={"description": "field errors ({field: [messages]}) for invalid input; otherwise null or an object"},
+    )
+
+
+def decimal_text_properties(self: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """A DecimalText is a decimal *string* in the document (that is what the API answers); its range
+    goes into the description, since JSON Schema bounds apply to numbers only."""
+    if not isinstance(field, DecimalText):
+        return {}
+    bounds = {key: ret.pop(key) for key in ("minimum", "maximum") if key in ret}
+    ret.pop("exclusiveMinimum", None)
+    ret.pop("exclusiveMaximum", None)
+    extra = {"type": "string", "format": "decimal"}
+    if bounds:
+        words = " to ".join(str(bounds[key]) for key in ("minimum", "maximum") if key in bounds)
+        described = ret.get("description", "")
+        extra["description"] = f"{described} ({words}; at most {field.max_places} decimals)".strip()
+    return extra
+
+
 class SetiaApi(Api):
     """flask-smorest with the contract's error shape: {"error": ..., "details": ...}."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not request.path.startswith(JSON_PREFIXES):
@@ -96,6 +127,7 @@ def init_api(app: Flask) -> SetiaApi:
         },
     )
     api = SetiaApi(app)
+    api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
     from . import coupons, data_requests, members, rewards, settings
 
     for blueprint in (members.blp, settings.blp, coupons.blp, data_requests.blp, rewards.blp):
