@@ -267,3 +267,19 @@ def test_a_cashback_amount_too_big_or_in_other_digits_is_422(
     )
     assert "amount" in assert_json_4xx(response, 422)["details"]
     assert api.member(JANE)["cashback_available"] == "3.62"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/widget/v1/{public_id}/orders/12%00", "/widget/v1/a%00b/program", "/webhooks/woocommerce/t%00ken"],
+    ids=["order-id", "public-id", "webhook-token"],
+)
+def test_a_nul_anywhere_in_a_path_is_a_json_404(app: Flask, client: Any, shop: dict[str, Any], path: str) -> None:
+    response = client.get(path.format(public_id=shop["public_id"]), query_string=signed(app, shop))
+    assert_json_4xx(response, 404)  # was a 500 on PostgreSQL
+
+
+@pytest.mark.parametrize("page", [ARABIC_THREE, "1_0"])
+def test_widget_history_pages_in_other_digits_are_422(app: Flask, client: Any, shop: dict[str, Any], page: str):
+    response = client.get(f"/widget/v1/{shop['public_id']}/history", query_string={**signed(app, shop), "page": page})
+    assert "page" in assert_json_4xx(response, 422)["details"]
