@@ -8,7 +8,7 @@ import numbers
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields
 
 from .money import MAX_NUMBER_TEXT, decimal_from_text, integer_from_text, places_of
 
@@ -16,23 +16,23 @@ from .money import MAX_NUMBER_TEXT, decimal_from_text, integer_from_text, places
 _DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?$"
 
 
-class PlainText(fields.String):
-    """A string PostgreSQL can store: no NUL character (text columns refuse it) and no unpaired
-    surrogate ("\\ud800" in JSON, which has no UTF-8 form)."""
+def storable_text(text: str) -> None:
+    """A validator: text PostgreSQL can store, without a NUL character (text columns refuse it) or
+    an unpaired surrogate ("\\ud800" in JSON, which has no UTF-8 form)."""
+    if "\x00" in text:
+        raise ValidationError("Must not contain NUL characters.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("Must be valid Unicode text.") from None
 
-    default_error_messages = {
-        "nul": "Must not contain NUL characters.",
-        "surrogate": "Must be valid Unicode text.",
-    }
+
+class PlainText(fields.String):
+    """A string PostgreSQL can store (storable_text)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise self.make_error("nul")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise self.make_error("surrogate") from None
+        storable_text(text)
         return text
 
 

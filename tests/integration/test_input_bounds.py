@@ -283,3 +283,10 @@ def test_a_nul_anywhere_in_a_path_is_a_json_404(app: Flask, client: Any, shop: d
 def test_widget_history_pages_in_other_digits_are_422(app: Flask, client: Any, shop: dict[str, Any], page: str):
     response = client.get(f"/widget/v1/{shop['public_id']}/history", query_string={**signed(app, shop), "page": page})
     assert "page" in assert_json_4xx(response, 422)["details"]
+
+
+@pytest.mark.parametrize("email", ["a@\ud800.com", "a@b.c\ud800om"])
+def test_a_data_request_email_the_database_cannot_hold_is_422(api: Api, email: str) -> None:
+    answer = assert_json_4xx(api.post("/data-requests", {"kind": "data_request", "email": email}), 422)
+    assert "email" in answer["details"]
+    assert api.get("/data-requests").json == {"items": []}
