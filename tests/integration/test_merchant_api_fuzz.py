@@ -22,7 +22,7 @@ from tests.conftest import Api
 from tests.deliveries import fake30
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 30  # per operation and mode: bounded, so the run stays well under a minute
+EXAMPLES = 25  # per operation and mode: bounded, so the run stays well under a minute
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
 
