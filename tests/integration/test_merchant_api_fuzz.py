@@ -62,7 +62,7 @@ def test_the_merchant_api_answers_every_generated_request_as_documented(app: Fla
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 15
+    assert len(operations) >= 15  # every operation of the document, whatever is added later
     for operation in operations:
         names = {parameter.name for parameter in operation.path_parameters}
         # Any id (mostly unknown ones), then, for an operation on one row, that row's real id.
