@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import HTTPException
 
 from integrator.loyalty.errors import DomainError
@@ -32,14 +32,18 @@ def decimal_text_properties(self: Any, field: Any, ret: dict[str, Any], **_: Any
     goes into the description, since JSON Schema bounds apply to numbers only."""
     if not isinstance(field, DecimalText):
         return {}
-    bounds = {key: ret.pop(key) for key in ("minimum", "maximum") if key in ret}
-    ret.pop("exclusiveMinimum", None)
-    ret.pop("exclusiveMaximum", None)
-    extra = {"type": "string", "format": "decimal"}
-    if bounds:
-        words = " to ".join(str(bounds[key]) for key in ("minimum", "maximum") if key in bounds)
-        described = ret.get("description", "")
-        extra["description"] = f"{described} ({words}; at most {field.max_places} decimals)".strip()
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        ret.pop(key, None)  # apispec's, which also ignore whether a bound is included
+    words = []
+    for bound in (v for v in field.validators if isinstance(v, validate.Range)):
+        if bound.min is not None:
+            words.append(f"{'at least' if bound.min_inclusive else 'more than'} {bound.min}")
+        if bound.max is not None:
+            words.append(f"{'at most' if bound.max_inclusive else 'less than'} {bound.max}")
+    words.append(f"at most {field.max_places} decimals")
+    described = ret.get("description")
+    rule = ", ".join(words)
+    extra = {"type": "string", "format": "decimal", "description": f"{described} ({rule})" if described else rule}
     return extra
 
 

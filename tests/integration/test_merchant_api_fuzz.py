@@ -70,3 +70,12 @@ def test_the_merchant_api_answers_every_generated_request_as_documented(app: Fla
             for mode in MODES:
                 _exercise(operation, mode, api.headers, failures, ids)
     assert not failures, f"{len(failures)} answers broke the document:\n" + "\n".join(failures[:40])
+
+
+def test_the_document_describes_decimals_as_the_strings_the_api_answers(client: Any) -> None:
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    rate = schemas["SettingsPatch"]["properties"]["points_per_unit"]
+    assert (rate["type"], rate["description"]) == ("string", "at least 0, at most 1000000, at most 6 decimals")
+    assert "minimum" not in rate  # JSON Schema bounds are for numbers: "1000000" is not one
+    assert "more than 0" in schemas["RewardIn"]["properties"]["min_order"]["description"]
+    assert set(schemas["Error"]["properties"]) == {"error", "details"}
