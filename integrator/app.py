@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Request, Response, jsonify, request
+from flask import Flask, Request, Response, abort, jsonify, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from werkzeug.exceptions import HTTPException
@@ -15,6 +15,7 @@ from integrator.admin.i18n import init_i18n
 from integrator.api import JSON_PREFIXES, init_api
 from integrator.config import ROOT, Config, load_config
 from integrator.db import Database
+from integrator.id_converter import RowIdConverter
 from integrator.secretbox import SecretBox
 from integrator.webhooks import ShopSecrets, StoreSecrets
 
@@ -37,6 +38,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.config.update(SECRET_KEY=config.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=8 * 1024 * 1024)
     app.config.update(overrides or {})
     app.session_interface = CookieSessionsForPages()
+    app.url_map.converters["int"] = RowIdConverter  # before any rule is added: every <int:...>
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db = Database()
@@ -85,6 +87,9 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     init_api(app)
     init_i18n(app)
     _json_errors(app)
+    # First of all hooks (the rate limits' too): a NUL in the path names nothing, and PostgreSQL
+    # text cannot even compare it (a shop's public id, an order id, a webhook token).
+    app.before_request_funcs.setdefault(None, []).insert(0, _nul_in_path_is_not_found)
 
     from integrator.analytics_jobs import analytics_cli
     from integrator.cli import register_cli
@@ -94,6 +99,11 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.cli.add_command(demo_cli)
     app.cli.add_command(analytics_cli)
     return app
+
+
+def _nul_in_path_is_not_found() -> None:
+    if "\x00" in request.path:
+        abort(404)
 
 
 def _json_errors(app: Flask) -> None:

@@ -25,6 +25,7 @@ FILE_ERRORS = {
     "too_large": _l("The file is too big: at most %(max_bytes)s bytes. Split it into several files."),
     "too_many_rows": _l("The file has %(rows)s rows: at most %(max_rows)s. Split it into several files."),
     "not_utf8": _l("The file is not UTF-8 text: save it as “CSV UTF-8”."),
+    "nul_character": _l("The file contains NUL characters: it is not a CSV text file."),
     "bad_csv": _l("The file is not a readable CSV file."),
     "no_header": _l("The first row must name the columns."),
     "no_rows": _l("The file has no rows after the header."),

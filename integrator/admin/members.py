@@ -10,7 +10,7 @@ from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, validate
 
 from integrator import jobs
 from integrator.admin import bp
@@ -18,9 +18,10 @@ from integrator.admin.access import Merchant, merchant_action, merchant_page, re
 from integrator.admin.i18n import language_of
 from integrator.loyalty.coupons import coupons_of
 from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints, NotFound
+from integrator.loyalty.input_fields import PlainText, WholeNumber
 from integrator.loyalty.members import adjust_points, find_members, get_member, ledger_of
 from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
-from integrator.loyalty.money import display, parse_amount, to_minor
+from integrator.loyalty.money import display, integer_from_text, parse_amount, to_minor
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1  # a bigger id in the URL names nothing (and would overflow PostgreSQL's bigint)
@@ -49,12 +50,12 @@ class AdjustmentForm(Schema):
     class Meta:
         unknown = EXCLUDE  # csrf_token
 
-    points = fields.Integer(
+    points = WholeNumber(
         required=True,
         validate=[validate.Range(min=-1_000_000_000, max=1_000_000_000), validate.NoneOf([0])],
     )
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=400))
-    idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    reason = PlainText(required=True, validate=validate.Length(min=1, max=400))
+    idempotency_key = PlainText(required=True, validate=validate.Length(min=1, max=150))
 
 
 FORM_ERRORS = {
@@ -74,7 +75,17 @@ def finished(merchant: Merchant, location: str) -> ResponseReturnValue:
 
 def _page_number(name: str = "page") -> int:
     value = request.args.get(name, "1")
-    return min(int(value), 100_000) if value.isdigit() and int(value) > 0 else 1
+    # isascii: str.isdigit() also takes "١" (Arabic-Indic one), which int() reads.
+    return min(int(value), 100_000) if value.isascii() and value.isdigit() and int(value) > 0 else 1
+
+
+def _adjusted_points(text: str) -> int | bool:
+    """The `adjusted` query parameter of the redirect after an adjustment; False when absent or not
+    a whole number ("--5" or "١" in a hand-made URL)."""
+    try:
+        return integer_from_text(text)
+    except ValueError:
+        return False
 
 
 def _locale(shop: Shop) -> str:
@@ -84,7 +95,7 @@ def _locale(shop: Shop) -> str:
 @bp.get("/members")
 @merchant_page
 def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
-    text = request.args.get("q", "")[:320]
+    text = request.args.get("q", "")[:320].replace("\x00", "")  # PostgreSQL text holds no NUL
     page = _page_number()
     with current_app.extensions["setia_db"].session() as session:
         found = find_members(session, shop.id, text, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
@@ -142,7 +153,7 @@ def _render_member(
             page=page,
             form=form,
             errors=errors,
-            adjusted=adjusted.lstrip("-").isdigit() and int(adjusted),
+            adjusted=_adjusted_points(adjusted),
             **context,
         ),
         status,

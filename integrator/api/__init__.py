@@ -6,16 +6,51 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import HTTPException
 
 from integrator.loyalty.errors import DomainError
+from integrator.loyalty.input_fields import DecimalText
 from integrator.loyalty.shops import shop_for_api_key
 
 JSON_PREFIXES = ("/api/", "/webhooks/", "/widget/", "/proxy/", "/checkout/", "/healthz")
 
 
+class ErrorSchema(Schema):
+    """Every error answer of the API (and what the OpenAPI document says they are)."""
+
+    error = fields.String(required=True, metadata={"description": "what went wrong, in a sentence"})
+    details = fields.Raw(
+        required=True,
+        allow_none=True,
+        metadata={"description": "field errors ({field: [messages]}) for invalid input; otherwise null or an object"},
+    )
+
+
+def decimal_text_properties(self: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """A DecimalText is a decimal *string* in the document (that is what the API answers); its range
+    goes into the description, since JSON Schema bounds apply to numbers only."""
+    if not isinstance(field, DecimalText):
+        return {}
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        ret.pop(key, None)  # apispec's, which also ignore whether a bound is included
+    words = []
+    for bound in (v for v in field.validators if isinstance(v, validate.Range)):
+        if bound.min is not None:
+            words.append(f"{'at least' if bound.min_inclusive else 'more than'} {bound.min}")
+        if bound.max is not None:
+            words.append(f"{'at most' if bound.max_inclusive else 'less than'} {bound.max}")
+    words.append(f"at most {field.max_places} decimals")
+    described = ret.get("description")
+    rule = ", ".join(words)
+    extra = {"type": "string", "format": "decimal", "description": f"{described} ({rule})" if described else rule}
+    return extra
+
+
 class SetiaApi(Api):
     """flask-smorest with the contract's error shape: {"error": ..., "details": ...}."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not request.path.startswith(JSON_PREFIXES):
@@ -96,6 +131,7 @@ def init_api(app: Flask) -> SetiaApi:
         },
     )
     api = SetiaApi(app)
+    api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
     from . import coupons, data_requests, members, rewards, settings
 
     for blueprint in (members.blp, settings.blp, coupons.blp, data_requests.blp, rewards.blp):

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from integrator.loyalty.email_requests import KINDS, request_by_email
+from integrator.loyalty.input_fields import PlainText, storable_text
 from integrator.loyalty.models import Shop
 from integrator.loyalty.privacy import data_requests_of, get_data_request
 
@@ -39,8 +40,8 @@ class DataRequestDetail(DataRequestSchema):
 
 
 class DataRequestCreate(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    email = fields.Email(required=True, validate=validate.Length(max=320))
+    kind = PlainText(required=True, validate=validate.OneOf(KINDS))
+    email = fields.Email(required=True, validate=[validate.Length(max=320), storable_text])
 
 
 class DataRequestList(Schema):

@@ -6,17 +6,18 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from integrator.loyalty.input_fields import PlainText, WholeNumber
 from integrator.loyalty.models import LedgerEntry, Member
 from integrator.loyalty.money import format_minor_string
 
 
 class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = WholeNumber(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = WholeNumber(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class MemberQuery(PageQuery):
-    email = fields.String(load_default=None, validate=validate.Length(max=320))
+    email = PlainText(load_default=None, validate=validate.Length(max=320))
 
 
 class MemberSchema(Schema):
@@ -105,8 +106,8 @@ class AdjustmentSchema(Schema):
             validate.NoneOf([0], error="must not be zero"),
         ],
     )
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=400))
-    idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    reason = PlainText(required=True, validate=validate.Length(min=1, max=400))
+    idempotency_key = PlainText(required=True, validate=validate.Length(min=1, max=150))
 
 
 class AdjustmentResult(Schema):

@@ -9,7 +9,7 @@ hand: store_credit.py moves it to the shopper's store credit as soon as it is av
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,10 +20,11 @@ from .errors import DomainError, InsufficientPoints, InvalidSettings
 from .ledger import Posting, spend
 from .members import find_member
 from .models import Coupon, Shop
-from .money import format_minor_string, from_minor, to_minor
+from .money import decimal_from_text, format_minor_string, from_minor, to_minor
 
 CODE_DAYS = 90  # a cashback code stays usable this long (then the shopper asks for a new one)
 MAX_LENGTH = 32  # characters of the amount as sent
+MAX_MINOR = 10**15  # minor units: more than any balance (and far below the ledger's 64-bit integers)
 
 
 class PaidAsStoreCredit(DomainError):
@@ -39,8 +40,8 @@ def parse_cashback_amount(value: Any, currency: str) -> Decimal:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_LENGTH:
         raise _bad('A decimal string is required, like "10000" or "5.00".')
     try:
-        amount = Decimal(value.strip())
-    except InvalidOperation:
+        amount = decimal_from_text(value.strip())
+    except ValueError:
         raise _bad("Not a decimal number.") from None
     return checked_amount(amount, currency)
 
@@ -48,6 +49,8 @@ def parse_cashback_amount(value: Any, currency: str) -> Decimal:
 def checked_amount(amount: Decimal, currency: str) -> Decimal:
     if not amount.is_finite() or amount <= 0:
         raise _bad("The amount must be more than 0.")
+    if amount > from_minor(MAX_MINOR, currency):
+        raise _bad(f"At most {from_minor(MAX_MINOR, currency)}.")
     if from_minor(to_minor(amount, currency), currency) != amount:
         raise _bad(f"At most the minor unit of {currency} (like {from_minor(1, currency)}).")
     return amount

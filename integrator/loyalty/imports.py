@@ -22,8 +22,9 @@ MAX_POINTS = 1_000_000_000
 REQUIRED = ("platform_customer_id", "email", "points")
 OPTIONAL = ("cashback", "first_name", "last_name")
 LENGTHS = {"platform_customer_id": 64, "email": 320, "first_name": 255, "last_name": 255, "points": 20, "cashback": 30}
-WHOLE = re.compile(r"\d+")
-AMOUNT = re.compile(r"\d+(\.\d+)?")
+# ASCII digits: \d alone also matches "٣" (Arabic-Indic three), which int() and Decimal() read.
+WHOLE = re.compile(r"[0-9]+")
+AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SHOPIFY_GID = re.compile(r"gid://shopify/Customer/(\d+)")
 
@@ -72,9 +73,12 @@ def read_text(content: bytes) -> str:
     if len(content) > MAX_BYTES:
         raise ImportRefused("too_large", {"max_bytes": MAX_BYTES})
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused("not_utf8") from exc
+    if "\x00" in text:
+        raise ImportRefused("nul_character")  # no spreadsheet writes one; PostgreSQL text cannot hold it
+    return text
 
 
 def check_file(text: str, currency: str) -> CheckedFile:

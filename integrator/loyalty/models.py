@@ -37,6 +37,7 @@ NAMING = {
 
 # BigInteger primary keys that are still INTEGER PRIMARY KEY (rowid) on SQLite.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+MAX_ROW_ID = 2**63 - 1  # the largest id either database can hold: a bigger one names no row
 
 
 def utcnow() -> datetime:

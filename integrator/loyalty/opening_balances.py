@@ -219,7 +219,7 @@ def check_import(session: Session, shop: Shop, filename: str, content: bytes, ac
     record = MemberImport(
         shop_id=shop.id,
         actor=actor[:255],
-        filename=(filename or "import.csv")[:255],
+        filename=_shown_name(filename),
         digest=hashlib.sha256(content).hexdigest(),
         content=text,
         status="checked",
@@ -230,6 +230,13 @@ def check_import(session: Session, shop: Shop, filename: str, content: bytes, ac
     session.add(record)
     session.flush()
     return record
+
+
+def _shown_name(filename: str) -> str:
+    """The uploaded file's name, as a label only: control characters (a NUL, which PostgreSQL text
+    cannot hold, or a newline) are dropped."""
+    name = "".join(char for char in filename if char.isprintable())[:255].strip()
+    return name or "import.csv"
 
 
 def _forget_unapplied(session: Session, shop_id: int) -> None:

@@ -13,14 +13,16 @@ from sqlalchemy.orm import Session
 
 from .coupons import SpentCode, generate_code, record_spent_code
 from .errors import InsufficientPoints, InvalidSettings, NotFound
+from .input_fields import DecimalText, PlainText
 from .ledger import Posting, spend
 from .members import find_member
-from .models import Coupon, Reward, Shop, utcnow
-from .money import from_minor, to_minor
+from .models import MAX_ROW_ID, Coupon, Reward, Shop, utcnow
+from .money import from_minor, places_of, to_minor
 from .settings import StrictBoolean
 
 KINDS = ("fixed_amount", "percentage", "free_shipping")
 DEFAULT_EXPIRES_DAYS = 90  # a redeemed coupon stays usable this long unless the reward says otherwise
+PERCENT_PLACES = 2  # like the unboxing discount: 12.5 %, not 12.3456789 %
 EDITABLE = ("name", "points_cost", "kind", "value", "min_order", "expires_days", "active")
 
 
@@ -28,20 +30,18 @@ class RewardSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = PlainText(required=True, validate=validate.Length(min=1, max=100))
     points_cost = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10**9))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    value = fields.Decimal(
-        as_string=True,
-        places=None,
-        allow_nan=False,
+    kind = PlainText(required=True, validate=validate.OneOf(KINDS))
+    # At most 4 decimals (the most any currency has; the kind and the currency narrow it): with the
+    # maximum, every value fits the varchar(32) of rewards and coupons.
+    value = DecimalText(
+        max_places=4,
         load_default=Decimal(0),
         validate=validate.Range(min=Decimal(0), max=Decimal(10**9)),
     )
-    min_order = fields.Decimal(
-        as_string=True,
-        places=None,
-        allow_nan=False,
+    min_order = DecimalText(
+        max_places=4,
         allow_none=True,
         load_default=None,
         validate=validate.Range(min=Decimal(0), max=Decimal(10**9), min_inclusive=False),
@@ -61,6 +61,8 @@ class RewardSchema(Schema):
             return  # a partial body (the API's PATCH schema); the domain checks the merged reward
         if data["kind"] == "percentage" and not Decimal(0) < data["value"] <= 100:
             raise ValidationError("a percentage is more than 0 and at most 100", "value")
+        if data["kind"] == "percentage" and places_of(data["value"]) > PERCENT_PLACES:
+            raise ValidationError(f"a percentage has at most {PERCENT_PLACES} decimals", "value")
         if data["kind"] == "fixed_amount" and data["value"] <= 0:
             raise ValidationError("a fixed amount is more than 0", "value")
 
@@ -152,6 +154,8 @@ def reward_view(reward: Reward) -> dict[str, Any]:
 
 def redeem(session: Session, shop: Shop, platform_customer_id: str, reward_id: int) -> Coupon:
     """Spend the reward's points and record its coupon; InsufficientPoints (409) changes nothing."""
+    if not 0 < reward_id <= MAX_ROW_ID:
+        raise NotFound("no such reward")  # the database could not even compare it
     reward = session.execute(
         select(Reward).where(Reward.id == reward_id, Reward.shop_id == shop.id, Reward.active.is_(True))
     ).scalar_one_or_none()

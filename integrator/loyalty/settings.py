@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .earning import Rates
 from .errors import InvalidSettings
+from .input_fields import DecimalText, PlainText
 from .models import SettingsChange, Shop
 
 DEFAULTS: dict[str, Any] = {
@@ -39,13 +40,11 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-def _decimal(low: str, high: str) -> fields.Decimal:
-    return fields.Decimal(
-        as_string=True,
-        allow_nan=False,
-        places=None,
-        validate=validate.Range(min=Decimal(low), max=Decimal(high)),
-    )
+def _decimal(low: str, high: str, max_places: int) -> DecimalText:
+    """A bounded decimal setting. Orders copy the rates into varchar(32) columns and coupons the
+    discount percent: with these bounds every accepted value fits (at most 14 characters) and every
+    order up to 10^12 in the shop currency earns points within the ledger's 64-bit integers."""
+    return DecimalText(max_places=max_places, validate=validate.Range(min=Decimal(low), max=Decimal(high)))
 
 
 class UnboxingSchema(Schema):
@@ -53,7 +52,7 @@ class UnboxingSchema(Schema):
         unknown = RAISE
 
     enabled = StrictBoolean()
-    discount_percent = _decimal("0.01", "100")
+    discount_percent = _decimal("0.01", "100", 2)
     expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
 
 
@@ -72,9 +71,9 @@ class WidgetTextsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    title = fields.String(validate=[validate.Length(min=1, max=80), _not_blank])
-    join = fields.String(validate=[validate.Length(min=1, max=80), _not_blank])
-    rewards = fields.String(validate=[validate.Length(min=1, max=80), _not_blank])
+    title = PlainText(validate=[validate.Length(min=1, max=80), _not_blank])
+    join = PlainText(validate=[validate.Length(min=1, max=80), _not_blank])
+    rewards = PlainText(validate=[validate.Length(min=1, max=80), _not_blank])
 
 
 class WidgetLanguagesSchema(Schema):
@@ -95,8 +94,8 @@ class WidgetSchema(Schema):
         unknown = RAISE
 
     # \Z, not $: "$" would let "#0f766e\n" through.
-    accent_color = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
-    position = fields.String(validate=validate.OneOf(WIDGET_POSITIONS))
+    accent_color = PlainText(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
+    position = PlainText(validate=validate.OneOf(WIDGET_POSITIONS))
     texts = fields.Nested(WidgetLanguagesSchema)
 
     @post_load
@@ -110,8 +109,8 @@ class SettingsSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    points_per_unit = _decimal("0", "1000000")
-    cashback_percent = _decimal("0", "100")
+    points_per_unit = _decimal("0", "1000000", 6)
+    cashback_percent = _decimal("0", "100", 4)
     pending_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
     award_test_orders = StrictBoolean()
     cashback_store_credit = StrictBoolean()

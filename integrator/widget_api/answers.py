@@ -8,13 +8,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from integrator import jobs
 from integrator.http_errors import json_error
 from integrator.loyalty.history import MAX_PAGE_SIZE, history_of
+from integrator.loyalty.input_fields import WholeNumber
 from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shopper import balances_of, order_of, programme_of, unboxing_of
@@ -51,8 +52,8 @@ class HistoryQuery(Schema):
     class Meta:
         unknown = EXCLUDE  # the identity (customer, ts, sig; or the proxy's) rides along
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    page = WholeNumber(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page_size = WholeNumber(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
 
 def history(shop: Shop, customer: str, args: Mapping[str, str]) -> Response:

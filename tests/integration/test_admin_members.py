@@ -216,6 +216,10 @@ BAD_FORMS = [  # (what the merchant typed, the fields shown with an error)
     ({"points": "5", "reason": ""}, {"reason"}),
     ({"points": "5", "reason": "x" * 401}, {"reason"}),
     ({"points": "abc", "reason": ""}, {"points", "reason"}),
+    ({"points": "\u0661\u0660", "reason": "x"}, {"points"}),  # Arabic-Indic "10": int() reads it
+    ({"points": "1_000", "reason": "x"}, {"points"}),
+    ({"points": " 5", "reason": "x"}, {"points"}),
+    ({"points": "5", "reason": "nul\x00byte"}, {"reason"}),  # PostgreSQL text holds no NUL: was a 500
 ]
 
 
@@ -421,6 +425,8 @@ BAD_ROWS = [  # (cells, the column blamed, what the report says); {id} and {emai
     ("{id},{email},99999999999,", "points", "is too big"),
     (f"{'9' * 65},{{email}},5,", "platform_customer_id", "is too long (at most 64 characters)"),
     ("{id},{email},5,1,x,y,z", None, "3 more cells than the header"),
+    ("{id},{email},\u0663,", "points", "must be a whole number"),  # Arabic-Indic 3: int() reads it
+    ("{id},{email},5,\u0663.50", "cashback", "must be an amount"),
 ]
 
 
@@ -475,6 +481,28 @@ def test_a_file_that_cannot_be_read_is_refused_whole(
     assert error and message in error.group(1)
     with app.extensions["setia_db"].session() as session:
         assert session.execute(select(MemberImport)).first() is None
+
+
+def test_a_file_with_a_nul_character_is_refused_whole(app: Flask, client: FlaskClient, csrf: str) -> None:
+    response = upload(client, csrf, b"platform_customer_id,email,points\n1,a@example.com,5\x00\n")
+    assert response.status_code == 422  # was a 500 on PostgreSQL: its text columns hold no NUL
+    error = re.search(r'data-error-for="file">([^<]+)<', response.get_data(as_text=True))
+    assert error and "NUL characters" in error.group(1)
+    with app.extensions["setia_db"].session() as session:
+        assert session.execute(select(MemberImport)).first() is None
+
+
+def test_a_file_name_with_control_characters_is_shown_without_them(
+    app: Flask, client: FlaskClient, csrf: str, api: Api
+) -> None:
+    response = upload(client, csrf, "platform_customer_id,email,points\n1,a@example.com,5\n", name="bal\x00an\tces.csv")
+    assert response.status_code == 303  # was a 500 on PostgreSQL
+    page, statuses = report(client, response.headers["Location"])
+    assert statuses == {2: "new_member"} and "balances.csv" in page
+    apply(client, csrf, response.headers["Location"])
+    assert balances(api) == {"1": (5, "0.00")}
+    reasons = [entry["reason"] for entry in api.get(f"/members/{api.member('1')['id']}/ledger").json["items"]]
+    assert reasons and "balances.csv" in reasons[0]
 
 
 def test_limits_on_size_and_rows(client: FlaskClient, csrf: str, monkeypatch: Any) -> None:

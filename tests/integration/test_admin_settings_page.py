@@ -89,3 +89,18 @@ def test_invalid_settings_from_the_page_answer_422_per_field_and_change_nothing(
     assert response.status_code == 422
     assert set(response.json["details"]["widget"]) == {"accent_color", "texts"}
     assert Api(client, shop["api_key"]).get("/settings").json["points_per_unit"] == "1"
+
+
+def test_settings_no_order_could_be_recorded_with_are_refused_by_the_page_too(
+    app: Flask, client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    csrf = sign_in(app, client, shop["id"])
+    for body, field in (
+        ({"points_per_unit": "1.0000000000000000000000000000000001"}, "points_per_unit"),
+        ({"cashback_percent": "\u0663"}, "cashback_percent"),
+        ({"unboxing": {"discount_percent": "1_0"}}, "unboxing"),
+    ):
+        response = client.patch("/admin/api/settings", json=body, headers={"X-CSRF-Token": csrf})
+        assert response.status_code == 422 and field in response.json["details"], body
+    settings = Api(client, shop["api_key"]).get("/settings").json
+    assert (settings["points_per_unit"], settings["cashback_percent"]) == ("1", "2")

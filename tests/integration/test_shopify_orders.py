@@ -217,6 +217,17 @@ def test_body_that_is_not_json_is_recorded_as_failed_and_does_not_block_later_de
     assert balances(api) == (181, "3.62")
 
 
+def test_an_amount_in_other_digits_is_a_final_failure_not_an_amount(deliver, app, api):
+    """Decimal() reads "١٨١.٠٩" (Arabic-Indic digits) and "181_09"; no platform writes them."""
+    for amount in ("\u0661\u0668\u0661.\u0660\u0669", "181_09", " 181.09"):
+        money = {"shop_money": {"amount": amount, "currency_code": "USD"}}
+        deliver("orders/paid", with_changes(fake30(), current_subtotal_price_set=money, current_subtotal_price=amount))
+    events = events_stored(app)
+    assert [event.status for event in events] == ["failed"] * 3
+    assert all("current_subtotal_price_set: not a plain decimal number" in event.last_error for event in events)
+    assert api.member(CUSTOMER) is None
+
+
 def test_test_orders_earn_only_when_the_merchant_enables_it(deliver, api):
     deliver("orders/paid", with_changes(fake30(), test=True))
     assert api.member(CUSTOMER)["points_available"] == 0

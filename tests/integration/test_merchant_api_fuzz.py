@@ -1,0 +1,81 @@
+"""Schemathesis against the merchant API's own OpenAPI document (/api/v1/openapi.json), signed in
+with a real API key: generated valid and invalid requests to every operation must never answer 5xx,
+and every answer must be one the document describes (status code, content type, body schema)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import Api
+from tests.deliveries import fake30
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = 25  # per operation and mode: bounded, so the run stays well under a minute
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+
+
+def _exercise(
+    operation: Any, mode: GenerationMode, headers: dict[str, str], failures: list[str], ids: dict[str, int] | None
+) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=ids))
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,  # the same requests on every run and both databases
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        try:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+        except (AssertionError, FailureGroup) as exc:  # every failure, not just the first: one report
+            request = f"{case.method} {case.formatted_path} query={case.query!r} body={case.body!r}"
+            failures.append(f"{operation.label} [{mode.value}] {request}\n    {str(exc).strip()[:600]}")
+
+    run()
+
+
+def _existing_rows(api: Api, deliver: Any) -> dict[str, int]:
+    """A member, a reward and a data request, so generated requests also reach real rows."""
+    assert deliver("orders/paid", fake30()).status_code == 200
+    member = api.get("/members").json["items"][0]
+    reward = api.post("/rewards", {"name": "Tote", "points_cost": 100, "kind": "percentage", "value": "10"}).json
+    request = api.post("/data-requests", {"kind": "data_request", "email": member["email"]}).json
+    return {"member_id": member["id"], "reward_id": reward["id"], "request_id": request["id"]}
+
+
+def test_the_merchant_api_answers_every_generated_request_as_documented(app: Flask, api: Api, deliver: Any) -> None:
+    rows = _existing_rows(api, deliver)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 15  # every operation of the document, whatever is added later
+    for operation in operations:
+        names = {parameter.name for parameter in operation.path_parameters}
+        # Any id (mostly unknown ones), then, for an operation on one row, that row's real id.
+        for ids in [None] + ([{name: rows[name] for name in names}] if names else []):
+            for mode in MODES:
+                _exercise(operation, mode, api.headers, failures, ids)
+    assert not failures, f"{len(failures)} answers broke the document:\n" + "\n".join(failures[:40])
+
+
+def test_the_document_describes_decimals_as_the_strings_the_api_answers(client: Any) -> None:
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    rate = schemas["SettingsPatch"]["properties"]["points_per_unit"]
+    assert (rate["type"], rate["description"]) == ("string", "at least 0, at most 1000000, at most 6 decimals")
+    assert "minimum" not in rate  # JSON Schema bounds are for numbers: "1000000" is not one
+    assert "more than 0" in schemas["RewardIn"]["properties"]["min_order"]["description"]
+    assert set(schemas["Error"]["properties"]) == {"error", "details"}
