@@ -73,7 +73,7 @@ def order(order_id: str) -> Response:
         shop = find_shop(session, "shopify", token.shop)
         if shop is None or shop.uninstalled_at is not None:
             return _error(401, "shop not connected")
-        if not order_id.isdigit():
+        if not (order_id.isascii() and order_id.isdigit()) or len(order_id) > 20:
             return _error(404, "unknown order")
         try:
             answer = shopper.order_of(session, shop, token.customer_id, order_id)

@@ -120,7 +120,7 @@ def _to_grant(body: Any) -> TokenGrant:
 
     def seconds(key: str) -> int | None:
         value = body.get(key)
-        return int(value) if isinstance(value, int | str) and str(value).isdigit() else None
+        return int(value) if isinstance(value, int | str) and str(value).isascii() and str(value).isdigit() else None
 
     refresh = body.get("refresh_token")
     return TokenGrant(

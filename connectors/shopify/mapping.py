@@ -164,9 +164,10 @@ def to_refund(payload: Any) -> Refund:
 
 def _gid_number(gid: Any, field: str) -> str:
     """ "gid://shopify/Order/450789469" → "450789469" (the id webhooks carry)."""
-    if not isinstance(gid, str) or not gid.rsplit("/", 1)[-1].isdigit():
+    number = gid.rsplit("/", 1)[-1] if isinstance(gid, str) else ""
+    if not (number.isascii() and number.isdigit()) or len(number) > 20:
         raise PayloadError(f"{field}: not a Shopify global id: {gid!r}")
-    return gid.rsplit("/", 1)[-1]
+    return number
 
 
 def _money_set(node: Any) -> dict[str, Any] | None:

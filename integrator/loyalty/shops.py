@@ -103,7 +103,7 @@ def record_widget_seen(session: Session, shop: Shop) -> None:
 
 def resolve_shop(session: Session, ref: str) -> Shop:
     """A shop from the CLI's SHOP argument: an id, a domain or a store URL."""
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) < 19:
         shop = session.get(Shop, int(ref))
     else:
         value = ref.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
