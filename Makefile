@@ -32,6 +32,16 @@ lint: $(VENV)/.dev
 	$(BIN)/mypy integrator connectors
 	$(BIN)/lint-imports
 
+# Models and migrations agree: `flask db upgrade` on an empty database, then `flask db check` finds no
+# operation to add. The database: FRESH_DATABASE_URL (empty; .ci/run makes one on PostgreSQL) or a
+# temporary SQLite file.
+.PHONY: migrations-check
+migrations-check: $(VENV)/.runtime
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	export DATABASE_URL="$${FRESH_DATABASE_URL:-sqlite:///$$dir/check.db}" && unset REDIS_URL && \
+	$(FLASK) db upgrade 2>"$$dir/upgrade.log" || { cat "$$dir/upgrade.log" >&2; exit 1; }; \
+	$(FLASK) db check
+
 worker: $(VENV)/.runtime
 	@test -n "$(REDIS_URL)" || (echo "make worker needs REDIS_URL" >&2; exit 1)
 	$(BIN)/rq cron integrator.cron_config --url "$(REDIS_URL)" & $(FLASK) jobs worker

@@ -20,6 +20,7 @@ from integrator.loyalty.models import Base
 from integrator.loyalty.shops import connect_shop, issue_api_key
 
 from .deliveries import APP_SECRET, SHOP_DOMAIN, sign
+from .frozen_dates import on_several_dates  # noqa: F401 (a fixture: the dates tests/frozen_dates.py lists)
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")

@@ -5,24 +5,28 @@ policy error; a reversed range is answered next to the filter."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from integrator import analytics_jobs
 from integrator.admin import login_links
 from tests.conftest import drain
-from tests.deliveries import fake30, fixture
+from tests.deliveries import fake30, fixture, with_changes
 
 
 def test_a_merchant_opens_the_dashboard_and_sees_the_charts(app, shop, deliver, live_url, page):
-    deliver("orders/paid", fake30())  # a member's order: 181.09
-    deliver("orders/paid", fixture("orders_paid__paid_guest_no_customer"))  # a guest's: 199.00
+    # Paid yesterday, whatever today is: the fixtures' own dates (2025) leave the dashboard's longest
+    # range (731 days) in April 2027.
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    deliver("orders/paid", with_changes(fake30(), processed_at=yesterday, updated_at=yesterday))  # a member's: 181.09
+    guest = fixture("orders_paid__paid_guest_no_customer")
+    deliver("orders/paid", with_changes(guest, processed_at=yesterday, updated_at=yesterday))  # a guest's: 199.00
     analytics_jobs.refresh_recent()
     analytics_jobs.refresh_snapshots()
     drain()
     token = login_links.issue(app.extensions["setia_config"].secret_key, shop["id"])
     page.goto(f"{live_url}/admin/login/{token}")
-    today = datetime.now(UTC).date().isoformat()
-    page.goto(f"{live_url}/admin/analytics?from=2025-04-01&to={today}")  # the fixtures' orders: paid 2025-04-02
+    today = datetime.now(UTC).date()
+    page.goto(f"{live_url}/admin/analytics?from={today - timedelta(days=2)}&to={today}")
     assert page.locator("[data-kpi=members] strong").inner_text() == "1"
     assert page.locator("[data-row=revenue] td").all_inner_texts() == ["$181.09", "$199.00"]
     charts = page.locator("figure.chart img")

@@ -23,7 +23,11 @@ def test_a_merchant_creates_edits_and_deactivates_a_reward(app, client, shop, li
 
     new.locator("[name=points_cost]").fill("150")
     new.locator("[name=min_order]").fill("50")
-    new.locator("button[type=submit]").click()
+    # A success shows the page again. Its status line is in the HTML before the page's deferred
+    # rewards.js has tied the forms to it: wait for the load event before using a form (a form clicked
+    # earlier submits natively and the step times out).
+    with page.expect_navigation(wait_until="load"):
+        new.locator("button[type=submit]").click()
     page.wait_for_selector("#rewards-status:has-text('Reward created.')")
     api = Api(client, shop["api_key"])
     [created] = api.get("/rewards").json["items"]
@@ -39,17 +43,20 @@ def test_a_merchant_creates_edits_and_deactivates_a_reward(app, client, shop, li
 
     form = page.locator(f"#reward-{created['id']}")
     form.locator("[name=points_cost]").fill("120")
-    form.locator("button[type=submit]").click()
+    with page.expect_navigation(wait_until="load"):
+        form.locator("button[type=submit]").click()
     page.wait_for_selector("#rewards-status:has-text('Reward saved.')")
     assert api.get("/rewards").json["items"][0]["points_cost"] == 120
 
-    page.locator(f"#reward-{created['id']} button[data-active=false]").click()
+    with page.expect_navigation(wait_until="load"):
+        page.locator(f"#reward-{created['id']} button[data-active=false]").click()
     page.wait_for_selector("#rewards-status:has-text('Reward deactivated')")
     assert "Inactive" in page.locator(f"#reward-{created['id']} legend").inner_text()
     assert api.get("/rewards").json["items"] == []
     assert client.get(f"/widget/v1/{shop['public_id']}/program").json["rewards"] == []
 
-    page.locator(f"#reward-{created['id']} button[data-active=true]").click()
+    with page.expect_navigation(wait_until="load"):
+        page.locator(f"#reward-{created['id']} button[data-active=true]").click()
     page.wait_for_selector("#rewards-status:has-text('Reward reactivated')")
     assert [reward["id"] for reward in api.get("/rewards").json["items"]] == [created["id"]]
     assert page.errors == []

@@ -5,9 +5,7 @@ a forged, altered, expired or other-shop signature gets nothing."""
 
 from __future__ import annotations
 
-import base64
 import html as html_lib
-import json
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -21,16 +19,16 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from integrator.admin import login_links
 from integrator.admin.analytics_charts import CHART_SALT
 from tests.integration import test_analytics_dashboard as dashboard
-from tests.integration.test_analytics_dashboard import DAY1, DAY2, TODAY, sign_in
+from tests.integration.test_analytics_dashboard import sign_in
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 program = dashboard.program  # the dataset: real deliveries, then the scheduled aggregation jobs
+days = dashboard.days  # its days: two days ago, yesterday, today
 
 SVG = "{http://www.w3.org/2000/svg}"
-RANGE = {"from": DAY1.isoformat(), "to": TODAY.isoformat()}
 
 
-def chart_urls(client: Any, query: dict[str, str] = RANGE) -> dict[str, str]:
+def chart_urls(client: Any, query: dict[str, str]) -> dict[str, str]:
     page = client.get("/admin/analytics", query_string=query).get_data(as_text=True)
     found = re.findall(r'<figure class="chart" data-chart="(\w+)"><img src="([^"]+)" alt="([^"]+)"', page)
     return {name: html_lib.unescape(url) for name, url, _ in found}
@@ -65,8 +63,9 @@ def day_label(day: Any) -> str:
     return f"{day.day} {day.strftime('%b')}"
 
 
-def test_each_chart_is_an_svg_image_of_the_ranges_series(client, program):
-    urls = chart_urls(client)
+@pytest.mark.usefixtures("on_several_dates")  # day labels, and tokens that compress or not
+def test_each_chart_is_an_svg_image_of_the_ranges_series(client, program, days):
+    urls = chart_urls(client, days.range)
     assert list(urls) == ["revenue", "points", "members"]
     anonymous = client.application.test_client()  # an <img> in the Shopify admin: no cookie, no token
     answers = {name: anonymous.get(url) for name, url in urls.items()}
@@ -77,7 +76,7 @@ def test_each_chart_is_an_svg_image_of_the_ranges_series(client, program):
         assert "Set-Cookie" not in answer.headers
     svgs = {name: answer.get_data(as_text=True) for name, answer in answers.items()}
     assert series_of(svgs["revenue"]) == {
-        "Members: $251.09": ["$181.09", "$70.00", "$0.00"],  # DAY1, DAY2, today
+        "Members: $251.09": ["$181.09", "$70.00", "$0.00"],  # two days ago, yesterday, today
         "Non-members: $199.00": ["$199.00", "$0.00", "$0.00"],
     }
     assert series_of(svgs["points"]) == {  # the ledger entries were written today
@@ -86,13 +85,13 @@ def test_each_chart_is_an_svg_image_of_the_ranges_series(client, program):
         "Expired: 0": ["0", "0", "0"],
     }
     assert series_of(svgs["members"]) == {"New members: 2": ["0", "0", "2"]}
-    assert x_labels_of(svgs["revenue"]) == [day_label(DAY1), day_label(DAY2), day_label(TODAY)]
+    assert x_labels_of(svgs["revenue"]) == [day_label(days.day1), day_label(days.day2), day_label(days.today)]
     assert "<title>Revenue per day</title>" in svgs["revenue"]
     assert "<title>New members per day</title>" in svgs["members"]
 
 
-def test_a_long_range_shows_a_few_day_labels_and_whole_ticks(client, program):
-    urls = chart_urls(client, {"from": (TODAY - timedelta(days=364)).isoformat(), "to": TODAY.isoformat()})
+def test_a_long_range_shows_a_few_day_labels_and_whole_ticks(client, program, days):
+    urls = chart_urls(client, {"from": (days.today - timedelta(days=364)).isoformat(), "to": days.today.isoformat()})
     svg = client.application.test_client().get(urls["members"]).get_data(as_text=True)
     labels = x_labels_of(svg)
     assert 2 <= len(labels) <= 6 and all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", label) for label in labels), labels
@@ -100,12 +99,12 @@ def test_a_long_range_shows_a_few_day_labels_and_whole_ticks(client, program):
     assert ticks == ["0", "1", "2"]  # members are whole: no 0.5 tick
 
 
-def test_the_chart_speaks_indonesian_for_an_indonesian_shop(app, client, program):
+def test_the_chart_speaks_indonesian_for_an_indonesian_shop(app, client, program, days):
     from integrator.loyalty.models import Shop
 
     with app.extensions["setia_db"].session() as session:
         session.get(Shop, program["id"]).language = "id"
-    urls = chart_urls(client)
+    urls = chart_urls(client, days.range)
     svg = client.application.test_client().get(urls["revenue"]).get_data(as_text=True)
     assert "<title>Pendapatan per hari</title>" in svg
     assert list(series_of(svg)) == ["Anggota: US$251,09", "Bukan anggota: US$199,00"]
@@ -117,40 +116,47 @@ def refused(client: Any, url: str, **changes: str) -> int:
     return int(client.application.test_client().get(parts.path, query_string=query).status_code)
 
 
-def test_a_forged_altered_or_expired_signature_gets_no_chart(app, client, program):
-    url = chart_urls(client)["revenue"]
+def test_a_forged_altered_or_expired_signature_gets_no_chart(app, client, program, days):
+    url = chart_urls(client, days.range)["revenue"]
     sig = parse_qs(urlsplit(url).query)["sig"][0]
     secret = app.extensions["setia_config"].secret_key
     assert refused(client, url) == 200
     assert refused(client, url, sig="") == 403
     assert refused(client, url, sig=sig[:-2] + ("AA" if sig[-2:] != "AA" else "BB")) == 403  # forged
-    assert refused(client, url, to=DAY2.isoformat()) == 403  # not the range it was signed for
-    other_salt = URLSafeTimedSerializer(secret, salt="setia-login-link").dumps({"shop": program["id"], **RANGE})
+    assert refused(client, url, to=days.day2.isoformat()) == 403  # not the range it was signed for
+    other_salt = URLSafeTimedSerializer(secret, salt="setia-login-link").dumps({"shop": program["id"], **days.range})
     assert refused(client, url, sig=other_salt) == 403  # a token of another kind
-    other_key = URLSafeTimedSerializer("not the secret", salt=CHART_SALT).dumps({"shop": program["id"], **RANGE})
+    other_key = URLSafeTimedSerializer("not the secret", salt=CHART_SALT).dumps({"shop": program["id"], **days.range})
     assert refused(client, url, sig=other_key) == 403
 
     class Eleven(TimestampSigner):
         def get_timestamp(self) -> int:
             return int(time.time()) - 11 * 60
 
-    expired = URLSafeTimedSerializer(secret, salt=CHART_SALT, signer=Eleven).dumps({"shop": program["id"], **RANGE})
+    expired = URLSafeTimedSerializer(secret, salt=CHART_SALT, signer=Eleven).dumps(
+        {"shop": program["id"], **days.range}
+    )
     assert refused(client, url, sig=expired) == 403
     assert refused(client, url.replace("/revenue.svg", "/orders.svg")) == 404
 
 
-def test_a_signature_names_one_shop_and_shows_only_its_data(app, client, shops, program):
+@pytest.mark.usefixtures("on_several_dates")  # day labels, and tokens that compress or not
+def test_a_signature_names_one_shop_and_shows_only_its_data(app, client, shops, program, days):
     other = shops.make(domain="other-shop.myshopify.com")
-    url = chart_urls(client)["revenue"]
-    payload, _, signature = parse_qs(urlsplit(url).query)["sig"][0].partition(".")
-    named = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    assert named == {"shop": program["id"], **RANGE}
-    swapped = base64.urlsafe_b64encode(json.dumps({**named, "shop": other["id"]}).encode()).rstrip(b"=").decode()
-    assert refused(client, url, sig=f"{swapped}.{signature}") == 403  # the shop cannot be changed
+    url = chart_urls(client, days.range)["revenue"]
+    # payload.timestamp.signature; itsdangerous zlib-compresses a payload when that is shorter (then
+    # it starts with "."), which depends on the dates in it: read and rewrite it with its own codec.
+    payload, timestamp, signature = parse_qs(urlsplit(url).query)["sig"][0].rsplit(".", 2)
+    codec = URLSafeTimedSerializer("reading needs no key", salt=CHART_SALT)
+    named = codec.load_payload(payload.encode())
+    assert named == {"shop": program["id"], **days.range}  # readable by anyone: it names, it does not hide
+    assert refused(client, url, sig=f"{codec.dump_payload(named).decode()}.{timestamp}.{signature}") == 200
+    swapped = codec.dump_payload({**named, "shop": other["id"]}).decode()
+    assert refused(client, url, sig=f"{swapped}.{timestamp}.{signature}") == 403  # the shop cannot be changed
 
     theirs = app.test_client()
     sign_in(app, theirs, other["id"])
-    their_svg = theirs.get(chart_urls(theirs)["revenue"]).get_data(as_text=True)
+    their_svg = theirs.get(chart_urls(theirs, days.range)["revenue"]).get_data(as_text=True)
     assert series_of(their_svg) == {"Members: $0.00": ["$0.00"] * 3, "Non-members: $0.00": ["$0.00"] * 3}
     # the first shop's URL, fetched with the other shop's cookie, is still only the first shop's chart
     assert "Members: $251.09" in theirs.get(url).get_data(as_text=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,8 +24,26 @@ from tests.integration.test_rewards_and_redemptions import CREATED, VOUCHER, red
 pytestmark = pytest.mark.usefixtures("ledger_checked")
 
 UNBOXING = {"enabled": True, "discount_percent": "10", "expires_days": 30}
-TODAY = datetime.now(UTC).date()
-DAY1, DAY2 = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Days:
+    """The dataset's days: two days ago, yesterday and today (UTC), read when the test starts, so that
+    a frozen clock (`on_several_dates`) moves them too."""
+
+    day1: date
+    day2: date
+    today: date
+
+    @property
+    def range(self) -> dict[str, str]:
+        return {"from": self.day1.isoformat(), "to": self.today.isoformat()}
+
+
+@pytest.fixture()
+def days() -> Days:
+    today = datetime.now(UTC).date()
+    return Days(today - timedelta(days=2), today - timedelta(days=1), today)
 
 
 def at(day: Any, hour: int) -> str:
@@ -44,13 +63,13 @@ def text_of(html: str, attribute: str) -> str:
 
 
 @pytest.fixture()
-def program(app, client, shops, deliver, shopify):
+def program(app, client, shops, deliver, shopify, days):
     """USD shop, 1 point per 1.00, 2 % cashback, unboxing coupons; the deliveries described above."""
     shop = shops.make(settings={"points_per_unit": "1", "cashback_percent": "2", "unboxing": UNBOXING})
     shopify.answer("SetiaDiscountCreate", CREATED, always=True)
-    first = with_changes(fake30(), processed_at=at(DAY1, 10), updated_at=at(DAY1, 10))
+    first = with_changes(fake30(), processed_at=at(days.day1, 10), updated_at=at(days.day1, 10))
     deliver("orders/paid", first)  # Jane: 181.09, 181 points, 3.62 cashback
-    guest = with_changes(fixture("orders_paid__paid_guest_no_customer"), processed_at=at(DAY1, 11))
+    guest = with_changes(fixture("orders_paid__paid_guest_no_customer"), processed_at=at(days.day1, 11))
     deliver("orders/paid", guest)  # a guest: 199.00, earns nothing
     deliver("orders/paid", fixture("orders_paid__refunded_discount_TENOFF"))  # refunded: a member, no sale
     unboxing_code = coupon_code(app, "unboxing", "1073459981")
@@ -60,8 +79,8 @@ def program(app, client, shops, deliver, shopify):
         name="#1002",
         current_subtotal_price_set=money_set("50.00"),
         discount_codes=[{"code": unboxing_code, "amount": "5.00", "type": "percentage"}],
-        processed_at=at(DAY2, 9),
-        updated_at=at(DAY2, 9),
+        processed_at=at(days.day2, 9),
+        updated_at=at(days.day2, 9),
     )
     deliver("orders/paid", second)  # 50.00 with the unboxing code: 50 points, 1.00 cashback
     api_headers = {"Authorization": f"Bearer {shop['api_key']}"}
@@ -75,8 +94,8 @@ def program(app, client, shops, deliver, shopify):
         name="#1003",
         current_subtotal_price_set=money_set("20.00"),
         discount_codes=[{"code": reward_code.lower(), "amount": "5.00", "type": "fixed_amount"}],
-        processed_at=at(DAY2, 15),
-        updated_at=at(DAY2, 15),
+        processed_at=at(days.day2, 15),
+        updated_at=at(days.day2, 15),
     )
     deliver("orders/paid", third)  # 20.00 with the reward code (lowercased): 20 points, 0.40 cashback
     assert periodic.SCHEDULE.count((analytics_jobs.refresh_recent, 300)) == 1
@@ -97,8 +116,8 @@ def coupon_code(app: Any, kind: str, order_id: str | None) -> str:
         return session.execute(query.order_by(Coupon.id)).scalars().first()
 
 
-def test_the_dashboard_shows_the_programs_numbers(client, program):
-    response = client.get("/admin/analytics", query_string={"from": DAY1.isoformat(), "to": TODAY.isoformat()})
+def test_the_dashboard_shows_the_programs_numbers(client, program, days):
+    response = client.get("/admin/analytics", query_string=days.range)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert text_of(html, 'data-kpi="members"') == "Members 2 +2 in this period"
@@ -126,12 +145,12 @@ def test_the_dashboard_shows_the_programs_numbers(client, program):
     assert charts == ["revenue", "points", "members"]  # drawn at their own signed URLs (test_analytics_charts)
 
 
-def test_the_csv_has_one_row_per_day_with_the_same_numbers(client, program):
-    response = client.get("/admin/analytics.csv", query_string={"from": DAY1.isoformat(), "to": TODAY.isoformat()})
+def test_the_csv_has_one_row_per_day_with_the_same_numbers(client, program, days):
+    response = client.get("/admin/analytics.csv", query_string=days.range)
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = {row["day"]: row for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
-    assert list(rows) == [DAY1.isoformat(), DAY2.isoformat(), TODAY.isoformat()]
-    day1, day2, today = rows[DAY1.isoformat()], rows[DAY2.isoformat()], rows[TODAY.isoformat()]
+    assert list(rows) == [days.day1.isoformat(), days.day2.isoformat(), days.today.isoformat()]
+    day1, day2, today = rows[days.day1.isoformat()], rows[days.day2.isoformat()], rows[days.today.isoformat()]
     assert (day1["member_orders"], day1["member_revenue"], day1["guest_orders"], day1["guest_revenue"]) == (
         "1",
         "181.09",
@@ -183,12 +202,12 @@ def test_without_a_session_the_dashboard_and_csv_redirect_to_the_login_notice(ap
         assert response.status_code == 302 and response.headers["Location"].endswith("/admin/login")
 
 
-def test_the_dashboard_speaks_indonesian_for_an_indonesian_shop(app, client, program):
+def test_the_dashboard_speaks_indonesian_for_an_indonesian_shop(app, client, program, days):
     from integrator.loyalty.models import Shop
 
     with app.extensions["setia_db"].session() as session:
         session.get(Shop, program["id"]).language = "id"
-    html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
+    html = client.get("/admin/analytics", query_string={"from": days.day1.isoformat()}).get_data(as_text=True)
     assert "Analitik" in html and "Pelanggan teratas" in html
     assert text_of(html, 'data-kpi="redemption-rate"').startswith("Tingkat penukaran 39,8 %")
 
@@ -203,11 +222,11 @@ def test_before_the_first_aggregation_the_dashboard_shows_zeros(app, client, sho
     assert "No member has a paid order yet." in html
 
 
-def test_inside_the_shopify_admin_the_session_token_signs_the_dashboard_and_its_csv(client, program):
+def test_inside_the_shopify_admin_the_session_token_signs_the_dashboard_and_its_csv(client, program, days):
     from tests.integration.test_shopify_install import session_token
 
     anonymous = client.application.test_client()
-    query = {"from": DAY1.isoformat(), "id_token": session_token(shop=program["domain"])}
+    query = {"from": days.day1.isoformat(), "id_token": session_token(shop=program["domain"])}
     page = anonymous.get("/admin/analytics", query_string=query)
     assert page.status_code == 200 and "Set-Cookie" not in page.headers
     assert f"frame-ancestors https://{program['domain']}" in page.headers["Content-Security-Policy"]
@@ -251,21 +270,21 @@ def test_rfm_scores_members_by_quintile_of_recency_frequency_and_spend(app, clie
     assert top == ["A", "B", "C", "D", "E"]
 
 
-def test_analytics_rebuild_recomputes_every_day_of_the_history(app, client, program):
+def test_analytics_rebuild_recomputes_every_day_of_the_history(app, client, program, days):
     from sqlalchemy import update
 
     with app.extensions["setia_db"].session() as session:
         session.execute(update(AnalyticsDay).values(member_revenue=0, guest_orders=0))  # e.g. an old refund missed
     result = app.test_cli_runner().invoke(args=["analytics", "rebuild", "--shop", str(program["id"])])
     assert result.exit_code == 0 and f"shop {program['id']}: 3 days aggregated" in result.output
-    html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
+    html = client.get("/admin/analytics", query_string={"from": days.day1.isoformat()}).get_data(as_text=True)
     assert text_of(html, 'data-row="revenue"') == "Revenue $251.09 $199.00"
     assert text_of(html, 'data-row="orders"') == "Paid orders 3 1"
 
 
-def test_an_order_with_a_code_bought_with_cashback_counts_as_a_reward_order(app, client, shop, deliver, shopify):
+def test_an_order_with_a_code_bought_with_cashback_counts_as_a_reward_order(app, client, shop, deliver, shopify, days):
     shopify.answer("SetiaDiscountCreate", CREATED, always=True)
-    deliver("orders/paid", with_changes(fake30(), processed_at=at(DAY1, 10)))  # 3.62 of cashback
+    deliver("orders/paid", with_changes(fake30(), processed_at=at(days.day1, 10)))  # 3.62 of cashback
     spent = client.post(
         f"/widget/v1/{shop['public_id']}/cashback-redemptions", query_string=signed(app, shop), json={"amount": "3.00"}
     )
@@ -276,14 +295,14 @@ def test_an_order_with_a_code_bought_with_cashback_counts_as_a_reward_order(app,
         id=1073460009,
         current_subtotal_price_set=money_set("30.00"),
         discount_codes=[{"code": spent.json["code"], "amount": "3.00", "type": "fixed_amount"}],
-        processed_at=at(DAY2, 10),
-        updated_at=at(DAY2, 10),
+        processed_at=at(days.day2, 10),
+        updated_at=at(days.day2, 10),
     )
     deliver("orders/paid", used)
     analytics_jobs.refresh_recent()
     drain()
     sign_in(app, client, shop["id"])
-    html = client.get("/admin/analytics", query_string={"from": DAY1.isoformat()}).get_data(as_text=True)
+    html = client.get("/admin/analytics", query_string={"from": days.day1.isoformat()}).get_data(as_text=True)
     assert text_of(html, 'data-row="reward-orders"') == "With a reward coupon 1 $30.00"
     assert text_of(html, 'data-row="cashback-spent"') == "Cashback spent $3.00"
     assert text_of(html, 'data-row="redemptions"') == "Rewards redeemed 1"

@@ -83,6 +83,7 @@ def test_a_shopper_spends_cashback_on_a_shopify_code(app, client, api, shop, sho
     assert cashback_entries(api, member["id"])[0] == ("redeem", "-3.00")
 
 
+@pytest.mark.usefixtures("on_several_dates")  # the coupon's expiry 90 days on
 def test_a_woocommerce_shopper_spends_cashback_on_a_fixed_cart_coupon(app, client):
     store = connected_store(app, {"points_per_unit": "1", "cashback_percent": "2"})
     order = fixture("order.created__processing_customer_coupon")  # 30.00 of basis: 0.60 of cashback

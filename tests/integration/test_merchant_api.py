@@ -65,6 +65,24 @@ def test_request_without_a_valid_api_key_is_refused_with_json(client: Any, jane:
         assert "jane" not in response.get_data(as_text=True)
 
 
+def test_an_api_key_is_stored_only_as_its_hash(app: Flask, client: Any, shop: dict[str, Any]) -> None:
+    """A copy of the database opens nothing: the key is in no column, and its stored hash is no key."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from integrator.loyalty.models import ApiKey
+
+    key = shop["api_key"]
+    with app.extensions["setia_db"].session() as session:
+        [row] = session.execute(select(ApiKey)).scalars()
+        stored = [str(getattr(row, column.key)) for column in ApiKey.__table__.columns]
+    assert not any(key in value for value in stored)
+    assert row.key_hash == hashlib.sha256(key.encode()).hexdigest() and key.startswith(row.prefix)
+    assert client.get("/api/v1/settings", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    assert client.get("/api/v1/settings", headers={"Authorization": f"Bearer {row.key_hash}"}).status_code == 401
+
+
 def test_adjustment_without_a_valid_api_key_changes_nothing(client: Any, api: Any, jane: dict[str, Any]) -> None:
     response = client.post(
         f"/api/v1/members/{jane['id']}/adjustments",

@@ -55,6 +55,7 @@ def test_the_setting_defaults_to_never_and_is_validated(api):
     assert api.patch("/settings", {"points_expiry_days": 365}).json["points_expiry_days"] == 365
 
 
+@pytest.mark.usefixtures("on_several_dates")  # 30 days back across month ends, a leap day, a DST change
 def test_points_of_a_member_inactive_for_the_window_expire_once(app, api, jane):
     age_ledger(app, 31)
     assert scheduled("expire_points")() == 1
@@ -68,6 +69,7 @@ def test_points_of_a_member_inactive_for_the_window_expire_once(app, api, jane):
     assert expiries(app) == [(-181, "no activity for 30 days")]
 
 
+@pytest.mark.usefixtures("on_several_dates")  # the window's edge on any date
 def test_a_member_active_within_the_window_keeps_the_points(app, api, jane):
     age_ledger(app, 29)
     assert scheduled("expire_points")() == 0

@@ -218,6 +218,7 @@ def test_the_openapi_document_describes_the_reward_options(client):
     assert {"min_order", "expires_days", "active"} <= set(reward)
 
 
+@pytest.mark.usefixtures("on_several_dates")  # the code's end 14 days on
 def test_the_code_carries_the_rewards_minimum_order_and_expiry(app, client, api, shop, deliver, shopify):
     deliver("orders/paid", fake30())
     reward_id = api.post("/rewards", {**VOUCHER, "min_order": "20.00", "expires_days": 14}).json["id"]

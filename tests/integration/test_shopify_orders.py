@@ -256,6 +256,7 @@ def test_customer_update_refreshes_a_member_but_never_enrols(deliver, api):
     assert api.member(CUSTOMER)["email"] == "jane.new@example.com"
 
 
+@pytest.mark.usefixtures("on_several_dates")  # 14 days on from any date
 def test_pending_points_vest_after_pending_days(deliver, api, app):
     api.patch("/settings", {"pending_days": 14})
     deliver("orders/paid", fake30())  # paid 2025: already past its 14 days, vests at once

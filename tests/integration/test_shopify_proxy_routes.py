@@ -133,6 +133,7 @@ def test_shoppers_own_parameters_are_signed_along(client: FlaskClient, jane: Non
     assert client.get(f"/proxy/shopify/me?{query}").status_code == 200
 
 
+@pytest.mark.usefixtures("on_several_dates")  # the proxy's timestamp window on any date
 def test_replayed_old_request_is_refused(client: FlaskClient, jane: None) -> None:
     response = client.get(f"/proxy/shopify/me?{proxied(customer=JANE_ID, timestamp=int(time.time()) - 600)}")
     assert_refused(response)

@@ -157,6 +157,7 @@ def test_other_shops_secret_is_refused(
     assert_no_member_data(response)
 
 
+@pytest.mark.usefixtures("on_several_dates")  # a day is 24 hours, DST or not
 def test_signature_older_than_a_day_is_refused(
     client: FlaskClient, shop: dict[str, Any], secret: str, jane: Any
 ) -> None:
