@@ -90,7 +90,8 @@ def oauth_hmac(params: Mapping[str, str], secret: str) -> str:
     """The callback HMAC as Shopify sends it and `@shopify/shopify-api` checks it (`generateLocalHmac`):
     hex HMAC-SHA256 over the sorted `key=value` pairs joined with `&`, keys and values URL-encoded
     again (a `host` padded with `=` is signed as `%3D`), `hmac` and `signature` left out (§1.3).
-    `params` are the decoded query values."""
+    `params` are the decoded query values. Keys sort by code point; the library's localeCompare
+    gives the same order for the lowercase keys Shopify sends."""
     pairs = sorted((key, value) for key, value in params.items() if key not in ("hmac", "signature"))
     message = "&".join(f"{_form_encoded(key)}={_form_encoded(value)}" for key, value in pairs)
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
@@ -112,9 +113,10 @@ def verify_oauth_hmac(params: Mapping[str, str], secret: str) -> bool:
         return False
     try:
         expected = (oauth_hmac(params, secret), python_library_oauth_hmac(params, secret))
+        given_bytes = given.encode()
     except UnicodeEncodeError:  # a lone surrogate: no library could have signed it
         return False
-    matches = [hmac.compare_digest(digest.encode(), given.encode()) for digest in expected]
+    matches = [hmac.compare_digest(digest.encode(), given_bytes) for digest in expected]  # both, always
     return any(matches)
 
 

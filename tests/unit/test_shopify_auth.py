@@ -130,6 +130,7 @@ def test_a_changed_value_or_key_breaks_either_signature(vector: dict[str, Any], 
 def test_a_value_no_library_could_sign_is_refused_without_an_error() -> None:
     params = {"code": "c", "shop": SHOP, "state": "\ud800", "timestamp": "1"}
     assert not auth.verify_oauth_hmac({**params, "hmac": "0" * 64}, SECRET)
+    assert not auth.verify_oauth_hmac({**params, "state": "s", "hmac": "\udc80"}, SECRET)
 
 
 def test_callback_timestamp_must_be_recent_and_not_from_the_future() -> None:
