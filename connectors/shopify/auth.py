@@ -15,6 +15,7 @@ from typing import Any
 
 import jwt
 import requests
+import shopify  # ShopifyAPI, for the Python library's OAuth HMAC
 
 from connectors.base import PlatformError
 
@@ -79,17 +80,44 @@ def authorize_url(shop: str, api_key: str, scopes: str, redirect_uri: str, state
     return f"https://{shop}/admin/oauth/authorize?{query}"
 
 
+def _form_encoded(text: str) -> str:
+    """`text` as URLSearchParams.toString() writes it (WHATWG application/x-www-form-urlencoded):
+    UTF-8, space as `+`, only letters, digits and `*-._` left bare. quote_plus leaves `~` bare too."""
+    return urllib.parse.quote_plus(text, safe="*").replace("~", "%7E")
+
+
 def oauth_hmac(params: Mapping[str, str], secret: str) -> str:
-    """Hex HMAC-SHA256 over the sorted `key=value` pairs joined with `&`, `hmac` left out (§1.3)."""
-    message = "&".join(f"{key}={value}" for key, value in sorted(params.items()) if key != "hmac")
+    """The callback HMAC as Shopify sends it and `@shopify/shopify-api` checks it (`generateLocalHmac`):
+    hex HMAC-SHA256 over the sorted `key=value` pairs joined with `&`, keys and values URL-encoded
+    again (a `host` padded with `=` is signed as `%3D`), `hmac` and `signature` left out (§1.3).
+    `params` are the decoded query values. Keys sort by code point; the library's localeCompare
+    gives the same order for the lowercase keys Shopify sends."""
+    pairs = sorted((key, value) for key, value in params.items() if key not in ("hmac", "signature"))
+    message = "&".join(f"{_form_encoded(key)}={_form_encoded(value)}" for key, value in pairs)
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
+def python_library_oauth_hmac(params: Mapping[str, str], secret: str) -> str:
+    """The callback HMAC as the ShopifyAPI package computes it (`shopify.Session.calculate_hmac`):
+    decoded values with only `%` and `&` escaped (and `=` in keys). The secret goes on a throwaway
+    subclass because the library reads it from a class attribute shared by every thread."""
+    signer: Any = type("AppSession", (shopify.Session,), {"secret": secret})
+    return str(signer.calculate_hmac(dict(params)))
+
+
 def verify_oauth_hmac(params: Mapping[str, str], secret: str) -> bool:
+    """True when `hmac` is what either of Shopify's official libraries accepts for these decoded
+    query values and this app secret."""
     given = params.get("hmac") or ""
     if not given or not secret:
         return False
-    return hmac.compare_digest(oauth_hmac(params, secret).encode(), given.encode())
+    try:
+        expected = (oauth_hmac(params, secret), python_library_oauth_hmac(params, secret))
+        given_bytes = given.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no library could have signed it
+        return False
+    matches = [hmac.compare_digest(digest.encode(), given_bytes) for digest in expected]  # both, always
+    return any(matches)
 
 
 def is_recent(timestamp: str | None, now: datetime, max_age: timedelta, skew: timedelta) -> bool:

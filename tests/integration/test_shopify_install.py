@@ -86,8 +86,17 @@ def session_token(shop: str = SHOP_DOMAIN, secret: str = APP_SECRET, **claims: A
 
 
 def signed(params: dict[str, str], secret: str = APP_SECRET) -> dict[str, str]:
-    """The callback query as Shopify signs it: hex HMAC-SHA256 over the sorted key=value pairs."""
-    message = "&".join(f"{key}={value}" for key, value in sorted(params.items()))
+    """The callback query as Shopify signs it: hex HMAC-SHA256 over its own sorted, URL-encoded
+    key=value pairs (a padded `host` is signed as `...%3D`; no `~` or `*` in these values, where
+    urlencode and URLSearchParams differ)."""
+    message = urllib.parse.urlencode(sorted(params.items()))
+    return {**params, "hmac": hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()}
+
+
+def signed_as_python_library(params: dict[str, str], secret: str = APP_SECRET) -> dict[str, str]:
+    """As the ShopifyAPI package signs it: decoded values, `%` and `&` escaped."""
+    pairs = (f"{key}={value.replace('%', '%25')}".replace("&", "%26") for key, value in params.items())
+    message = "&".join(sorted(pairs))
     return {**params, "hmac": hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()}
 
 
@@ -215,6 +224,26 @@ def test_callback_registers_no_webhooks_for_an_oauth_install(
     assert graphql, "the shop's details are read"
     for call in graphql:
         assert "webhookSubscription" not in json.loads(call.request.body)["query"]
+
+
+PADDED_HOST = "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvc2V0aWEtdGVzdA=="  # admin.shopify.com/store/setia-test
+
+
+@pytest.mark.parametrize("sign", [signed, signed_as_python_library], ids=["as-shopify", "as-python-library"])
+def test_callback_with_a_padded_host_and_delimiters_installs_the_shop(
+    app: Flask, client: FlaskClient, shopify: responses.RequestsMock, sign: Any
+) -> None:
+    """Shopify's query arrives URL-encoded (`host=...%3D%3D`); either official library's signature
+    over it is accepted."""
+    expect_code_exchange(shopify, code="a%b&c=d e")
+    params = sign({**callback_params(start_install(client), code="a%b&c=d e"), "host": PADDED_HOST})
+    raw_query = urllib.parse.urlencode(params)
+    assert "host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvc2V0aWEtdGVzdA%3D%3D&" in raw_query
+    response = client.get("/auth/shopify/callback", query_string=raw_query)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"] == f"https://{SHOP_DOMAIN}/admin/apps/{API_KEY}"
+    shop = stored_shop(app)
+    assert shop is not None and decrypt(app, shop.access_token_enc) == "shpat_fresh"
 
 
 def _assert_refused(app: Flask, shopify: responses.RequestsMock, response: Any, status: int) -> None:

@@ -1,14 +1,17 @@
-"""Shopify app authentication as pure functions: the OAuth HMAC (Shopify's published vector), the
+"""Shopify app authentication as pure functions: the OAuth HMAC (Shopify's published vector and
+vectors computed by both official libraries, tests/fixtures/shopify/oauth_hmac_vectors.json), the
 authorize URL, shop domains, the token endpoint (faked with `responses`, bodies checked) and App
 Bridge session tokens."""
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.parse
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -79,6 +82,55 @@ def test_oauth_hmac_refuses_a_changed_parameter_another_secret_or_no_hmac() -> N
     assert not auth.verify_oauth_hmac(signed, "another-secret")
     assert not auth.verify_oauth_hmac(params, SECRET)
     assert not auth.verify_oauth_hmac(signed, "")
+
+
+VECTORS = json.loads((Path(__file__).parents[1] / "fixtures" / "shopify" / "oauth_hmac_vectors.json").read_text())[
+    "vectors"
+]
+
+
+def vector_id(vector: dict[str, Any]) -> str:
+    return str(vector["name"])
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=vector_id)
+def test_a_callback_signed_as_shopifys_js_library_signs_is_accepted(vector: dict[str, Any]) -> None:
+    """Shopify signs the URL-encoded values (`host=...%3D`), as @shopify/shopify-api checks them."""
+    query = dict(urllib.parse.parse_qsl(vector["query_js"], keep_blank_values=True))
+    assert query == {**vector["params"], "hmac": vector["hmac_js"]}  # what the route decodes
+    assert auth.oauth_hmac(vector["params"], vector["secret"]) == vector["hmac_js"]
+    assert auth.verify_oauth_hmac(query, vector["secret"])
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=vector_id)
+def test_a_callback_signed_as_shopifys_python_library_signs_is_accepted(vector: dict[str, Any]) -> None:
+    params = {**vector["params"], "hmac": vector["hmac_python"]}
+    assert auth.python_library_oauth_hmac(vector["params"], vector["secret"]) == vector["hmac_python"]
+    assert auth.verify_oauth_hmac(params, vector["secret"])
+
+
+def test_the_two_libraries_disagree_once_a_value_holds_a_delimiter_or_padding() -> None:
+    differ = {vector["name"] for vector in VECTORS if vector["hmac_js"] != vector["hmac_python"]}
+    assert differ == {"host-with-one-padding-char", "host-with-two-padding-chars", "delimiters-spaces-and-unicode"}
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=vector_id)
+@pytest.mark.parametrize("signed_by", ["hmac_js", "hmac_python"])
+def test_a_changed_value_or_key_breaks_either_signature(vector: dict[str, Any], signed_by: str) -> None:
+    params = {**vector["params"], "hmac": vector[signed_by]}
+    secret = vector["secret"]
+    assert not auth.verify_oauth_hmac({**params, "shop": "other-shop.myshopify.com"}, secret)
+    assert not auth.verify_oauth_hmac({**params, "code": params["code"] + " "}, secret)
+    assert not auth.verify_oauth_hmac({**params, "host": "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvZXZpbA=="}, secret)
+    assert not auth.verify_oauth_hmac({**params, "embedded": "1"}, secret)
+    assert not auth.verify_oauth_hmac({**params, "hmac": params["hmac"].upper()}, secret)
+    assert not auth.verify_oauth_hmac(params, secret + "x")
+
+
+def test_a_value_no_library_could_sign_is_refused_without_an_error() -> None:
+    params = {"code": "c", "shop": SHOP, "state": "\ud800", "timestamp": "1"}
+    assert not auth.verify_oauth_hmac({**params, "hmac": "0" * 64}, SECRET)
+    assert not auth.verify_oauth_hmac({**params, "state": "s", "hmac": "\udc80"}, SECRET)
 
 
 def test_callback_timestamp_must_be_recent_and_not_from_the_future() -> None:
