@@ -9,6 +9,7 @@ from flask import Flask, Request, Response, jsonify, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from integrator import jobs
 from integrator.admin.i18n import init_i18n
@@ -37,6 +38,11 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.config.update(SECRET_KEY=config.secret_key, JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=8 * 1024 * 1024)
     app.config.update(overrides or {})
     app.session_interface = CookieSessionsForPages()
+    if config.trusted_proxy_count:
+        # The client address (rate limits), scheme and host as the proxies in front saw them; with
+        # no trusted proxy, X-Forwarded-* is anyone's to forge and is ignored.
+        n = config.trusted_proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db = Database()
