@@ -9,6 +9,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -85,7 +86,7 @@ def test_the_procfile_scheduler_outlives_a_redis_outage(database_url: str) -> No
     env = {
         **os.environ,
         **env_for(database_url, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0"),
-        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",  # this venv's tools
     }
     process = subprocess.Popen(  # noqa: S603 (the repository's own Procfile)
         ["sh", "-c", procfile_scheduler_command()],
@@ -103,6 +104,21 @@ def test_the_procfile_scheduler_outlives_a_redis_outage(database_url: str) -> No
         os.killpg(process.pid, signal.SIGTERM)
         output, _ = process.communicate(timeout=20)
     assert "Redis unreachable" in output  # it says why nothing is scheduled, and keeps trying
+
+
+def test_the_scheduler_needs_redis(database_url: str) -> None:
+    env = {k: v for k, v in {**os.environ, **env_for(database_url)}.items() if k != "REDIS_URL"}
+    done = subprocess.run(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "scheduler"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "error: REDIS_URL is not set" in done.stderr
 
 
 class FlakyRedis:

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -58,7 +59,7 @@ def web_server(database_url: str) -> Iterator[int]:
         **{k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "REDIS_URL")},
         **env_for(database_url),
         "PORT": str(port),
-        "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",  # this venv's tools
     }
     server = subprocess.Popen(  # noqa: S603 (the repository's own Procfile)
         ["sh", "-c", procfile_web_command()],
