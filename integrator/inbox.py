@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import LargeBinary, Select, bindparam, func, select, text, update
+from sqlalchemy import LargeBinary, bindparam, func, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -59,25 +59,27 @@ PRUNED_THROUGH = "webhook_bodies_pruned_through"
 LOOK_BACK = timedelta(days=1)
 
 
-def _prune(session: Session, ids: Select[tuple[int]]) -> int:
-    found = list(session.execute(ids).scalars())
-    if found:
+def _blank(session: Session, ids: list[int]) -> int:
+    if ids:
         session.execute(
-            update(WebhookEvent)
-            .where(WebhookEvent.id.in_(found), WebhookEvent.status.in_(DONE))
-            .values(body=PRUNED_BODY)
+            update(WebhookEvent).where(WebhookEvent.id.in_(ids), WebhookEvent.status.in_(DONE)).values(body=PRUNED_BODY)
         )
-    return len(found)
+    return len(ids)
 
 
-def prune_expired(session: Session, before: datetime, since: datetime | None, limit: int) -> int:
-    """Blank the bodies of up to `limit` processed or ignored deliveries received in [since, before)."""
-    ids = select(WebhookEvent.id).where(
+def prune_expired(
+    session: Session, before: datetime, since: datetime | None, limit: int
+) -> tuple[int, datetime | None]:
+    """Blank the bodies of up to `limit` processed or ignored deliveries received in [since, before),
+    oldest first. Returns how many, and when the last of them was received (where to go on from)."""
+    query = select(WebhookEvent.id, WebhookEvent.received_at).where(
         WebhookEvent.status.in_(DONE), WebhookEvent.received_at < before, WebhookEvent.body != PRUNED_BODY
     )
     if since is not None:
-        ids = ids.where(WebhookEvent.received_at >= since)
-    return _prune(session, ids.order_by(WebhookEvent.received_at).limit(limit))
+        query = query.where(WebhookEvent.received_at >= since)
+    found = session.execute(query.order_by(WebhookEvent.received_at).limit(limit)).all()
+    last = found[-1].received_at if found else None
+    return _blank(session, [row.id for row in found]), last
 
 
 def shops_over_ignored_cap(session: Session, since: datetime) -> list[tuple[str, str]]:
@@ -106,4 +108,4 @@ def prune_ignored_beyond_cap(session: Session, platform: str, shop_key: str, lim
     if first_pruned is None:
         return 0
     ids = select(WebhookEvent.id).where(*kept, WebhookEvent.id <= first_pruned)
-    return _prune(session, ids.order_by(WebhookEvent.id.desc()).limit(limit))
+    return _blank(session, list(session.execute(ids.order_by(WebhookEvent.id.desc()).limit(limit)).scalars()))

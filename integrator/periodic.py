@@ -153,13 +153,24 @@ def prune_webhook_bodies() -> int:
         over_cap = inbox.shops_over_ignored_cap(session, cutoff)
     # From where the last run stopped (a day earlier), not from the start: pruned rows stay.
     since = through - inbox.LOOK_BACK if through is not None else None
-    pruned = _in_batches(lambda session: inbox.prune_expired(session, cutoff, since, PRUNE_BATCH))
+    pruned = _prune_expired(cutoff, since)
     in_transaction(lambda session: periodic_marks.write(session, inbox.PRUNED_THROUGH, cutoff))
     for platform, shop_key in over_cap:
         pruned += _in_batches(partial(_prune_ignored, platform=platform, shop_key=shop_key))
     if pruned:
         log.info("blanked %d stored webhook bodies", pruned)
     return pruned
+
+
+def _prune_expired(cutoff: datetime, since: datetime | None) -> int:
+    """Batch after batch, each starting where the previous one ended (not again from the oldest)."""
+    total = 0
+    while True:
+        pruned, last = in_transaction(partial(inbox.prune_expired, before=cutoff, since=since, limit=PRUNE_BATCH))
+        total += pruned
+        if pruned < PRUNE_BATCH:
+            return total
+        since = last
 
 
 def _prune_ignored(session: Session, platform: str, shop_key: str) -> int:

@@ -83,6 +83,19 @@ def test_webhook_retention_days_sets_the_age(app: Flask, shop: dict[str, Any], d
     assert bodies["eight-days"] == b"" and bodies["six-days"] != b""
 
 
+def test_many_old_bodies_are_pruned_in_batches(
+    app: Flask, shop: dict[str, Any], deliver: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(periodic, "PRUNE_BATCH", 2)  # one transaction per two rows
+    ids = [f"old-{n}" for n in range(5)]
+    for n, webhook_id in enumerate(ids):
+        assert deliver("products/update", {"id": n}, webhook_id=webhook_id).status_code == 200
+    for n, webhook_id in enumerate(ids):
+        age(app, [webhook_id], days=40 - n)
+    assert periodic.prune_webhook_bodies() == 5
+    assert all(body == b"" for _, body in stored(app).values())
+
+
 def test_a_delivery_retried_past_the_retention_age_is_pruned_once_processed(
     app: Flask, shop: dict[str, Any], deliver: Any
 ) -> None:
