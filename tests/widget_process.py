@@ -33,7 +33,7 @@ def main() -> None:
     app = create_app(load_config(order["env"]), overrides=config)
     client = app.test_client()
     results = []
-    environ_base = order.get("environ_base")
+    environ_base = order.get("environ_base") or {}
     for method, path, query, body, *headers in order["requests"]:
         began = time.monotonic()
         response = client.open(
