@@ -44,7 +44,7 @@ migrations-check: $(VENV)/.runtime
 
 worker: $(VENV)/.runtime
 	@test -n "$(REDIS_URL)" || (echo "make worker needs REDIS_URL" >&2; exit 1)
-	$(BIN)/rq cron integrator.cron_config --url "$(REDIS_URL)" & $(FLASK) jobs worker
+	$(FLASK) jobs scheduler & $(FLASK) jobs worker
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench

@@ -19,6 +19,7 @@ import math
 import os
 import platform
 import resource
+import runpy
 import signal
 import statistics
 import subprocess
@@ -628,7 +629,8 @@ def table(results: dict[str, Any]) -> str:
         f"Setia bench {results['started_at']} — {results['machine'].get('cpus')} CPUs, PostgreSQL "
         f"{results['machine'].get('postgresql')}, Redis {results['machine'].get('redis')}, machine "
         f"{results['machine'].get('busy_before_start_pct')} % busy before start",
-        f"webhook acknowledgement: gunicorn -w {p['web_workers']} (sync), {p['concurrency']} connections "
+        f"webhook acknowledgement: gunicorn -w {p['web_workers']} ({p.get('gunicorn', 'sync')}), "
+        f"{p['concurrency']} connections "
         f"(closed loop, new connection per request), {p['duration_s']} s × {p.get('rounds_run', p['rounds'])} "
         f"alternating rounds after {p['warmup_s']} s warm-up; medians of the quiet rounds",
         "",
@@ -720,6 +722,13 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def gunicorn_settings() -> str:
+    """The worker class and threads every gunicorn here runs with (the root's gunicorn.conf.py)."""
+    conf = ROOT / "gunicorn.conf.py"
+    settings = runpy.run_path(str(conf)) if conf.exists() else {}
+    return f"{settings.get('worker_class', 'sync')}, {settings.get('threads', 1)} thread(s) per worker"
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -783,6 +792,7 @@ def main(argv: list[str] | None = None) -> int:
             "payload_bytes": len(payloads.Deliveries("x").body(0)),
             "database": f"{PG_SERVER}/{DB_NAME}",
             "redis": REDIS_URL,
+            "gunicorn": gunicorn_settings(),
         },
     }
     with Processes() as procs:

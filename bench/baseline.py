@@ -1,9 +1,10 @@
 """The bare baseline: what any webhook receiver on this stack must at least do. Verify the Shopify
 HMAC over the raw body (constant time), INSERT the raw body, commit, answer 200. Served by the same
-gunicorn settings as the app (`gunicorn -w 2 bench.baseline:app`), on the same PostgreSQL server.
+gunicorn settings as the app (`gunicorn -w 2 bench.baseline:app`, with the root's gunicorn.conf.py:
+threaded workers), on the same PostgreSQL server.
 
-Not handicapped: one persistent psycopg connection per worker process (a sync worker serves one
-request at a time, so that is a full pool), autocommit (the INSERT is its own transaction: one
+Not handicapped: one persistent psycopg connection per worker thread (a thread serves one request
+at a time, so that is a full pool), autocommit (the INSERT is its own transaction: one
 round trip, one commit), and psycopg prepares the statement after its first uses.
 
 POST /null answers 200 without verifying or storing anything: the ceiling of the load generator
@@ -16,6 +17,7 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
 
 import psycopg
 from flask import Flask, Response, request
@@ -28,15 +30,15 @@ TABLE_DDL = "CREATE TABLE IF NOT EXISTS baseline_events (id BIGSERIAL PRIMARY KE
 INSERT = "INSERT INTO baseline_events (body) VALUES (%s)"
 
 app = Flask(__name__)
-_connection: psycopg.Connection | None = None
+_local = threading.local()
 
 
 def connection() -> psycopg.Connection:
-    """This worker's connection, opened on first use (after gunicorn forked), reopened if broken."""
-    global _connection
-    if _connection is None or _connection.closed or _connection.broken:
-        _connection = psycopg.connect(DSN, autocommit=True)
-    return _connection
+    """This thread's connection, opened on first use (after gunicorn forked), reopened if broken."""
+    current: psycopg.Connection | None = getattr(_local, "connection", None)
+    if current is None or current.closed or current.broken:
+        current = _local.connection = psycopg.connect(DSN, autocommit=True)
+    return current
 
 
 def _answer(status: int) -> Response:

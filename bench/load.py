@@ -1,6 +1,6 @@
 """The load generator: one process, a few threads, each a closed loop of one request at a time on a
-fresh TCP connection (gunicorn's sync workers close the connection after every response, so there
-is no keep-alive to use). Requests are built and signed on the fly; the parent runs several of
+fresh TCP connection (as docs/performance.md's numbers were taken: gunicorn's sync workers, used
+then, closed the connection after every response). Requests are built and signed on the fly; the parent runs several of
 these processes and merges what they print.
 
     python -m bench.load '{"port": 18001, "threads": 4, ...}'   → one JSON object on stdout

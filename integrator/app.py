@@ -9,6 +9,7 @@ from flask import Flask, Request, Response, abort, jsonify, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from integrator import jobs
 from integrator.admin.i18n import init_i18n
@@ -39,6 +40,11 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.config.update(overrides or {})
     app.session_interface = CookieSessionsForPages()
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added: every <int:...>
+    if config.trusted_proxy_count:
+        # The client address (rate limits), scheme and host as the proxies in front saw them; with
+        # no trusted proxy, X-Forwarded-* is anyone's to forge and is ignored.
+        n = config.trusted_proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db = Database()

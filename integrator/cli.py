@@ -221,6 +221,23 @@ def worker(burst: bool) -> None:
     )
 
 
+@jobs_cli.command("scheduler")
+def scheduler() -> None:
+    """Enqueue the periodic jobs on schedule (needs REDIS_URL); survives Redis outages."""
+    import signal
+    import threading
+
+    from integrator import scheduler as cron
+
+    config = current_app.extensions["setia_config"]
+    if not config.redis_url:
+        _fail("REDIS_URL is not set: without Redis, run the periodic jobs with `make run`'s timer or by hand")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    cron.build(cron.connect(config.redis_url), periodic.SCHEDULE, stop).run()
+
+
 def register_cli(app: Flask) -> None:
     for group in (shops_cli, ledger_cli, jobs_cli):
         app.cli.add_command(group)

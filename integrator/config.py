@@ -23,6 +23,23 @@ class Config:
     shopify_api_base_url: str | None
     token_encryption_key: str | None
     allow_private_store_urls: bool
+    # How many proxies in front of the app set X-Forwarded-*; 0 ignores those headers.
+    trusted_proxy_count: int = 0
+    # Bodies of processed and ignored deliveries older than this are pruned (their rows stay).
+    webhook_retention_days: int = 30
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value the app cannot run with."""
+
+
+def _whole_number(env: dict[str, str], name: str, default: int, minimum: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return int(raw)
 
 
 def _secret_key(env: dict[str, str]) -> str:
@@ -57,4 +74,6 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         shopify_api_base_url=(env.get("SHOPIFY_API_BASE_URL") or "").rstrip("/") or None,
         token_encryption_key=env.get("TOKEN_ENCRYPTION_KEY") or None,
         allow_private_store_urls=env.get("ALLOW_PRIVATE_STORE_URLS") == "1",
+        trusted_proxy_count=_whole_number(env, "TRUSTED_PROXY_COUNT", 0, minimum=0),
+        webhook_retention_days=_whole_number(env, "WEBHOOK_RETENTION_DAYS", 30, minimum=1),
     )

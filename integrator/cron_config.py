@@ -1,4 +1,5 @@
-"""Periodic jobs for `rq cron integrator.cron_config` (make worker, Procfile): periodic.SCHEDULE."""
+"""periodic.SCHEDULE for a bare `rq cron integrator.cron_config`. The Procfile and `make worker` run
+`flask --app wsgi jobs scheduler` (scheduler.py) instead: `rq cron` exits for good on a Redis outage."""
 
 from rq import cron
 

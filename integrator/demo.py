@@ -1,5 +1,5 @@
 """`make run`: a demo shop with a few orders, and a development server that also runs the
-periodic jobs (sweeper, vesting) on a timer, as production's rq cron would."""
+periodic jobs (sweeper, vesting, heartbeat...) on a timer, as production's scheduler would."""
 
 from __future__ import annotations
 
@@ -147,11 +147,11 @@ def seed() -> None:
 
 
 def _periodic(app: Any, stop: threading.Event) -> None:
-    """Every job of periodic.SCHEDULE at its own interval, as rq cron runs them in production (those
+    """Every job of periodic.SCHEDULE at its own interval, as the scheduler has them run in production (those
     that need a store, such as reconciliation, find none to work on in the demo)."""
     last_run: dict[str, float] = {}
     with app.app_context():
-        while not stop.wait(TICK):
+        while True:  # a first round at once: /healthz reports the scheduler's heartbeat from the start
             for job, every in periodic.SCHEDULE:
                 name = f"{job.__module__}.{getattr(job, '__name__', repr(job))}"
                 if time.monotonic() - last_run.get(name, float("-inf")) < every:
@@ -161,6 +161,8 @@ def _periodic(app: Any, stop: threading.Event) -> None:
                     job()
                 except Exception:  # one failing job must not stop the others (production: rq logs it too)
                     current_app.logger.exception("periodic job %s failed", name)
+            if stop.wait(TICK):
+                return
 
 
 @demo_cli.command("serve")

@@ -1,17 +1,17 @@
-"""The periodic jobs and their schedule: rq cron runs SCHEDULE in production (cron_config.py),
-`make run`'s development server runs the same list on a timer (demo.py)."""
+"""The periodic jobs and their schedule: `flask --app wsgi jobs scheduler` (scheduler.py) enqueues
+SCHEDULE in production, `make run`'s development server runs the same list on a timer (demo.py)."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.orm import Session
 
-from integrator import analytics_jobs, reconciliation, shopify_tokens, woocommerce_stores
+from integrator import analytics_jobs, inbox, periodic_marks, reconciliation, shopify_tokens, woocommerce_stores
 from integrator.jobs import (
     SWEEP_AFTER,
     due_events,
@@ -123,8 +123,63 @@ def refresh_expiring_tokens() -> int:
     return shopify_tokens.refresh_expiring_tokens(state.db, state.config, secret_box())
 
 
+def beat() -> int:
+    """The scheduler's heartbeat: the periodic jobs run (GET /healthz reports how long ago)."""
+    in_transaction(lambda session: periodic_marks.write(session, periodic_marks.HEARTBEAT, utcnow()))
+    return 1
+
+
+PRUNE_BATCH = 1000
+
+
+def _in_batches(prune_batch: Callable[[Session], int]) -> int:
+    """Run `prune_batch` (up to PRUNE_BATCH rows, one transaction each) until it finds no more."""
+    total = 0
+    while (pruned := in_transaction(prune_batch)) > 0:
+        total += pruned
+        if pruned < PRUNE_BATCH:
+            break
+    return total
+
+
+def prune_webhook_bodies() -> int:
+    """Blank the stored bodies no longer needed: processed and ignored deliveries older than
+    WEBHOOK_RETENTION_DAYS, and a shop's ignored deliveries beyond its newest
+    inbox.IGNORED_BODIES_KEPT. The rows stay: they recognise a repeated delivery. Returns how many."""
+    state = runtime()
+    cutoff = utcnow() - timedelta(days=state.config.webhook_retention_days)
+    with state.db.session() as session:
+        through = periodic_marks.read(session, inbox.PRUNED_THROUGH)
+        over_cap = inbox.shops_over_ignored_cap(session, cutoff)
+    # From where the last run stopped (a day earlier), not from the start: pruned rows stay.
+    since = through - inbox.LOOK_BACK if through is not None else None
+    pruned = _prune_expired(cutoff, since)
+    in_transaction(lambda session: periodic_marks.write(session, inbox.PRUNED_THROUGH, cutoff))
+    for platform, shop_key in over_cap:
+        pruned += _in_batches(partial(_prune_ignored, platform=platform, shop_key=shop_key))
+    if pruned:
+        log.info("blanked %d stored webhook bodies", pruned)
+    return pruned
+
+
+def _prune_expired(cutoff: datetime, since: datetime | None) -> int:
+    """Batch after batch, each starting where the previous one ended (not again from the oldest)."""
+    total = 0
+    while True:
+        pruned, last = in_transaction(partial(inbox.prune_expired, before=cutoff, since=since, limit=PRUNE_BATCH))
+        total += pruned
+        if pruned < PRUNE_BATCH:
+            return total
+        since = last
+
+
+def _prune_ignored(session: Session, platform: str, shop_key: str) -> int:
+    return inbox.prune_ignored_beyond_cap(session, platform, shop_key, PRUNE_BATCH)
+
+
 # (job, seconds between runs). Every job is idempotent: a second scheduler does no harm.
 SCHEDULE: list[tuple[Callable[[], int], int]] = [
+    (beat, periodic_marks.BEAT_EVERY),
     (sweep, 60),
     (vest, 300),
     (flush_outbox, 60),
@@ -135,4 +190,5 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (expire_points, 3600),
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),
+    (prune_webhook_bodies, 600),
 ]

@@ -4,6 +4,9 @@ prints [status, seconds, body] per request as JSON. One app per process: create_
 module-level blueprints, so a second app cannot live in the test process itself.
 
     python -m tests.widget_process < {"env": {...}, "config": {...}, "requests": [[method, path, query, body]]}
+
+A request may carry a fifth item, its headers; "environ_base" sets the WSGI environ of every request
+(REMOTE_ADDR: the address the connection comes from).
 """
 
 from __future__ import annotations
@@ -30,9 +33,17 @@ def main() -> None:
     app = create_app(load_config(order["env"]), overrides=config)
     client = app.test_client()
     results = []
-    for method, path, query, body in order["requests"]:
+    environ_base = order.get("environ_base") or {}
+    for method, path, query, body, *headers in order["requests"]:
         began = time.monotonic()
-        response = client.open(path, method=method, query_string=query, json=body)
+        response = client.open(
+            path,
+            method=method,
+            query_string=query,
+            json=body,
+            headers=headers[0] if headers else None,
+            environ_base=environ_base,
+        )
         results.append([response.status_code, time.monotonic() - began, response.get_json(silent=True)])
     json.dump(results, sys.stdout)
 

@@ -247,6 +247,15 @@ class WebhookEvent(Base):
     )
 
 
+class PeriodicMark(Base):
+    """Marks the periodic jobs leave: when they last ran ("heartbeat", which /healthz reads, so it
+    is there while Redis is down), how far webhook bodies are pruned."""
+
+    __tablename__ = "periodic_marks"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column()
+
+
 class SettingsChange(Base):
     """Who changed which setting, when, from what to what."""
 

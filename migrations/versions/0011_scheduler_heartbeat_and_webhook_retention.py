@@ -16,8 +16,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        'periodic_marks',
+        sa.Column('name', sa.String(length=64), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_periodic_marks')),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table('periodic_marks')

@@ -18,6 +18,7 @@ def test_cron_config_schedules_every_periodic_job_on_the_queue():
     cron.load_config_from_file("integrator/cron_config.py")
     scheduled = {job.func_name: job.interval for job in cron.get_jobs()}
     assert scheduled == {
+        "integrator.periodic.beat": 60,
         "integrator.periodic.sweep": 60,
         "integrator.periodic.vest": 300,
         "integrator.periodic.flush_outbox": 60,
@@ -28,6 +29,7 @@ def test_cron_config_schedules_every_periodic_job_on_the_queue():
         "integrator.periodic.forget_pending_connects": 3600,
         "integrator.analytics_jobs.refresh_recent": 300,
         "integrator.analytics_jobs.refresh_snapshots": 3600,
+        "integrator.periodic.prune_webhook_bodies": 600,
     }
     assert len(SCHEDULE) == len(scheduled)
     enqueued = cron.enqueue_jobs()  # what the running scheduler does on each tick
