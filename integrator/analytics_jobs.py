@@ -10,8 +10,9 @@ import time
 import click
 from flask.cli import AppGroup
 
-from integrator.jobs import enqueue, in_transaction, runtime
+from integrator.jobs import enqueue, in_transaction
 from integrator.loyalty import analytics, analytics_snapshot
+from integrator.services import services
 
 analytics_cli = AppGroup("analytics", help="The dashboard's pre-aggregated analytics.")
 
@@ -29,7 +30,7 @@ def refresh_shop_snapshot(shop_id: int) -> int:
 
 
 def _shops() -> list[int]:
-    with runtime().db.session() as session:
+    with services().db.session() as session:
         return analytics.shops_to_refresh(session)
 
 

@@ -11,14 +11,14 @@ from flask_migrate import Migrate
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from integrator import jobs
 from integrator.admin.i18n import init_i18n
 from integrator.api import JSON_PREFIXES, init_api
 from integrator.config import ROOT, Config, load_config
 from integrator.db import Database
 from integrator.id_converter import RowIdConverter
 from integrator.secretbox import SecretBox
-from integrator.webhooks import ShopSecrets, StoreSecrets
+from integrator.services import install as install_services
+from integrator.shop_cache import ShopSecrets, StoreSecrets
 
 migrate = Migrate()
 
@@ -49,12 +49,8 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
 
     db = Database()
     db.configure(config.database_url)
-    app.extensions["setia_db"] = db
-    app.extensions["setia_config"] = config
-    app.extensions["setia_box"] = SecretBox(config.token_encryption_key, config.secret_key)
-    app.extensions["setia_shop_secrets"] = ShopSecrets()
-    app.extensions["setia_store_secrets"] = StoreSecrets()
-    jobs.configure(db, config)
+    box = SecretBox(config.token_encryption_key, config.secret_key)
+    services = install_services(app, db, config, box, ShopSecrets(), StoreSecrets())
 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
@@ -89,7 +85,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     from integrator.widget_api.limits import init_limits
 
     shopify_proxy.register_limits(init_limits(app, config.redis_url))  # widget API and app proxy
-    woocommerce_app.register_limits(app.extensions["setia_limiter"])  # the anonymous connect endpoint
+    woocommerce_app.register_limits(services.limiter)  # the anonymous connect endpoint
     init_api(app)
     init_i18n(app)
     _json_errors(app)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -22,13 +22,14 @@ from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import WebhookEvent
 from integrator.loyalty.shops import connect_shop, issue_api_key, normalise_shopify_domain, resolve_shop
 from integrator.platforms import shopify_client
+from integrator.services import services
 
 shops_cli = AppGroup("shops", help="Connect shops and issue their API keys.")
 ledger_cli = AppGroup("ledger", help="Check the ledger.")
 jobs_cli = AppGroup("jobs", help="Background jobs: failed deliveries, retries, the worker.")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
 
@@ -55,7 +56,7 @@ def _shop_info(client: _ShopSource, where: str, refused: str) -> ShopInfo | None
 @click.option("--api-secret", default=None, help="the custom app's API secret (signs its webhooks)")
 def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
     """Connect a shop that uses a custom app made in its admin, and register its webhooks."""
-    config = current_app.extensions["setia_config"]
+    config = services().config
     try:
         domain = normalise_shopify_domain(domain)
     except ValueError as exc:
@@ -66,8 +67,8 @@ def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
         _fail("no webhook secret: pass --api-secret or set SHOPIFY_API_SECRET")
     client = shopify_client(config, domain, access_token.strip())
     info = _shop_info(client, domain, f"Shopify refused the access token for {domain}")
-    db = current_app.extensions["setia_db"]
-    box = current_app.extensions["setia_box"]
+    db = services().db
+    box = services().box
     with db.session() as session:
         shop, _ = connect_shop(session, box, "shopify", domain, access_token.strip(), api_secret, "custom_app")
         if info is not None:
@@ -80,7 +81,7 @@ def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
             "api_key": key,
             "widget_secret": box.decrypt(shop.widget_secret_enc),
         }
-    current_app.extensions["setia_shop_secrets"].forget(domain)
+    services().shop_secrets.forget(domain)
     try:
         client.register_webhooks(f"{config.app_url}/webhooks/shopify", SUBSCRIBED_TOPICS)
     except PlatformError as exc:
@@ -94,7 +95,7 @@ def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
 @click.option("--consumer-secret", required=True, help="its secret (cs_...)")
 def add_woocommerce(store_url: str, consumer_key: str, consumer_secret: str) -> None:
     """Connect a WooCommerce store with REST API keys made in its admin, and create its webhooks."""
-    config = current_app.extensions["setia_config"]
+    config = services().config
     try:
         woocommerce_stores.check_app_url_port(config.app_url)
         store_url = check_store_url(store_url, config.allow_private_store_urls)
@@ -105,8 +106,8 @@ def add_woocommerce(store_url: str, consumer_key: str, consumer_secret: str) -> 
         _fail("--consumer-key and --consumer-secret must not be empty")
     client = WooCommerceClient(store_url, ck, cs, allow_private=config.allow_private_store_urls)
     info = _shop_info(client, store_url, f"{store_url} refused the keys")
-    db = current_app.extensions["setia_db"]
-    box = current_app.extensions["setia_box"]
+    db = services().db
+    box = services().box
     with db.session() as session:
         shop = woocommerce_stores.save_store(session, box, store_url, ck, cs, "api_keys")
         if info is not None:
@@ -129,7 +130,7 @@ def add_woocommerce(store_url: str, consumer_key: str, consumer_secret: str) -> 
 @click.argument("shop_ref", metavar="SHOP")
 def api_key(shop_ref: str) -> None:
     """Issue a new merchant API key for SHOP (an id or a domain)."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         try:
             shop = resolve_shop(session, shop_ref)
         except UnknownShop as exc:
@@ -141,8 +142,8 @@ def api_key(shop_ref: str) -> None:
 @click.argument("shop_ref", metavar="SHOP")
 def login_link(shop_ref: str) -> None:
     """Print a one-time URL (15 minutes) that signs into SHOP's settings page."""
-    config = current_app.extensions["setia_config"]
-    with current_app.extensions["setia_db"].session() as session:
+    config = services().config
+    with services().db.session() as session:
         try:
             shop = resolve_shop(session, shop_ref)
         except UnknownShop as exc:
@@ -153,7 +154,7 @@ def login_link(shop_ref: str) -> None:
 @ledger_cli.command("verify")
 def verify() -> None:
     """Recompute every balance from the entries; exit 1 listing each difference."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         differences = ledger.verify(session)
     if not differences:
         click.echo("ledger ok: every balance matches its entries")
@@ -167,7 +168,7 @@ def verify() -> None:
 @jobs_cli.command("failed")
 def failed() -> None:
     """Deliveries that failed for good or are waiting for a retry."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         rows = (
             session.execute(
                 select(WebhookEvent).where(WebhookEvent.status.in_(("failed", "retrying"))).order_by(WebhookEvent.id)
@@ -210,7 +211,7 @@ def worker(burst: bool) -> None:
     """Run a non-forking RQ worker on the setia queue (needs REDIS_URL)."""
     from rq import Queue, SimpleWorker
 
-    config = current_app.extensions["setia_config"]
+    config = services().config
     if not config.redis_url:
         _fail("REDIS_URL is not set: without Redis, jobs run inline and no worker is needed")
     from redis import Redis
@@ -229,7 +230,7 @@ def scheduler() -> None:
 
     from integrator import scheduler as cron
 
-    config = current_app.extensions["setia_config"]
+    config = services().config
     if not config.redis_url:
         _fail("REDIS_URL is not set: without Redis, run the periodic jobs with `make run`'s timer or by hand")
     stop = threading.Event()

@@ -20,6 +20,7 @@ from integrator.config import INSTANCE
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.rewards import create_reward, rewards_of
 from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
+from integrator.services import services
 from integrator.storefront_demo import DEMO_DOMAIN
 
 demo_cli = AppGroup("demo", help="Demo data for local use.")
@@ -115,8 +116,8 @@ def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
 @demo_cli.command("seed")
 def seed() -> None:
     """Create the demo shop and its orders (again safe: nothing is added twice)."""
-    db = current_app.extensions["setia_db"]
-    box = current_app.extensions["setia_box"]
+    db = services().db
+    box = services().box
     now = datetime.now(UTC)
     with db.session() as session:
         shop = find_shop(session, "shopify", DEMO_DOMAIN)
@@ -171,7 +172,7 @@ def serve(port: int) -> None:
     """Print the demo links and serve on 127.0.0.1 with the periodic jobs on a timer."""
     from werkzeug.serving import run_simple
 
-    config = current_app.extensions["setia_config"]
+    config = services().config
     saved = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else {}
     base = config.app_url
     click.echo("\nSetia is running with demo data (shop 'Toko Setia', Rupiah):")

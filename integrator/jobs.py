@@ -7,7 +7,6 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
@@ -19,12 +18,10 @@ from sqlalchemy.orm import Session
 
 from connectors.base import Connector, PayloadError
 from integrator import events, outbox, reconciliation
-from integrator.config import Config
-from integrator.db import Database
 from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
 from integrator.platforms import NotConnected, RefreshOnUnauthorized, connector_for
-from integrator.secretbox import SecretBox
+from integrator.services import services
 
 log = logging.getLogger(__name__)
 
@@ -40,45 +37,23 @@ T = TypeVar("T")
 UNSTORABLE = (DataError, OverflowError, UnicodeEncodeError)
 
 
-@dataclass
-class Runtime:
-    db: Database
-    config: Config
-    redis: Redis | None = None
-    box: SecretBox | None = None
-
-
-_runtime: Runtime | None = None
-
-
-def configure(db: Database, config: Config) -> None:
-    """Called by create_app: jobs run in whatever process made the app (web, worker, CLI)."""
-    global _runtime
-    _runtime = Runtime(db=db, config=config)
-
-
-def runtime() -> Runtime:
-    """What create_app configured; workers run as `flask --app wsgi jobs worker` for that reason."""
-    if _runtime is None:
-        raise RuntimeError("jobs not configured: create the app first (flask --app wsgi jobs worker)")
-    return _runtime
-
-
 def redis_connection() -> Redis | None:
     """Redis for enqueueing on the request path: short timeouts and no retries, so that a Redis
     outage costs a request milliseconds, not Shopify's 5-second budget (DESIGN.md)."""
-    state = runtime()
+    state = services()
     if state.config.redis_url is None:
         return None
-    if state.redis is None:
-        state.redis = Redis.from_url(
-            state.config.redis_url,
-            socket_timeout=0.5,
-            socket_connect_timeout=0.5,
-            retry=None,
-            health_check_interval=0,
+    if state.queue_redis is None:
+        state.set_queue_redis(
+            Redis.from_url(
+                state.config.redis_url,
+                socket_timeout=0.5,
+                socket_connect_timeout=0.5,
+                retry=None,
+                health_check_interval=0,
+            )
         )
-    return state.redis
+    return state.queue_redis
 
 
 def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None) -> bool:
@@ -159,7 +134,7 @@ def drain_inbox() -> int:
 def in_transaction(work: Callable[[Session], T]) -> T:
     """Run `work` in a transaction, again on a conflict with a concurrent one (unique key taken,
     serialisation failure, deadlock, busy database)."""
-    db = runtime().db
+    db = services().db
     for attempt in range(TRANSACTION_RETRIES):
         try:
             with db.session() as session:
@@ -186,25 +161,18 @@ def retry_due(first_at: datetime, attempts: int, now: datetime) -> bool:
     return now >= first_at + waited
 
 
-def secret_box() -> SecretBox:
-    state = runtime()
-    if state.box is None:
-        state.box = SecretBox(state.config.token_encryption_key, state.config.secret_key)
-    return state.box
-
-
 def _connect(shop: Shop) -> Connector | None:
-    state = runtime()
+    state = services()
     try:
-        client = connector_for(state.config, secret_box(), shop)
+        client = connector_for(state.config, services().box, shop)
     except NotConnected as exc:
         log.info("shop %s not connected: %s", shop.id, exc)
         return None
-    return cast(Connector, RefreshOnUnauthorized(state.config, secret_box(), shop, client))
+    return cast(Connector, RefreshOnUnauthorized(state.config, services().box, shop, client))
 
 
 def reach() -> outbox.Reach:
-    state = runtime()
+    state = services()
     return outbox.Reach(state.db, in_transaction, _connect, state.config, MAX_ATTEMPTS)
 
 

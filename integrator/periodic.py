@@ -22,19 +22,18 @@ from integrator.jobs import (
     push_transfer,
     reconcile_shop,
     retry_due,
-    runtime,
-    secret_box,
     transfer_cashback,
 )
 from integrator.loyalty import coupons, expiry, orders, store_credit
 from integrator.loyalty.models import Shop, utcnow
+from integrator.services import services
 
 log = logging.getLogger(__name__)
 
 
 def sweep() -> int:
     """Re-enqueue what was stored and never processed (a crash, a lost job, Redis down)."""
-    with runtime().db.session() as session:
+    with services().db.session() as session:
         ids = due_events(session, utcnow())
     for event_id in ids:
         enqueue(process_event, event_id, job_id=f"event-{event_id}-sweep-{int(time.time()) // 60}")
@@ -52,7 +51,7 @@ def flush_outbox() -> int:
     """Retry coupons and transfers left pending, and move cashback that became available (vested)
     to store credit. Returns how many jobs it enqueued."""
     now = utcnow()
-    with runtime().db.session() as session:
+    with services().db.session() as session:
         due_coupons = [
             cid for cid, first, tries in coupons.pending_coupons(session, now) if retry_due(first, tries, now)
         ]
@@ -81,7 +80,7 @@ def expire_points() -> int:
     """Expire the available points of members inactive for their shop's `points_expiry_days`, one
     transaction per member. Returns how many members' points expired."""
     now = utcnow()
-    with runtime().db.session() as session:
+    with services().db.session() as session:
         members = expiry.members_to_expire(session, now)
     expired = 0
     for due in members:
@@ -94,7 +93,7 @@ def expire_points() -> int:
 
 def reconcile_shops() -> int:
     """One reconciliation job per connected, installed shop."""
-    with runtime().db.session() as session:
+    with services().db.session() as session:
         ids = reconciliation.shops_to_reconcile(session)
     slot = int(time.time()) // 900
     for shop_id in ids:
@@ -104,7 +103,7 @@ def reconcile_shops() -> int:
 
 def check_woocommerce_webhooks() -> int:
     """One job per connected WooCommerce store: re-create missing webhooks, replace disabled ones."""
-    with runtime().db.session() as session:
+    with services().db.session() as session:
         ids = woocommerce_stores.stores_to_check(session)
     slot = int(time.time()) // 900
     for shop_id in ids:
@@ -119,8 +118,8 @@ def forget_pending_connects() -> int:
 
 def refresh_expiring_tokens() -> int:
     """Refresh OAuth offline tokens that expire within 30 minutes."""
-    state = runtime()
-    return shopify_tokens.refresh_expiring_tokens(state.db, state.config, secret_box())
+    state = services()
+    return shopify_tokens.refresh_expiring_tokens(state.db, state.config, services().box)
 
 
 def beat() -> int:
@@ -146,7 +145,7 @@ def prune_webhook_bodies() -> int:
     """Blank the stored bodies no longer needed: processed and ignored deliveries older than
     WEBHOOK_RETENTION_DAYS, and a shop's ignored deliveries beyond its newest
     inbox.IGNORED_BODIES_KEPT. The rows stay: they recognise a repeated delivery. Returns how many."""
-    state = runtime()
+    state = services()
     cutoff = utcnow() - timedelta(days=state.config.webhook_retention_days)
     with state.db.session() as session:
         through = periodic_marks.read(session, inbox.PRUNED_THROUGH)

@@ -15,6 +15,7 @@ from integrator import shopify_tokens
 from integrator.config import Config
 from integrator.loyalty.models import Shop, utcnow
 from integrator.secretbox import SecretBox
+from integrator.services import services
 
 
 class NotConnected(RuntimeError):
@@ -33,9 +34,8 @@ def _session_of(shop: Shop) -> Iterator[Session]:
     if session is not None:
         yield session
         return
-    from flask import current_app  # web requests, CLI and workers (flask --app wsgi jobs worker) have one
 
-    with current_app.extensions["setia_db"].session() as own:
+    with services().db.session() as own:
         yield own
 
 

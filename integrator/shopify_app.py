@@ -17,6 +17,7 @@ from integrator import shopify_tokens
 from integrator.config import Config
 from integrator.http_errors import json_error
 from integrator.loyalty.models import utcnow
+from integrator.services import services
 
 bp = Blueprint("shopify_app", __name__)
 
@@ -31,17 +32,12 @@ CALLBACK_MAX_AGE = timedelta(minutes=10)
 CLOCK_SKEW = timedelta(minutes=1)
 
 
-def _config() -> Config:
-    config: Config = current_app.extensions["setia_config"]
-    return config
-
-
 def _error(status: int, message: str) -> Response:
     return json_error(status, message, no_store=True)
 
 
 def _state_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(_config().secret_key, salt="setia-shopify-oauth-state")
+    return URLSafeTimedSerializer(services().config.secret_key, salt="setia-shopify-oauth-state")
 
 
 def _shop_param(value: str | None) -> str | None:
@@ -52,7 +48,7 @@ def _shop_param(value: str | None) -> str | None:
 @bp.get("/auth/shopify/install")
 def install() -> Response:
     """Send the merchant to Shopify's grant screen, with a state nonce bound to this browser."""
-    config = _config()
+    config = services().config
     shop = _shop_param(request.args.get("shop"))
     if shop is None:
         return _error(400, "shop must be NAME.myshopify.com")
@@ -103,7 +99,7 @@ def _callback_refusal(params: dict[str, str], config: Config) -> Response | None
 @bp.get("/auth/shopify/callback")
 def callback() -> Response:
     """Check the callback, trade its code for an expiring offline token, store it, open the app."""
-    config = _config()
+    config = services().config
     api_key, secret = config.shopify_api_key, config.shopify_api_secret
     if not (api_key and secret):
         return _error(503, "this server has no Shopify app credentials (SHOPIFY_API_KEY, SHOPIFY_API_SECRET)")
@@ -128,28 +124,28 @@ def callback() -> Response:
 
 def _store(config: Config, shop: str, grant: auth.TokenGrant) -> None:
     info = shopify_tokens.shop_info(config, shop, grant.access_token)
-    with current_app.extensions["setia_db"].session() as session:
-        shopify_tokens.install_shop(session, current_app.extensions["setia_box"], shop, grant, info)
-    current_app.extensions["setia_shop_secrets"].forget(shop)  # its webhooks are now signed with the app secret
+    with services().db.session() as session:
+        shopify_tokens.install_shop(session, services().box, shop, grant, info)
+    services().shop_secrets.forget(shop)  # its webhooks are now signed with the app secret
 
 
 @bp.post("/auth/shopify/token-exchange")
 def token_exchange() -> Response:
     """Managed installation: `Authorization: Bearer <session token>` from the embedded app → an
     expiring offline token stored for the shop the token names."""
-    config = _config()
+    config = services().config
     raw = _bearer()
     try:
         token = auth.verify_session_token(raw, config.shopify_api_key or "", config.shopify_api_secret or "")
     except auth.InvalidSessionToken as exc:
         return _error(401, f"invalid session token: {exc}")
-    db = current_app.extensions["setia_db"]
+    db = services().db
     try:
-        shopify_tokens.install_with_session_token(db, config, current_app.extensions["setia_box"], token, raw)
+        shopify_tokens.install_with_session_token(db, config, services().box, token, raw)
     except (PlatformError, shopify_tokens.TokenUnavailable) as exc:
         current_app.logger.warning("token exchange for %s failed: %s", token.shop, exc)
         return _error(502, "Shopify refused the token exchange")
-    current_app.extensions["setia_shop_secrets"].forget(token.shop)
+    services().shop_secrets.forget(token.shop)
     return jsonify({"shop": token.shop, "installed": True})
 
 

@@ -9,14 +9,14 @@ logged in (the token has no customer), 404 for an order Setia has not seen yet o
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from connectors.shopify.auth import InvalidSessionToken, verify_checkout_session_token
-from integrator.config import Config
 from integrator.http_errors import json_error
 from integrator.loyalty import shopper
 from integrator.loyalty.errors import NotFound
 from integrator.loyalty.shops import find_shop
+from integrator.services import services
 
 bp = Blueprint("shopify_checkout", __name__, url_prefix="/checkout/shopify")
 
@@ -25,15 +25,14 @@ EXTENSION_ORIGIN = "https://extensions.shopifycdn.com"
 PREFLIGHT_MAX_AGE = 600
 
 
-def _config() -> Config:
-    config: Config = current_app.extensions["setia_config"]
-    return config
-
-
 def _allowed_origin(origin: str | None) -> str | None:
     if origin == EXTENSION_ORIGIN:
         return origin
-    if origin and _config().allow_private_store_urls and origin.startswith(("http://127.0.0.1", "http://localhost")):
+    if (
+        origin
+        and services().config.allow_private_store_urls
+        and origin.startswith(("http://127.0.0.1", "http://localhost"))
+    ):
         return origin  # local development, as the widget API allows
     return None
 
@@ -59,7 +58,7 @@ def _error(status: int, message: str, details: object = None) -> Response:
 def order(order_id: str) -> Response:
     if request.method == "OPTIONS":  # the preflight the Authorization header causes
         return Response(status=204)
-    config = _config()
+    config = services().config
     header = request.headers.get("Authorization", "")
     try:
         token = verify_checkout_session_token(
@@ -69,7 +68,7 @@ def order(order_id: str) -> Response:
         return _error(401, "invalid session token", str(exc))
     if token.customer_id is None:
         return _error(403, "no logged-in customer", "points are shown to customers who are signed in")
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         shop = find_shop(session, "shopify", token.shop)
         if shop is None or shop.uninstalled_at is not None:
             return _error(401, "shop not connected")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from flask_limiter import Limiter, RateLimitExceeded
 
 from connectors.shopify.proxy import ProxyRequest, read_proxy_request, verify_proxy_signature
@@ -18,6 +18,7 @@ from integrator.http_errors import json_error
 from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shops import find_shop, record_widget_seen
+from integrator.services import services
 from integrator.widget_api import answers
 from integrator.widget_api.cashback import cashback_redemption
 from integrator.widget_api.limits import shopper_limit, too_many
@@ -43,13 +44,13 @@ bp.register_error_handler(RateLimitExceeded, too_many)
 
 def _verify() -> tuple[Shop, ProxyRequest]:
     pairs = list(request.args.items(multi=True))
-    secret = current_app.extensions["setia_config"].shopify_api_secret or ""
+    secret = services().config.shopify_api_secret or ""
     if not verify_proxy_signature(pairs, secret):
         raise ProxyRefused("invalid app proxy signature")
     proxied = read_proxy_request(pairs, int(time.time()))
     if proxied is None:
         raise ProxyRefused("stale or incomplete app proxy request")
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         shop = find_shop(session, "shopify", proxied.shop)
         if shop is None or shop.uninstalled_at is not None:
             raise UnknownShop("shop not connected")

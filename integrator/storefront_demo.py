@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shops import find_shop
+from integrator.services import services
 from integrator.widget_api.identity import sign_shopper
 
 bp = Blueprint("storefront_demo", __name__, template_folder="templates")
@@ -23,12 +24,12 @@ LANGUAGES = ("en", "id")
 
 
 def _demo_shop() -> tuple[Shop, str]:
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         shop = find_shop(session, "shopify", DEMO_DOMAIN)
         if shop is None:
             abort(404, "no demo shop: run `flask --app wsgi demo seed` (make run does)")
         session.expunge(shop)
-    return shop, current_app.extensions["setia_box"].decrypt(shop.widget_secret_enc)
+    return shop, services().box.decrypt(shop.widget_secret_enc)
 
 
 @bp.get("/demo")

@@ -6,11 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from dataclasses import replace
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import select
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -19,58 +17,13 @@ from connectors.woocommerce import webhooks as woocommerce_webhooks
 from integrator import events, jobs
 from integrator.http_errors import json_error
 from integrator.inbox import Incoming, store_delivery
-from integrator.loyalty.models import Shop
+from integrator.services import services
 
 bp = Blueprint("webhooks", __name__)
 
-SHOP_CACHE_SECONDS = 30.0
 # Store tokens are secrets.token_urlsafe(24); anything else (a NUL included, which PostgreSQL cannot
 # even compare) names no store.
 STORE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-class ShopSecrets:
-    """Per-process cache of (shop, webhook secret) by the key a delivery names its shop with, so the
-    hot path does not read and decrypt the shop on every delivery. Entries live 30 s; an unknown key
-    is not cached. Shopify deliveries name the shop's domain."""
-
-    platform, key_column = "shopify", "domain"
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[float, Shop, str | None]] = {}
-
-    def lookup(self, key: str) -> tuple[Shop | None, str | None]:
-        now = time.monotonic()
-        cached = self._entries.get(key)
-        if cached and cached[0] > now:
-            return cached[1], cached[2]
-        db = current_app.extensions["setia_db"]
-        with db.session() as session:
-            column = getattr(Shop, self.key_column)
-            shop = session.execute(
-                select(Shop).where(Shop.platform == self.platform, column == key)
-            ).scalar_one_or_none()
-            if shop is None:
-                return None, None
-            session.expunge(shop)
-        box = current_app.extensions["setia_box"]
-        secret = box.decrypt(shop.webhook_secret_enc) if shop.webhook_secret_enc else None
-        if len(self._entries) > 10_000:
-            self._entries.clear()
-        self._entries[key] = (now + SHOP_CACHE_SECONDS, shop, secret)
-        return shop, secret
-
-    def forget(self, key: str | None = None) -> None:
-        if key is None:
-            self._entries.clear()
-        else:
-            self._entries.pop(key, None)
-
-
-class StoreSecrets(ShopSecrets):
-    """The same cache for WooCommerce stores, by the webhook token in their delivery URL."""
-
-    platform, key_column = "woocommerce", "webhook_token"
 
 
 _error = json_error
@@ -94,9 +47,9 @@ def shopify_webhook() -> Response:
     raw = _raw_body()
     delivery = read_delivery(request.headers)
     hmac_header = request.headers.get("X-Shopify-Hmac-Sha256")
-    cache: ShopSecrets = current_app.extensions["setia_shop_secrets"]
+    cache = services().shop_secrets
     shop, shop_secret = cache.lookup(delivery.shop_domain) if delivery else (None, None)
-    secret = shop_secret or current_app.extensions["setia_config"].shopify_api_secret or ""
+    secret = shop_secret or services().config.shopify_api_secret or ""
     if not verify_webhook(raw, hmac_header, secret):
         return _error(401, "invalid webhook signature")
     if delivery is None:
@@ -115,7 +68,7 @@ def shopify_webhook() -> Response:
         triggered_at=delivery.triggered_at,
         body=raw,
     )
-    db = current_app.extensions["setia_db"]
+    db = services().db
     try:
         with db.single_statement() as connection:
             event_id = store_delivery(connection, incoming, status)
@@ -153,7 +106,7 @@ def _woocommerce_event_id(raw: bytes, digest: str) -> str | None:
 @bp.post("/webhooks/woocommerce/<store_token>")
 def woocommerce_webhook(store_token: str) -> Response:
     raw = _raw_body()
-    cache: StoreSecrets = current_app.extensions["setia_store_secrets"]
+    cache = services().store_secrets
     if not STORE_TOKEN.fullmatch(store_token):
         return _error(404, "unknown store")
     shop, secret = cache.lookup(store_token)
@@ -187,7 +140,7 @@ def woocommerce_webhook(store_token: str) -> Response:
         triggered_at=None,
         body=raw,
     )
-    db = current_app.extensions["setia_db"]
+    db = services().db
     try:
         with db.single_statement() as connection:
             event_id = store_delivery(connection, incoming, status)

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from integrator.config import ROOT
+from integrator.services import services
 
 bp = Blueprint("widget_assets", __name__)
 
@@ -73,10 +74,10 @@ def build_widget(folder: Path = WIDGETS) -> Widget:
 def current_widget() -> Widget:
     """Built once per change of the files (a few stat calls per request), so an edit shows at once."""
     stamp = tuple(path.stat().st_mtime_ns for path in _files(WIDGETS))
-    cached = current_app.extensions.get("setia_widget")
+    cached = services().widget_bundle
     if cached is None or cached[0] != stamp:
         cached = (stamp, build_widget(WIDGETS))
-        current_app.extensions["setia_widget"] = cached
+        services().set_widget_bundle(cached)
     return cached[1]
 
 

@@ -17,9 +17,9 @@ from werkzeug.wrappers import Response
 
 from connectors.woocommerce import auth
 from integrator import jobs, woocommerce_stores
-from integrator.config import Config
 from integrator.http_errors import json_error
 from integrator.loyalty.models import PendingConnect, utcnow
+from integrator.services import services
 
 bp = Blueprint("woocommerce_app", __name__)
 
@@ -35,11 +35,6 @@ NOT_CONNECTED_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-def _config() -> Config:
-    config: Config = current_app.extensions["setia_config"]
-    return config
 
 
 def _error(status: int, message: str) -> Response:
@@ -62,7 +57,7 @@ def register_limits(limiter: Limiter) -> None:
 @bp.errorhandler(RateLimitExceeded)
 def too_many(_: RateLimitExceeded) -> Response:
     """429 before anything is stored, with the seconds until the window ends."""
-    current = current_app.extensions["setia_limiter"].current_limit
+    current = services().limiter.current_limit
     seconds = max(1, math.ceil(current.reset_at - time.time())) if current is not None else 60
     response = _error(429, "too many connection attempts: wait and try again")
     response.headers["Retry-After"] = str(seconds)
@@ -72,7 +67,7 @@ def too_many(_: RateLimitExceeded) -> Response:
 @bp.get("/auth/woocommerce/connect")
 def connect() -> Response:
     """Guard the store URL, remember a fresh nonce for it, and send the merchant to wc-auth."""
-    config = _config()
+    config = services().config
     try:
         woocommerce_stores.check_app_url_port(config.app_url)
     except woocommerce_stores.AppUrlUnreachable as exc:
@@ -82,7 +77,7 @@ def connect() -> Response:
     except auth.StoreUrlRefused as exc:
         return _error(400, str(exc))
     nonce = secrets.token_urlsafe(24)
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         session.add(PendingConnect(platform="woocommerce", nonce=nonce, store_url=store_url, created_at=utcnow()))
     url = auth.authorize_url(
         store_url,
@@ -102,11 +97,11 @@ def returned() -> Response | tuple[str, int, dict[str, str]]:
     answers, nonce = request.args.getlist("success"), request.args.get("user_id", "")
     success = answers[0] if len(answers) == 1 else None
     if success == "1":
-        return redirect(f"{_config().app_url}/admin/settings", code=302)
+        return redirect(f"{services().config.app_url}/admin/settings", code=302)
     if success != "0":
         return _error(400, "expected success=0 or success=1 from WooCommerce")
     if nonce:
-        with current_app.extensions["setia_db"].session() as session:
+        with services().db.session() as session:
             session.execute(
                 delete(PendingConnect).where(
                     PendingConnect.platform == "woocommerce",
@@ -155,8 +150,8 @@ def callback() -> Response:
     if keys is None:
         return _error(400, "expected JSON with user_id, consumer_key and consumer_secret")
     nonce, consumer_key, consumer_secret = keys
-    box = current_app.extensions["setia_box"]
-    with current_app.extensions["setia_db"].session() as session:
+    box = services().box
+    with services().db.session() as session:
         pending = _use_nonce(session, nonce)
         if pending is None:
             return _error(400, "unknown, used or expired connection: start connecting the store again")

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from connectors.base import PlatformError
 from connectors.woocommerce.client import WooCommerceClient
 from integrator.config import Config
-from integrator.jobs import in_transaction, runtime, secret_box
+from integrator.jobs import in_transaction
 from integrator.loyalty.models import PendingConnect, Shop
 from integrator.loyalty.shops import Box, connect_shop, find_shop
 from integrator.platforms import NotConnected, connector_for
+from integrator.services import services
 
 log = logging.getLogger(__name__)
 
@@ -145,13 +146,13 @@ def stores_to_check(session: Session) -> list[int]:
 
 def ensure_webhooks(shop_id: int) -> list[str]:
     """Job: make the store's webhooks deliver to us (safe to run any number of times)."""
-    state = runtime()
+    state = services()
     with state.db.session() as session:
         shop = session.get(Shop, shop_id)
         if shop is None or shop.platform != PLATFORM or shop.uninstalled_at is not None:
             return []
         try:
-            client = connector_for(state.config, secret_box(), shop)
+            client = connector_for(state.config, services().box, shop)
         except NotConnected as exc:
             log.info("store %s not connected: %s", shop_id, exc)
             return []
@@ -159,7 +160,7 @@ def ensure_webhooks(shop_id: int) -> list[str]:
     if not isinstance(client, WooCommerceClient):
         return []
     try:
-        changed = register(client, state.config, secret_box(), shop)
+        changed = register(client, state.config, services().box, shop)
     except PlatformError as exc:
         log.warning("webhooks of store %s not made: %s", shop_id, exc)
         raise
@@ -174,7 +175,7 @@ def verify_pending_keys(pending_id: int) -> str:
     uninstalled store connect again and its webhooks get made. Refused or unreachable, they are
     dropped and logged; nothing else changes (the merchant connects again). Returns "taken",
     "dropped" or "none"."""
-    state, box = runtime(), secret_box()
+    state, box = services(), services().box
     with state.db.session() as session:
         pending = session.get(PendingConnect, pending_id)
         if pending is None or pending.consumer_key_enc is None or pending.consumer_secret_enc is None:

@@ -24,9 +24,9 @@ from connectors.shopify import auth
 from integrator import shopify_tokens
 from integrator.admin.i18n import use_shop_language
 from integrator.admin.login_links import LinkRefused, UsedLinks
-from integrator.config import Config
 from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop, utcnow
+from integrator.services import services
 
 COOKIE = "setia_admin"
 COOKIE_MAX_AGE = 8 * 3600
@@ -49,13 +49,8 @@ class Merchant:
     session_id: str | None = None  # a cookie session's id, remembered as ended on logout
 
 
-def _config() -> Config:
-    config: Config = current_app.extensions["setia_config"]
-    return config
-
-
 def _cookies() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(_config().secret_key, salt=COOKIE_SALT)
+    return URLSafeTimedSerializer(services().config.secret_key, salt=COOKIE_SALT)
 
 
 def _bearer(request: Request) -> str:
@@ -66,12 +61,12 @@ def _bearer(request: Request) -> str:
 def _embedded(raw: str, install: bool) -> Merchant:
     """The merchant a session token names. On a page load (`install`), a shop without a usable token is
     installed first by token exchange (Shopify managed installation)."""
-    config = _config()
+    config = services().config
     try:
         token = auth.verify_session_token(raw, config.shopify_api_key or "", config.shopify_api_secret or "")
     except auth.InvalidSessionToken as exc:
         raise NotSignedIn(f"invalid session token: {exc}") from exc
-    db = current_app.extensions["setia_db"]
+    db = services().db
     with db.session() as session:
         shop = session.execute(
             select(Shop).where(Shop.platform == "shopify", Shop.domain == token.shop)
@@ -82,12 +77,10 @@ def _embedded(raw: str, install: bool) -> Merchant:
         if not install:
             raise NotSignedIn(f"{token.shop} has not installed the app")
         try:
-            shop_id = shopify_tokens.install_with_session_token(
-                db, config, current_app.extensions["setia_box"], token, raw
-            )
+            shop_id = shopify_tokens.install_with_session_token(db, config, services().box, token, raw)
         except (PlatformError, shopify_tokens.TokenUnavailable) as exc:
             raise NotSignedIn(f"the token exchange for {token.shop} failed: {exc}") from exc
-        current_app.extensions["setia_shop_secrets"].forget(token.shop)
+        services().shop_secrets.forget(token.shop)
     if shop_id is None:
         raise NotSignedIn(f"{token.shop} is not installed")
     return Merchant(shop_id, token.shop, f"shopify:{token.user_id}", embedded=True)
@@ -102,7 +95,7 @@ def _from_cookie(request: Request) -> Merchant:
         raise NotSignedIn("no session")
     if _ended_sessions().claimed(_ended_key(str(data["sid"]))):
         raise NotSignedIn("this session has ended")
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         shop = session.get(Shop, data.get("shop"))
         if shop is None:
             raise NotSignedIn("the shop of this session is gone")
@@ -141,7 +134,7 @@ def check_csrf(merchant: Merchant, request: Request) -> bool:
 
 
 def _secure() -> bool:
-    return _config().app_url.startswith("https://") or request.is_secure
+    return services().config.app_url.startswith("https://") or request.is_secure
 
 
 def start_session(response: Response, shop_id: int) -> None:
@@ -153,7 +146,7 @@ def start_session(response: Response, shop_id: int) -> None:
 
 
 def _ended_sessions() -> UsedLinks:
-    used: UsedLinks = current_app.extensions["setia_used_login_links"]
+    used = UsedLinks(services().db)
     return used
 
 
@@ -177,7 +170,7 @@ def end_session(response: Response, merchant: Merchant) -> None:
 
 def load_shop(merchant: Merchant) -> Shop:
     """The signed-in merchant's shop, detached from its session (read it; change it in your own session)."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         shop = session.get(Shop, merchant.shop_id)
         if shop is None:
             raise NotSignedIn("shop not found")
@@ -247,5 +240,5 @@ def merchant_action(view: Callable[..., ResponseReturnValue]) -> Callable[..., R
 
 def render_page(template: str, merchant: Merchant, shop: Shop, **context: Any) -> str:
     """render_template with what admin/base.html needs (merchant, shop, App Bridge's api_key)."""
-    api_key = _config().shopify_api_key if merchant.embedded else None
+    api_key = services().config.shopify_api_key if merchant.embedded else None
     return render_template(template, merchant=merchant, shop=shop, api_key=api_key, **context)

@@ -34,6 +34,7 @@ from integrator.loyalty.analytics_report import (
 )
 from integrator.loyalty.models import Shop
 from integrator.loyalty.money import display, format_minor_string, from_minor, to_minor
+from integrator.services import services
 
 DEFAULT_DAYS = 30
 SEGMENT_NAMES = {
@@ -82,7 +83,7 @@ def parse_range(args: Any) -> tuple[date, date, dict[str, list[str]]]:
 
 
 def _report(shop: Shop, first: date, last: date) -> Report:
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         return build_report(session, shop, first, last)
 
 
@@ -129,7 +130,7 @@ MONEY_CHARTS = ("revenue",)
 def _chart_urls(shop: Shop, first: date, last: date) -> list[dict[str, str]]:
     """The page's <img> of each chart: a URL signed for this shop and range (an image request carries no
     session token inside the Shopify admin)."""
-    sig = sign_range(current_app.extensions["setia_config"].secret_key, shop.id, first, last)
+    sig = sign_range(services().config.secret_key, shop.id, first, last)
     query: dict[str, Any] = {"from": first.isoformat(), "to": last.isoformat(), "sig": sig}
     return [
         {"key": name, "title": str(title), "url": url_for("admin.analytics_chart", name=name, **query)}
@@ -208,13 +209,13 @@ def analytics_chart(name: str) -> ResponseReturnValue:
     if name not in CHARTS:
         abort(404)
     try:
-        signed = read_range(current_app.extensions["setia_config"].secret_key, request.args.get("sig", ""))
+        signed = read_range(services().config.secret_key, request.args.get("sig", ""))
     except ChartRefused as exc:
         current_app.logger.info("chart %s refused: %s", name, exc)
         abort(403)
     if (request.args.get("from"), request.args.get("to")) != (signed.first.isoformat(), signed.last.isoformat()):
         abort(403)
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         shop = session.get(Shop, signed.shop_id)
         if shop is None:
             abort(404)

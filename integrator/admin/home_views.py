@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, jsonify
+from flask import jsonify
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -16,6 +16,7 @@ from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop
 from integrator.loyalty.onboarding import Connection, confirm_earning_rule, connection_of, onboarding_of
 from integrator.loyalty.settings import current_settings
+from integrator.services import services
 
 
 def when(value: datetime | None) -> str | None:
@@ -26,7 +27,7 @@ def when(value: datetime | None) -> str | None:
 @bp.get("/")
 @merchant_page
 def home_page(merchant: Merchant, shop: Shop) -> str:
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         onboarding = onboarding_of(session, shop)
     return render_page(
         "admin/home.html",
@@ -54,7 +55,7 @@ def status_label(connection: Connection) -> str:
 @merchant_action
 def connection_status(merchant: Merchant, shop: Shop) -> Response:
     """The home page polls this: the connection's status as the page shows it, in the shop's language."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         connection = connection_of(session, shop)
     return jsonify(
         {
@@ -72,7 +73,7 @@ def connection_status(merchant: Merchant, shop: Shop) -> Response:
 @merchant_action
 def confirm_earning(merchant: Merchant, shop: Shop) -> Response:
     """The checklist's "Keep this rule" button: the default earning rule is the merchant's choice."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         row = session.get(Shop, shop.id)
         if row is None:
             return json_error(401, "not signed in")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, abort, current_app, request, stream_with_context, url_for
+from flask import Response, abort, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from integrator.loyalty import exports, imports, store_credit
 from integrator.loyalty.errors import NotFound
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.opening_balances import apply_import, check_import, get_import, imports_of
+from integrator.services import services
 
 FILE_ERRORS = {
     "too_large": _l("The file is too big: at most %(max_bytes)s bytes. Split it into several files."),
@@ -64,7 +65,7 @@ def _download(chunks: Iterator[str], name: str, shop: Shop) -> Response:
 
 def _streamed(shop: Shop, export: Any) -> Iterator[str]:
     """The export's text, read in its own transaction while the response is sent."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         yield from export(session, shop)
 
 
@@ -87,7 +88,7 @@ def import_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
 
 
 def _render_upload(merchant: Merchant, shop: Shop, error: str | None, status: int) -> ResponseReturnValue:
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         recent = [
             {
                 "id": record.id,
@@ -145,7 +146,7 @@ def _too_large(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
 def import_report(merchant: Merchant, shop: Shop, import_id: int) -> ResponseReturnValue:
     if import_id > MAX_ID:
         abort(404)
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         try:
             record = get_import(session, shop.id, import_id)
         except NotFound:
@@ -181,7 +182,7 @@ def apply_member_import(merchant: Merchant, shop: Shop, import_id: int) -> Respo
     """Apply a checked import (again: nothing happens twice)."""
     if import_id > MAX_ID:
         abort(404)
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         try:
             get_import(session, shop.id, import_id)
         except NotFound:

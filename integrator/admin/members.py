@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import abort, current_app, jsonify, redirect, request, url_for
+from flask import abort, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from integrator.loyalty.input_fields import PlainText, WholeNumber
 from integrator.loyalty.members import adjust_points, find_members, get_member, ledger_of
 from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
 from integrator.loyalty.money import display, integer_from_text, parse_amount, to_minor
+from integrator.services import services
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1  # a bigger id in the URL names nothing (and would overflow PostgreSQL's bigint)
@@ -97,7 +98,7 @@ def _locale(shop: Shop) -> str:
 def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     text = request.args.get("q", "")[:320].replace("\x00", "")  # PostgreSQL text holds no NUL
     page = _page_number()
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         found = find_members(session, shop.id, text, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
         rows = [_member_row(member, shop) for member in found[:PAGE_SIZE]]
     return render_page(
@@ -129,7 +130,7 @@ def _render_member(
     page = _page_number()
     if member_id > MAX_ID:
         abort(404)
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         try:
             member = get_member(session, shop.id, member_id)
         except NotFound:

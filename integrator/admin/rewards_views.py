@@ -4,7 +4,7 @@ reactivate) and the JSON endpoints its forms submit to, through the domain's rew
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from werkzeug.wrappers import Response
 
 from integrator.admin import bp
@@ -20,6 +20,7 @@ from integrator.loyalty.rewards import (
     rewards_of,
     update_reward,
 )
+from integrator.services import services
 
 SAVED = ("created", "updated", "deactivated", "reactivated")
 
@@ -27,7 +28,7 @@ SAVED = ("created", "updated", "deactivated", "reactivated")
 @bp.get("/rewards")
 @merchant_page
 def rewards_page(merchant: Merchant, shop: Shop) -> str:
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         rewards = [reward_view(reward) for reward in rewards_of(session, shop.id, include_inactive=True)]
     saved = request.args.get("saved")
     return render_page(
@@ -45,7 +46,7 @@ def rewards_page(merchant: Merchant, shop: Shop) -> str:
 @merchant_action
 def add_reward(merchant: Merchant, shop: Shop) -> Response:
     """The new-reward form's fetch: 201 with the reward, or 422 with field errors and nothing stored."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         row = session.get(Shop, shop.id)
         if row is None:
             return json_error(401, "not signed in")
@@ -63,7 +64,7 @@ def add_reward(merchant: Merchant, shop: Shop) -> Response:
 @merchant_action
 def change_reward(merchant: Merchant, shop: Shop, reward_id: int) -> Response:
     """A reward's edit form or its (de)activate button: a partial change, validated whole."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         row = session.get(Shop, shop.id)
         if row is None:
             return json_error(401, "not signed in")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -17,6 +17,7 @@ from integrator.http_errors import json_error
 from integrator.loyalty.errors import InvalidSettings
 from integrator.loyalty.models import SettingsChange, Shop
 from integrator.loyalty.settings import SettingsSchema, changes_of, current_settings, update_settings
+from integrator.services import services
 
 # The widget's built-in texts a merchant may replace (widgets/src/i18n.js; a test keeps them equal).
 BUILTIN_TEXTS = {
@@ -32,8 +33,8 @@ BUILTIN_TEXTS = {
 @bp.get("/settings")
 @merchant_page
 def settings_page(merchant: Merchant, shop: Shop) -> str:
-    config = current_app.extensions["setia_config"]
-    with current_app.extensions["setia_db"].session() as session:
+    config = services().config
+    with services().db.session() as session:
         changes = audit_rows(changes_of(session, shop.id))
     return render_page(
         "admin/settings.html",
@@ -79,7 +80,7 @@ def _plugin_settings(shop: Shop, app_url: str) -> dict[str, str] | None:
     Shopify's theme extension gets the public id, and never needs the widget secret)."""
     if shop.platform != "woocommerce":
         return None
-    box = current_app.extensions["setia_box"]
+    box = services().box
     return {"app_url": app_url, "public_id": shop.public_id, "widget_secret": box.decrypt(shop.widget_secret_enc)}
 
 
@@ -87,7 +88,7 @@ def _plugin_settings(shop: Shop, app_url: str) -> dict[str, str] | None:
 @merchant_action
 def save_settings(merchant: Merchant, shop: Shop) -> Response:
     """The settings form's fetch: a partial change, validated whole; 422 with field errors."""
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         row = session.get(Shop, shop.id)
         if row is None:
             return json_error(401, "not signed in")

@@ -3,8 +3,6 @@ logout. The pages themselves live in their own modules, imported at the bottom."
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -25,14 +23,10 @@ from integrator.admin.access import (
 from integrator.admin.i18n import use_shop_language
 from integrator.admin.login_links import LinkRefused, UsedLinks, redeem, unused
 from integrator.loyalty.models import Shop
+from integrator.services import services
 
 SHOPIFY_ADMIN = "https://admin.shopify.com"
 APP_BRIDGE = "https://cdn.shopify.com"
-
-
-@bp.record_once
-def _remember_used_links(state: Any) -> None:
-    state.app.extensions["setia_used_login_links"] = UsedLinks(state.app.extensions["setia_db"])
 
 
 @bp.after_request
@@ -74,7 +68,7 @@ def _link_refused(exc: LinkRefused) -> tuple[str, int]:
 def _sign_in_with(token: str) -> Response | tuple[str, int]:
     """Use the link (once, whatever the deployment), start its cookie session, open the home page."""
     try:
-        link = redeem(current_app.extensions["setia_config"].secret_key, token, _used_links())
+        link = redeem(services().config.secret_key, token, _used_links())
     except LinkRefused as exc:
         return _link_refused(exc)
     response = redirect(url_for("admin.home_page"), code=303)
@@ -83,7 +77,7 @@ def _sign_in_with(token: str) -> Response | tuple[str, int]:
 
 
 def _used_links() -> UsedLinks:
-    used: UsedLinks = current_app.extensions["setia_used_login_links"]
+    used = UsedLinks(services().db)
     return used
 
 
@@ -97,14 +91,14 @@ def login_with_link(token: str) -> Response | tuple[str, int]:
     browser signed in to another shop is asked first (a CSRF-protected POST of the same URL): a link
     someone else sent must not switch it silently (login CSRF). Asking does not use the link."""
     try:
-        link = unused(current_app.extensions["setia_config"].secret_key, token, _used_links())
+        link = unused(services().config.secret_key, token, _used_links())
     except LinkRefused as exc:
         return _link_refused(exc)
     merchant = cookie_merchant(request)
     if merchant is None or merchant.shop_id == link.shop_id:
         return _sign_in_with(token)
     current = load_shop(merchant)
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         target = session.get(Shop, link.shop_id)
         target_label = _shop_label(target) if target is not None else str(link.shop_id)
     use_shop_language(current.language)

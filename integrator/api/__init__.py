@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import HTTPException
@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from integrator.loyalty.errors import DomainError
 from integrator.loyalty.input_fields import DecimalText
 from integrator.loyalty.shops import shop_for_api_key
+from integrator.services import services
 
 JSON_PREFIXES = ("/api/", "/webhooks/", "/widget/", "/proxy/", "/checkout/", "/healthz")
 
@@ -84,7 +85,7 @@ def authenticate() -> Response | None:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         return _unauthorized("missing API key: send Authorization: Bearer <api_key>")
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         shop = shop_for_api_key(session, key.strip())
         if shop is None:
             return _unauthorized("invalid API key")

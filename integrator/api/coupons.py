@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from integrator.loyalty.coupons import coupons_of
 from integrator.loyalty.members import get_member
+from integrator.services import services
 
 blp = Blueprint("coupons", __name__, description="Discount codes issued to members")
 
@@ -40,6 +41,6 @@ class MemberCoupons(MethodView):
     @blp.response(200, CouponList)
     def get(self, member_id: int) -> dict[str, Any]:
         """The member's coupons, newest first."""
-        with current_app.extensions["setia_db"].session() as session:
+        with services().db.session() as session:
             member = get_member(session, g.shop.id, member_id)
             return {"items": coupons_of(session, member)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -15,6 +15,7 @@ from integrator.loyalty.email_requests import KINDS, request_by_email
 from integrator.loyalty.input_fields import PlainText, storable_text
 from integrator.loyalty.models import Shop
 from integrator.loyalty.privacy import data_requests_of, get_data_request
+from integrator.services import services
 
 from .schemas import PageQuery
 
@@ -49,7 +50,7 @@ class DataRequestList(Schema):
 
 
 def _db() -> Any:
-    return current_app.extensions["setia_db"]
+    return services().db
 
 
 @blp.route("/data-requests")

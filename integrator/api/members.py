@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from integrator import jobs
 from integrator.loyalty.members import adjust_points, get_member, ledger_of, search_members
+from integrator.services import services
 
 from .schemas import (
     AdjustmentResult,
@@ -27,7 +28,7 @@ blp = Blueprint("members", __name__, description="Members of the loyalty program
 
 
 def _db() -> Any:
-    return current_app.extensions["setia_db"]
+    return services().db
 
 
 @blp.route("/members")

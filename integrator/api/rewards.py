@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
@@ -19,6 +19,7 @@ from integrator.loyalty.rewards import (
     rewards_of,
     update_reward,
 )
+from integrator.services import services
 
 blp = Blueprint("rewards", __name__, description="Rewards members spend points on")
 
@@ -58,7 +59,7 @@ class RewardPatch(RewardSchema):
 
 
 def _db() -> Any:
-    return current_app.extensions["setia_db"]
+    return services().db
 
 
 def _shop(session: Any) -> Shop:

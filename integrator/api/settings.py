@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from integrator.loyalty.models import SettingsChange, Shop
 from integrator.loyalty.settings import SettingsSchema, current_settings, update_settings
+from integrator.services import services
 
 from .schemas import PageQuery
 
@@ -38,7 +39,7 @@ class Settings(MethodView):
     @blp.response(200, SettingsSchema)
     def get(self) -> dict[str, Any]:
         """The whole settings, defaults filled in."""
-        with current_app.extensions["setia_db"].session() as session:
+        with services().db.session() as session:
             shop = session.execute(select(Shop).where(Shop.id == g.shop.id)).scalar_one()
             return current_settings(shop)
 
@@ -46,7 +47,7 @@ class Settings(MethodView):
     @blp.response(200, SettingsSchema)
     def patch(self, _loaded: dict[str, Any]) -> dict[str, Any]:
         """Change some settings: all of them or, on any invalid value, none (422 with field errors)."""
-        with current_app.extensions["setia_db"].session() as session:
+        with services().db.session() as session:
             shop = session.execute(select(Shop).where(Shop.id == g.shop.id).with_for_update()).scalar_one()
             return update_settings(session, shop, request.get_json(), g.actor)
 
@@ -57,7 +58,7 @@ class SettingsChanges(MethodView):
     @blp.response(200, ChangeList)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Who changed what, and when; newest first."""
-        with current_app.extensions["setia_db"].session() as session:
+        with services().db.session() as session:
             rows = session.execute(
                 select(SettingsChange)
                 .where(SettingsChange.shop_id == g.shop.id)

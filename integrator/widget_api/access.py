@@ -8,11 +8,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from sqlalchemy import select
 
 from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
+from integrator.services import services
 
 from .identity import InvalidIdentity, verify_shopper
 
@@ -31,7 +32,7 @@ def find_widget_shop() -> Shop | None:
     """The connected shop of this URL (detached from its session), or None."""
     memo = remembered()
     if "shop" not in memo:
-        with current_app.extensions["setia_db"].session() as session:
+        with services().db.session() as session:
             shop = session.execute(select(Shop).where(Shop.public_id == public_id())).scalar_one_or_none()
             if shop is not None and shop.uninstalled_at is not None:
                 shop = None
@@ -54,7 +55,7 @@ def signed_customer() -> str:
     memo = remembered()
     if "customer" not in memo:
         shop = widget_shop()
-        secret = current_app.extensions["setia_box"].decrypt(shop.widget_secret_enc)
+        secret = services().box.decrypt(shop.widget_secret_enc)
         try:
             memo["customer"] = verify_shopper(request.args, secret, int(time.time()))
         except InvalidIdentity as exc:

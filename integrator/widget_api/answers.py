@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from marshmallow import EXCLUDE, Schema, ValidationError, validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from integrator.loyalty.input_fields import WholeNumber
 from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shopper import balances_of, order_of, programme_of, unboxing_of
+from integrator.services import services
 
 PRIVATE = "private, no-store"
 PUBLIC = "public, max-age=60"
@@ -36,7 +37,7 @@ def answer(body: dict[str, Any], cache_control: str, status: int = 200, etag: bo
 
 
 def _read(work: Callable[[Session], dict[str, Any]]) -> dict[str, Any]:
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         return work(session)
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from sqlalchemy import select
 
 from integrator import jobs
 from integrator.loyalty.cashback import parse_cashback_amount, redeem_cashback
 from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.shopper import balances_of
+from integrator.services import services
 
 from . import bp
 from .identity import verify_shopper
@@ -26,7 +27,7 @@ def cashback_redemptions(public_id: str) -> Response:
     available cashback is less (nothing spent) or the shop pays cashback as store credit; 422 for a
     bad amount."""
     shop: Shop = g.widget_shop
-    secret = current_app.extensions["setia_box"].decrypt(shop.widget_secret_enc)
+    secret = services().box.decrypt(shop.widget_secret_enc)
     customer = verify_shopper(request.args, secret, int(time.time()))
     retry_after = _limited("shopper", f"{public_id}:{customer}")
     if retry_after is not None:
@@ -41,7 +42,7 @@ def cashback_redemption(shop: Shop, customer: str) -> Response:
     amount = parse_cashback_amount(body.get("amount") if isinstance(body, dict) else None, shop.currency)
     coupon_id = jobs.in_transaction(lambda session: redeem_cashback(session, shop, customer, amount).id)
     jobs.enqueue(jobs.push_coupon, coupon_id)  # inline without Redis: the store is asked right away
-    with current_app.extensions["setia_db"].session() as session:
+    with services().db.session() as session:
         coupon = session.execute(select(Coupon).where(Coupon.id == coupon_id)).scalar_one()
         answer = {**cashback_coupon_view(coupon), "balances": balances_of(session, shop, customer)["balances"]}
     response = _answer(answer, PRIVATE)

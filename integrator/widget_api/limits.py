@@ -22,6 +22,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 
 from integrator.http_errors import json_error
+from integrator.services import services, services_of
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def _client_address() -> str:
 
 
 def init_limits(app: Flask, redis_url: str | None) -> Limiter:
-    """One Limiter per app (in app.extensions["setia_limiter"]), with the widget API's limits; the
+    """One Limiter per app (services().limiter), with the widget API's limits; the
     app proxy adds its own with `shopper_limit`. RATELIMIT_STORAGE_URI in app.config overrides
     where the counts live (tests point it at a Redis that is down)."""
     from . import bp
@@ -89,7 +90,7 @@ def init_limits(app: Flask, redis_url: str | None) -> Limiter:
     before = list(app_hooks)
     limiter.init_app(app)
     _skip_unlimited_blueprints(app, [hook for hook in app_hooks if hook not in before])
-    app.extensions["setia_limiter"] = limiter
+    services_of(app).set_limiter(limiter)
     client_limit(limiter, bp, client_key)
     shopper_limit(limiter, bp, shopper_key)
     return limiter
@@ -130,7 +131,7 @@ def shopper_limit(limiter: Limiter, blueprint: Blueprint, key: Callable[[], str 
 
 def retry_after() -> int:
     """Seconds until the refused limit's window ends."""
-    limiter: Limiter = current_app.extensions["setia_limiter"]
+    limiter: Limiter = services().limiter
     current = limiter.current_limit
     try:
         # The window's own end (RequestLimit.reset_at adds a second to it).

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from flask_limiter import RateLimitExceeded
 
 from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shops import record_widget_seen
+from integrator.services import services
 
 from . import answers, bp, cors
 from .access import find_widget_shop, remembered, signed_customer, widget_shop
@@ -39,7 +40,7 @@ def _too_many(retry_after: int) -> Response:
 
 
 def _origin_allowed(origin: str, shop: Shop) -> bool:
-    allow_loopback = current_app.extensions["setia_config"].allow_private_store_urls
+    allow_loopback = services().config.allow_private_store_urls
     return cors.origin_allowed(origin, shop.platform, shop.domain, allow_loopback)
 
 
@@ -61,7 +62,7 @@ def identify_shop() -> Response | None:
             return cors.preflight(origin)
         return json_error(403, "origin not allowed")
     if shop.widget_seen_at is None:  # the onboarding checklist's "widget seen": one write per shop, ever
-        with current_app.extensions["setia_db"].session() as session:
+        with services().db.session() as session:
             record_widget_seen(session, shop)
     return None
 

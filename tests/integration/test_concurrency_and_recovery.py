@@ -125,7 +125,7 @@ def test_concurrent_orders_of_one_member_all_count(app, shop, api):
 @requires_redis
 def test_delivery_is_acknowledged_fast_while_redis_is_down_and_swept_later(app, shop, deliver, api, monkeypatch):
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5, socket_connect_timeout=0.5, retry=None)
-    monkeypatch.setattr(jobs.runtime(), "redis", dead)
+    monkeypatch.setitem(app.extensions, "setia_queue_redis", dead)
     started = time.monotonic()
     response = deliver("orders/paid", fake30(), process=False)
     assert response.status_code == 200

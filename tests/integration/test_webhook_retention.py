@@ -72,8 +72,8 @@ def test_old_bodies_of_done_deliveries_are_pruned_and_their_dedupe_kept(
 
 
 def test_webhook_retention_days_sets_the_age(app: Flask, shop: dict[str, Any], deliver: Any, monkeypatch: Any) -> None:
-    state = jobs.runtime()
-    monkeypatch.setattr(state, "config", dataclasses.replace(state.config, webhook_retention_days=7))
+    config = app.extensions["setia_config"]
+    monkeypatch.setitem(app.extensions, "setia_config", dataclasses.replace(config, webhook_retention_days=7))
     for webhook_id, order_id in (("eight-days", 1), ("six-days", 2)):
         assert deliver("orders/paid", order(order_id), webhook_id=webhook_id).status_code == 200
     age(app, ["eight-days"], days=8)

@@ -284,8 +284,8 @@ def test_reconciling_a_store_that_lists_orders_forever_fails_its_job_with_the_re
     requests (5 here: each page's 100 odd orders are skipped one by one), saying why."""
     monkeypatch.setattr(woocommerce_client, "MAX_PAGES", 5)
     store = serve(lambda handler, page: send_json(handler, [{"id": page * 1000 + n} for n in range(PER_PAGE)]))
-    config = dataclasses.replace(jobs.runtime().config, allow_private_store_urls=True)
-    monkeypatch.setattr(jobs.runtime(), "config", config)
+    config = dataclasses.replace(app.extensions["setia_config"], allow_private_store_urls=True)
+    monkeypatch.setitem(app.extensions, "setia_config", config)
     db, box = app.extensions["setia_db"], app.extensions["setia_box"]
     with db.session() as session:
         shop, _ = connect_shop(session, box, "woocommerce", store.url, None, None, "api_keys")
