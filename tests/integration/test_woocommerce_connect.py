@@ -383,6 +383,20 @@ def test_add_woocommerce_with_an_app_url_on_a_port_wordpress_refuses_exits_1_and
     assert len(store.calls) == 0
 
 
+def test_add_woocommerce_in_development_warns_about_the_port_and_connects(app, store, monkeypatch):
+    """With ALLOW_PRIVATE_STORE_URLS=1 (a local store, development and tests) the port is a warning:
+    such a WordPress needs filters to deliver to a private address anyway, and allows a port the same way."""
+    config = dataclasses.replace(
+        app.extensions["setia_config"], app_url="http://127.0.0.1:5000", allow_private_store_urls=True
+    )
+    monkeypatch.setitem(app.extensions, "setia_config", config)
+    result = _add(app)
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "port 5000" in result.output
+    [shop] = _shops(app)
+    assert shop.domain == STORE
+
+
 def test_a_denied_connection_drops_the_nonce_and_tells_the_merchant(client, app, store):
     nonce = _start(client)
     page = client.get("/auth/woocommerce/return", query_string={"success": "0", "user_id": nonce})
