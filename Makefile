@@ -18,10 +18,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# make run PORT=N serves on port N; the printed links (APP_URL, unless set) use it.
+PORT ?= 5000
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
-	$(FLASK) demo serve
+	APP_URL="$${APP_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) demo serve --port $(PORT)
 
 test: $(VENV)/.dev
 	$(BIN)/pytest

@@ -4,6 +4,8 @@ periodic jobs (sweeper, vesting, heartbeat...) on a timer, as production's sched
 from __future__ import annotations
 
 import json
+import socket
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -166,6 +168,18 @@ def _periodic(app: Any, stop: threading.Event) -> None:
                 return
 
 
+def _check_port_free(port: int) -> None:
+    """Say so and exit 1, before printing any link, when something already listens on the port."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.bind(("127.0.0.1", port))
+    except OSError as exc:
+        click.echo(f"error: port {port} on 127.0.0.1 is busy ({exc.strerror}); try make run PORT=5055", err=True)
+        sys.exit(1)
+    finally:
+        probe.close()
+
+
 @demo_cli.command("serve")
 @click.option("--port", default=5000, show_default=True)
 def serve(port: int) -> None:
@@ -173,6 +187,7 @@ def serve(port: int) -> None:
     from werkzeug.serving import run_simple
 
     config = services().config
+    _check_port_free(port)
     saved = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else {}
     base = config.app_url
     click.echo("\nSetia is running with demo data (shop 'Toko Setia', Rupiah):")
@@ -183,7 +198,7 @@ def serve(port: int) -> None:
         click.echo(f"  members:       curl -H 'Authorization: Bearer {saved['api_key']}' {base}/api/v1/members")
         link = login_links.issue(config.secret_key, saved["shop_id"])
         click.echo(f"  merchant:      {base}/admin/login/{link}  (home, settings, rewards...; one use, 15 minutes;")
-        click.echo("                 a new one: flask --app wsgi shops login-link setia-demo.myshopify.com)")
+        click.echo(f"                 a new one: .venv/bin/flask --app wsgi shops login-link {DEMO_DOMAIN})")
     click.echo(f"  storefront:    {base}/demo  (the widget as the demo shopper Sari sees it; ?lang=id)")
     click.echo(f"  widget:        {base}/widgets/loyalty.js\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
