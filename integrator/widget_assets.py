@@ -104,3 +104,15 @@ def loyalty_js() -> Response:
 def bundle(version: str) -> Response:
     widget = current_widget()
     return _serve(widget.bundle, BUNDLE_CACHE if version == widget.version else STRAY_CACHE)
+
+
+FAVICON = ROOT / "integrator" / "admin" / "static" / "favicon.ico"
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers ask every page of this origin for (merchant pages, /demo): a 32 px PNG in
+    an ICO, cached for a day."""
+    response = Response(FAVICON.read_bytes(), mimetype="image/vnd.microsoft.icon")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
