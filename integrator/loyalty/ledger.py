@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InsufficientPoints
 from .models import LedgerEntry, Member, utcnow
+from .postings import Posting
 
 ACCOUNTS = ("points", "cashback")
 STATES = ("pending", "available", "debt")
@@ -40,15 +41,6 @@ def effects(account: str, state: str, kind: str, amount: int) -> dict[str, int]:
             # pending and available entries are negative, the owed (debt) part is positive.
             moved["lifetime_points"] = -abs(amount)
     return moved
-
-
-@dataclass(frozen=True)
-class Posting:
-    account: str
-    state: str
-    amount: int
-    kind: str
-    key: str
 
 
 def post(
