@@ -1,4 +1,6 @@
-"""The ledger: append-only entries, and member balances changed only in the same transaction.
+"""The ledger: append-only entries, and member balances changed only in the same transaction. It is
+the only writer of both (orders, adjustments, redemptions, expiry, store credit and opening balances
+all go through `post`, `post_many`, `post_batch` or `spend`; tests/unit/test_ledger_only_writer.py).
 
 Every entry carries an idempotency key unique per shop; posting the same key twice fails in the
 database, never silently. Balances are recomputed from entries by `verify`.

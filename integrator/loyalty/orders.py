@@ -153,7 +153,9 @@ def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
 
 
 def _post(session: Session, order: Order, member: Member, target: earning.Target, now: datetime) -> None:
-    """Append what `postings.order_postings` says (one INSERT, one UPDATE) and keep its order state."""
+    """Append what `postings.order_postings` says (one INSERT, one UPDATE) and keep its order state.
+    The member's balances are read, never written, here: the ledger moves them by SQL increments,
+    which writing the ORM attributes would overwrite."""
     balances = MemberBalances(
         Balance(member.points_available, member.points_debt), Balance(member.cashback_available, member.cashback_debt)
     )
