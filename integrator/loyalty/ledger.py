@@ -1,4 +1,6 @@
-"""The ledger: append-only entries, and member balances changed only in the same transaction.
+"""The ledger: append-only entries, and member balances changed only in the same transaction. It is
+the only writer of both (orders, adjustments, redemptions, expiry, store credit and opening balances
+all go through `post`, `post_many`, `post_batch` or `spend`; tests/unit/test_ledger_only_writer.py).
 
 Every entry carries an idempotency key unique per shop; posting the same key twice fails in the
 database, never silently. Balances are recomputed from entries by `verify`.
@@ -10,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from .errors import InsufficientPoints
 from .models import LedgerEntry, Member, utcnow
+from .postings import Posting
 
 ACCOUNTS = ("points", "cashback")
 STATES = ("pending", "available", "debt")
@@ -42,15 +45,6 @@ def effects(account: str, state: str, kind: str, amount: int) -> dict[str, int]:
     return moved
 
 
-@dataclass(frozen=True)
-class Posting:
-    account: str
-    state: str
-    amount: int
-    kind: str
-    key: str
-
-
 def post(
     session: Session,
     member: Member,
@@ -62,8 +56,21 @@ def post(
 ) -> LedgerEntry:
     """Append one entry and move the member's balances with it (same transaction)."""
     entry = _add_entry(session, member, posting, source, source_id, reason, available_at)
-    _move_balances(session, member, [posting])
+    moved = effects(posting.account, posting.state, posting.kind, posting.amount)
+    _move_balances(session, {member.id: moved})
     return entry
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One entry to append with `post_batch`: whose, what, and why."""
+
+    member_id: int
+    posting: Posting
+    source: str
+    source_id: str | None = None
+    reason: str | None = None
+    available_at: datetime | None = None
 
 
 def post_many(
@@ -71,44 +78,65 @@ def post_many(
 ) -> None:
     """Append several entries of one source in one INSERT, and move the member's balances in one
     UPDATE (the hot path of an order: a handful of statements instead of two per entry)."""
-    if not postings:
+    entries = [NewEntry(member.id, posting, source, source_id, None, at) for posting, at in postings]
+    post_batch(session, member.shop_id, entries)
+
+
+def post_batch(session: Session, shop_id: int, entries: list[NewEntry]) -> None:
+    """Append entries of one shop's members in one INSERT, and move each member's balances by one
+    increment, in member order (two batches at once lock rows in the same order). A taken key fails
+    the whole batch, before any balance moves."""
+    if not entries:
         return
     now = utcnow()
-    rows = []
-    for posting, available_at in postings:
-        if posting.account not in ACCOUNTS or posting.state not in STATES:
-            raise ValueError(f"bad posting {posting}")
-        rows.append(
-            {
-                "shop_id": member.shop_id,
-                "member_id": member.id,
-                "account": posting.account,
-                "state": posting.state,
-                "amount": posting.amount,
-                "kind": posting.kind,
-                "source": source,
-                "source_id": source_id,
-                "reason": None,
-                "idempotency_key": posting.key,
-                "available_at": available_at,
-                "created_at": now,
-            }
-        )
-    session.connection().execute(insert(LedgerEntry), rows)  # a taken key fails the whole batch
-    _move_balances(session, member, [posting for posting, _ in postings])
-
-
-def _move_balances(session: Session, member: Member, postings: list[Posting]) -> None:
-    moved: dict[str, int] = defaultdict(int)
-    for posting in postings:
+    rows = [_row(shop_id, entry, now) for entry in entries]
+    session.connection().execute(insert(LedgerEntry), rows)
+    moves: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for entry in entries:
+        posting = entry.posting
         for column, delta in effects(posting.account, posting.state, posting.kind, posting.amount).items():
-            moved[column] += delta
-    values = {column: getattr(Member, column) + delta for column, delta in moved.items() if delta}
-    if values:
-        session.execute(
-            update(Member).where(Member.id == member.id).values(**values).execution_options(synchronize_session=False)
-        )
-    _fresh(session).pop(member.id, None)
+            moves[entry.member_id][column] += delta
+    _move_balances(session, moves)
+
+
+def _row(shop_id: int, entry: NewEntry, now: datetime) -> dict[str, object]:
+    posting = entry.posting
+    if posting.account not in ACCOUNTS or posting.state not in STATES:
+        raise ValueError(f"bad posting {posting}")
+    return {
+        "shop_id": shop_id,
+        "member_id": entry.member_id,
+        "account": posting.account,
+        "state": posting.state,
+        "amount": posting.amount,
+        "kind": posting.kind,
+        "source": entry.source,
+        "source_id": entry.source_id,
+        "reason": entry.reason,
+        "idempotency_key": posting.key,
+        "available_at": entry.available_at,
+        "created_at": now,
+    }
+
+
+def _move_balances(session: Session, moves: dict[int, dict[str, int]]) -> None:
+    """One UPDATE (one statement, several parameter sets) adding each member's deltas to its row."""
+    columns = sorted({column for moved in moves.values() for column, delta in moved.items() if delta})
+    for member_id in moves:
+        _fresh(session).pop(member_id, None)
+    if not columns:
+        return
+    statement = (
+        update(Member)
+        .where(Member.id == bindparam("member"))
+        .values({column: getattr(Member, column) + bindparam(f"add_{column}") for column in columns})
+    )
+    params = [
+        {"member": member_id, **{f"add_{column}": moves[member_id].get(column, 0) for column in columns}}
+        for member_id in sorted(moves)
+        if any(moves[member_id].get(column, 0) for column in columns)
+    ]
+    session.connection().execute(statement, params)
 
 
 def _fresh(session: Session) -> dict[int, Member]:

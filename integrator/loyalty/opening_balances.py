@@ -7,19 +7,19 @@ a file that says something else about an imported member is reported, not added 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .imports import CheckedFile, OpeningBalance, check_file, read_text
-from .ledger import BALANCE_COLUMNS, effects
+from .ledger import BALANCE_COLUMNS, NewEntry, Posting, post_batch
 from .members import email_key
 from .models import LedgerEntry, Member, MemberImport, Shop, utcnow
 from .money import format_minor_string
@@ -75,8 +75,10 @@ def _decide(balance: OpeningBalance, member_id: int | None, existing: dict[str, 
         if amount == 0:
             continue
         before = existing.get(import_key(member_id, account)) if member_id is not None else None
-        if before is None:
-            setattr(outcome, account, amount)
+        if before is None and account == "points":
+            outcome.points = amount
+        elif before is None:
+            outcome.cashback = amount
         elif before != amount:
             shown = str(before) if account == "points" else format_minor_string(before, currency)
             outcome.problems.append((account, "imported_before", shown))
@@ -101,52 +103,25 @@ def apply_chunk(
     session: Session, shop: Shop, chunk: list[OpeningBalance], import_id: int, reason: str
 ) -> list[Outcome]:
     """Apply these rows in the caller's transaction, in a few statements for the whole chunk: the new
-    members inserted, every entry in one INSERT, every balance moved by one increment. A key that a
-    concurrent import took fails the INSERT, and with it the chunk (the caller runs it again)."""
+    members inserted, then every entry and balance through the ledger (ledger.post_batch: one INSERT,
+    one increment per member). A key that a concurrent import took fails the INSERT, and with it the
+    chunk (the caller runs it again)."""
     members, existing = _lookup(session, shop.id, chunk)
     outcomes = [_decide(b, members.get(b.platform_customer_id), existing, shop.currency) for b in chunk]
     new = [balance for balance, outcome in zip(chunk, outcomes, strict=True) if outcome.status == "new_member"]
     if new:
         members.update(_enroll(session, shop, new))
-    now, entries = utcnow(), []
-    moves: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MOVED, 0))
+    entries = []
     for balance, outcome in zip(chunk, outcomes, strict=True):
         if outcome.status not in ("new_member", "added"):
             continue
         member_id = outcome.member_id = members[balance.platform_customer_id]
-        for account in ACCOUNTS:
-            amount = getattr(outcome, account)
-            if not amount:
-                continue
-            entries.append(_entry(shop.id, member_id, account, amount, import_id, reason, now))
-            for column, delta in effects(account, "available", "import", amount).items():
-                moves[member_id][column] += delta  # KeyError if an import ever moved another balance
-    if entries:
-        session.connection().execute(insert(LedgerEntry), entries)
-        _move_balances(session, moves)
+        for account, amount in (("points", outcome.points), ("cashback", outcome.cashback)):
+            if amount:
+                posting = Posting(account, "available", amount, "import", import_key(member_id, account))
+                entries.append(NewEntry(member_id, posting, "import", str(import_id), reason))
+    post_batch(session, shop.id, entries)
     return outcomes
-
-
-MOVED = ("points_available", "cashback_available")  # what an `import` entry moves (ledger.effects)
-
-
-def _entry(
-    shop_id: int, member_id: int, account: str, amount: int, import_id: int, reason: str, now: datetime
-) -> dict[str, Any]:
-    return {
-        "shop_id": shop_id,
-        "member_id": member_id,
-        "account": account,
-        "state": "available",
-        "amount": amount,
-        "kind": "import",
-        "source": "import",
-        "source_id": str(import_id),
-        "reason": reason,
-        "idempotency_key": import_key(member_id, account),
-        "available_at": None,
-        "created_at": now,
-    }
 
 
 def _enroll(session: Session, shop: Shop, balances: list[OpeningBalance]) -> dict[str, int]:
@@ -175,20 +150,6 @@ def _enroll(session: Session, shop: Shop, balances: list[OpeningBalance]) -> dic
         )
     )
     return {customer_id: member_id for customer_id, member_id in found}
-
-
-def _move_balances(session: Session, moves: dict[int, dict[str, int]]) -> None:
-    """One increment per member, in member order (two imports at once lock rows in the same order)."""
-    statement = (
-        update(Member)
-        .where(Member.id == bindparam("member"))
-        .values({column: getattr(Member, column) + bindparam(f"add_{column}") for column in MOVED})
-    )
-    params = [
-        {"member": member_id, **{f"add_{column}": delta for column, delta in moves[member_id].items()}}
-        for member_id in sorted(moves)
-    ]
-    session.connection().execute(statement, params)
 
 
 def summary_of(outcomes: list[Outcome]) -> dict[str, int]:

@@ -4,7 +4,7 @@ hold, compare with what its entries hold, and post the difference (DESIGN.md, "T
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,10 +15,11 @@ from connectors.base import Order as OrderSnapshot
 
 from . import earning
 from .coupons import issue_unboxing_coupon
-from .ledger import Posting, lock_member, post_many
+from .ledger import lock_member, post_many
 from .members import enroll, find_member, update_profile
 from .models import Member, Order, OrderRefund, Shop, utcnow
 from .money import to_minor
+from .postings import Balance, Holding, MemberBalances, OrderState, order_postings
 from .rows import insert_ignore, upsert_locked
 from .settings import current_settings, rates_of
 
@@ -145,97 +146,37 @@ def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
     delta_cashback = target.cashback - order.cashback_held
     if delta_points == 0 and delta_cashback == 0:
         return Outcome(order.id, 0, 0)
-    view = Balances(lock_member(session, order.member_id))
+    member = lock_member(session, order.member_id)
     order.revision += 1
-    for account, delta in (("points", delta_points), ("cashback", delta_cashback)):
-        if delta > 0:
-            _earn(order, view, account, delta)
-        elif delta < 0:
-            _take_back(order, view, account, -delta)
-    if order.vests_at is not None and order.vests_at <= utcnow():
-        vest_order(order, view)
-    view.write(session, order)
+    _post(session, order, member, target, utcnow())
     return Outcome(order.id, delta_points, delta_cashback)
 
 
-class Balances:
-    """The locked member, its balances as this reconciliation moves them, and the postings that do
-    it, written together at the end (one INSERT, one UPDATE: ledger.post_many). Tracking the
-    numbers here lets takebacks and debt settlement read current values without writing ORM
-    attributes (which would overwrite the SQL increments)."""
-
-    def __init__(self, member: Member) -> None:
-        self.member = member
-        self.postings: list[tuple[Posting, datetime | None]] = []
-        self.values = {
-            f"{account}_{state}": getattr(member, f"{account}_{state}")
-            for account in ("points", "cashback")
-            for state in ("available", "debt")
-        }
-
-    def get(self, account: str, state: str) -> int:
-        return self.values[f"{account}_{state}"]
-
-    def add(self, posting: Posting, available_at: datetime | None = None) -> None:
-        self.postings.append((posting, available_at))
-        if posting.state != "pending":
-            self.values[f"{posting.account}_{posting.state}"] += posting.amount
-
-    def write(self, session: Session, order: Order) -> None:
-        post_many(session, self.member, self.postings, "order", order.platform_order_id)
-        self.postings = []
+def _post(session: Session, order: Order, member: Member, target: earning.Target, now: datetime) -> None:
+    """Append what `postings.order_postings` says (one INSERT, one UPDATE) and keep its order state.
+    The member's balances are read, never written, here: the ledger moves them by SQL increments,
+    which writing the ORM attributes would overwrite."""
+    balances = MemberBalances(
+        Balance(member.points_available, member.points_debt), Balance(member.cashback_available, member.cashback_debt)
+    )
+    plan = order_postings(_state_of(order), target, balances, now)
+    moves = [(move.posting, move.available_at) for move in plan.moves]
+    post_many(session, member, moves, "order", order.platform_order_id)
+    order.points_pending, order.points_held = plan.order.points.pending, plan.order.points.held
+    order.cashback_pending, order.cashback_held = plan.order.cashback.pending, plan.order.cashback.held
+    order.vests_at = plan.order.vests_at
 
 
-def _key(order: Order, account: str, part: str) -> str:
-    return f"order:{order.platform_order_id}:r{order.revision}:{account}:{part}"
-
-
-def _earn(order: Order, view: Balances, account: str, amount: int) -> None:
-    pending_days = order.pending_days or 0
-    if pending_days > 0:
-        vests_at = (order.paid_at or utcnow()) + timedelta(days=pending_days)
-        view.add(Posting(account, "pending", amount, "earn", _key(order, account, "earn")), vests_at)
-        setattr(order, f"{account}_pending", getattr(order, f"{account}_pending") + amount)
-        order.vests_at = vests_at
-    else:
-        view.add(Posting(account, "available", amount, "earn", _key(order, account, "earn")))
-        _settle_debt(order, view, account, amount)
-    setattr(order, f"{account}_held", getattr(order, f"{account}_held") + amount)
-
-
-def _settle_debt(order: Order, view: Balances, account: str, amount: int) -> None:
-    """New available earnings first pay back what earlier takebacks could not take."""
-    settle, _ = earning.split_earning(amount, view.get(account, "debt"))
-    if settle == 0:
-        return
-    for state, part in (("available", "settle"), ("debt", "settle-debt")):
-        view.add(Posting(account, state, -settle, "settle", _key(order, account, part)))
-
-
-def _take_back(order: Order, view: Balances, account: str, amount: int) -> None:
-    """Pending first, then available; what the member no longer has is recorded as owed."""
-    split = earning.split_takeback(amount, getattr(order, f"{account}_pending"), view.get(account, "available"))
-    parts = (("pending", -split.from_pending), ("available", -split.from_available), ("debt", split.owed))
-    for state, value in parts:
-        if value:
-            view.add(Posting(account, state, value, "takeback", _key(order, account, f"takeback-{state}")))
-    setattr(order, f"{account}_pending", getattr(order, f"{account}_pending") - split.from_pending)
-    setattr(order, f"{account}_held", getattr(order, f"{account}_held") - amount)
-    if order.points_pending == 0 and order.cashback_pending == 0:
-        order.vests_at = None
-
-
-def vest_order(order: Order, view: Balances) -> None:
-    """Move the order's pending points and cashback to available (written by view.write)."""
-    for account in ("points", "cashback"):
-        pending = getattr(order, f"{account}_pending")
-        if pending <= 0:
-            continue
-        view.add(Posting(account, "pending", -pending, "vest", _key(order, account, "vest-out")))
-        view.add(Posting(account, "available", pending, "vest", _key(order, account, "vest-in")))
-        setattr(order, f"{account}_pending", 0)
-        _settle_debt(order, view, account, pending)
-    order.vests_at = None
+def _state_of(order: Order) -> OrderState:
+    return OrderState(
+        order.platform_order_id,
+        order.revision,
+        Holding(order.points_pending, order.points_held),
+        Holding(order.cashback_pending, order.cashback_held),
+        order.vests_at,
+        order.pending_days or 0,
+        order.paid_at,
+    )
 
 
 def vest_due(session: Session, now: datetime | None = None, limit: int = 500) -> int:
@@ -257,9 +198,8 @@ def vest_due(session: Session, now: datetime | None = None, limit: int = 500) ->
         if order.vests_at is None or order.vests_at > moment or order.member_id is None:
             continue
         order.revision += 1
-        view = Balances(lock_member(session, order.member_id))
-        vest_order(order, view)
-        view.write(session, order)
+        held = earning.Target(order.points_held, order.cashback_held)  # nothing to earn: only vest
+        _post(session, order, lock_member(session, order.member_id), held, moment)
         vested += 1
     return vested
 

@@ -1,0 +1,39 @@
+"""Tables of the domain: shops, members, the append-only ledger, orders and the webhook inbox.
+
+One module per group of tables; every name is re-exported here (`from integrator.loyalty.models
+import X`), and importing this package registers every table on `Base.metadata` (Alembic's target).
+"""
+
+from .analytics import AnalyticsDay, AnalyticsSnapshot
+from .base import MAX_ROW_ID, NAMING, Base, BigId, UTCDateTime, utcnow
+from .coupons import Coupon, Reward
+from .inbox import DataRequest, PeriodicMark, WebhookEvent
+from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
+from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
+
+__all__ = [
+    "AnalyticsDay",
+    "AnalyticsSnapshot",
+    "ApiKey",
+    "Base",
+    "BigId",
+    "Coupon",
+    "CreditTransfer",
+    "DataRequest",
+    "LedgerEntry",
+    "MAX_ROW_ID",
+    "Member",
+    "MemberImport",
+    "NAMING",
+    "Order",
+    "OrderRefund",
+    "PendingConnect",
+    "PeriodicMark",
+    "Reward",
+    "SettingsChange",
+    "Shop",
+    "UTCDateTime",
+    "UsedLoginLink",
+    "WebhookEvent",
+    "utcnow",
+]
