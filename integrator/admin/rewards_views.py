@@ -16,10 +16,10 @@ from integrator.loyalty.rewards import (
     DEFAULT_EXPIRES_DAYS,
     KINDS,
     create_reward,
-    reward_view,
     rewards_of,
     update_reward,
 )
+from integrator.loyalty.shapes import REWARD
 from integrator.services import services
 
 SAVED = ("created", "updated", "deactivated", "reactivated")
@@ -29,7 +29,7 @@ SAVED = ("created", "updated", "deactivated", "reactivated")
 @merchant_page
 def rewards_page(merchant: Merchant, shop: Shop) -> str:
     with services().db.session() as session:
-        rewards = [reward_view(reward) for reward in rewards_of(session, shop.id, include_inactive=True)]
+        rewards = REWARD.dump(rewards_of(session, shop.id, include_inactive=True), many=True)
     saved = request.args.get("saved")
     return render_page(
         "admin/rewards.html",
@@ -54,7 +54,7 @@ def add_reward(merchant: Merchant, shop: Shop) -> Response:
             reward = create_reward(session, row, request.get_json(silent=True))
         except InvalidSettings as exc:
             return json_error(422, exc.message, exc.details)
-        body = reward_view(reward)
+        body = REWARD.dump(reward)
     response = jsonify({"reward": body})
     response.status_code = 201
     return response
@@ -74,5 +74,5 @@ def change_reward(merchant: Merchant, shop: Shop, reward_id: int) -> Response:
             return json_error(422, exc.message, exc.details)
         except NotFound as exc:
             return json_error(404, exc.message)
-        body = reward_view(reward)
+        body = REWARD.dump(reward)
     return jsonify({"reward": body})
