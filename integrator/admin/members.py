@@ -17,7 +17,7 @@ from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.admin.i18n import language_of
 from integrator.loyalty.coupons import coupons_of
-from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints, NotFound
+from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints
 from integrator.loyalty.input_fields import PlainText, WholeNumber
 from integrator.loyalty.members import adjust_points, find_members, get_member, ledger_of
 from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
@@ -131,10 +131,7 @@ def _render_member(
     if member_id > MAX_ID:
         abort(404)
     with services().db.session() as session:
-        try:
-            member = get_member(session, shop.id, member_id)
-        except NotFound:
-            abort(404)
+        member = get_member(session, shop.id, member_id)  # NotFound: the 404 page
         entries = ledger_of(session, member, page, LEDGER_PAGE_SIZE)
         older = ledger_of(session, member, page * LEDGER_PAGE_SIZE + 1, 1)  # the entry after this page
         coupons = coupons_of(session, member)
@@ -237,9 +234,7 @@ def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseRet
         return entry.id
 
     try:
-        entry_id = jobs.in_transaction(work)
-    except NotFound:
-        abort(404)
+        entry_id = jobs.in_transaction(work)  # NotFound: the 404 page (integrator/http_errors.py)
     except InsufficientPoints:
         errors = {"points": str(_l("The member does not have that many points available."))}
         return _render_member(merchant, shop, member_id, form, errors, 422)
