@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -84,3 +85,21 @@ def test_another_shops_member_is_the_404_page_and_another_shops_reward_a_json_40
     assert page.status_code == 404 and page.mimetype == "text/html"
     patch = client.patch(f"/admin/api/rewards/{theirs}", json={"active": False}, headers={"X-CSRF-Token": csrf})
     assert patch.status_code == 404 and patch.json == {"error": "no such reward", "details": None}
+
+
+def test_the_member_page_shows_the_coupon_localized(
+    app: Flask, client: Any, api: Any, shop: dict[str, Any], deliver: Any, shopify: Any
+) -> None:
+    from .test_admin_frame import sign_in
+
+    deliver("orders/paid", fake30())
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    shopify.answer("SetiaDiscountCreate", CREATED)
+    code = redeem(client, app, shop, reward_id).json["code"]
+    drain()
+    sign_in(app, client, shop["id"])
+    text = client.get(f"/admin/members/{api.member(JANE)['id']}").get_data(as_text=True)
+    row = re.search(rf"<tr><td><code>{code}</code></td>(.*?)</tr>", text, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
+    assert cells[:3] == ["Reward", "$5.00", "active"] and re.search(r"\d{4}", cells[3])
