@@ -103,3 +103,14 @@ def test_the_member_page_shows_the_coupon_localized(
     assert row is not None
     cells = re.findall(r"<td>([^<]*)</td>", row.group(1))
     assert cells[:3] == ["Reward", "$5.00", "active"] and re.search(r"\d{4}", cells[3])
+
+
+def test_the_csv_exports_use_the_shapes_names() -> None:
+    """The streamed CSV files (docs/csv.md) read columns, not rows, for speed; their names are the
+    shapes' names, with the row's id named for what it is."""
+    from integrator.loyalty.exports import LEDGER_COLUMNS, MEMBER_COLUMNS
+
+    member = set(shapes.MemberSchema().fields) - {"tier"}
+    assert set(MEMBER_COLUMNS) == member - {"id"} | {"member_id"}
+    entry = set(shapes.EntrySchema().fields) - {"available_at"}
+    assert set(LEDGER_COLUMNS) == entry - {"id"} | {"entry_id", "member_id", "platform_customer_id", "currency"}
