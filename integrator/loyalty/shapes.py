@@ -166,6 +166,8 @@ def entry_values(entry: LedgerEntry, currency: str) -> dict[str, Any]:
     }
 
 
+# The widget's history: the entry's kind and state (plus its amount and display text, history.py).
+HISTORY_ENTRY = EntrySchema(only=("id", "account", "state", "kind", "created_at"))
 _EXPORTED_ENTRY = EntrySchema(only=("account", "state", "kind", "source", "source_id", "reason", "created_at"))
 
 

@@ -43,6 +43,7 @@ def test_every_shopper_and_export_shape_is_a_subset_of_the_merchant_shape() -> N
     assert set(shapes.REDEEMED_COUPON.fields) - coupon == {"reward_id"}
     assert set(shapes.OFFERED_REWARD.fields) < set(shapes.REWARD.fields)
     assert set(shapes.EXPORTED_MEMBER.fields) < set(shapes.MemberSchema().fields)
+    assert set(shapes.HISTORY_ENTRY.fields) < set(shapes.EntrySchema().fields)
 
 
 DOMAIN_ERRORS = [
