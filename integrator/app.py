@@ -12,9 +12,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from integrator.admin.i18n import init_i18n
-from integrator.api import JSON_PREFIXES, init_api
+from integrator.api import init_api
 from integrator.config import ROOT, Config, load_config
 from integrator.db import Database
+from integrator.http_errors import JSON_PREFIXES, register_domain_errors
 from integrator.id_converter import RowIdConverter
 from integrator.secretbox import SecretBox
 from integrator.services import install as install_services
@@ -89,6 +90,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     init_api(app)
     init_i18n(app)
     _json_errors(app)
+    register_domain_errors(app)  # DomainError → its status: JSON, or the error page on a merchant page
     # First of all hooks (the rate limits' too): a NUL in the path names nothing, and PostgreSQL
     # text cannot even compare it (a shop's public id, an order id, a webhook token).
     app.before_request_funcs.setdefault(None, []).insert(0, _nul_in_path_is_not_found)

@@ -17,7 +17,6 @@ from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.admin.members import MAX_ID, finished, signed_display
 from integrator.loyalty import exports, imports, store_credit
-from integrator.loyalty.errors import NotFound
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.opening_balances import apply_import, check_import, get_import, imports_of
 from integrator.services import services
@@ -147,10 +146,7 @@ def import_report(merchant: Merchant, shop: Shop, import_id: int) -> ResponseRet
     if import_id > MAX_ID:
         abort(404)
     with services().db.session() as session:
-        try:
-            record = get_import(session, shop.id, import_id)
-        except NotFound:
-            abort(404)
+        record = get_import(session, shop.id, import_id)  # NotFound: the 404 page
         rows = [_report_row(row, shop) for row in record.report]
         summary = dict(record.summary)
     summary["points_display"] = signed_display(summary.get("points", 0), "points", shop)
@@ -183,10 +179,7 @@ def apply_member_import(merchant: Merchant, shop: Shop, import_id: int) -> Respo
     if import_id > MAX_ID:
         abort(404)
     with services().db.session() as session:
-        try:
-            get_import(session, shop.id, import_id)
-        except NotFound:
-            abort(404)
+        get_import(session, shop.id, import_id)  # NotFound: the 404 page
     outcomes = apply_import(jobs.in_transaction, shop, import_id, merchant.actor)
     if store_credit.enabled(shop):  # imported cashback moves to Shopify store credit like earned cashback
         for outcome in outcomes:

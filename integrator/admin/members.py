@@ -4,24 +4,26 @@ CSV export and import of opening balances are in integrator/admin/member_files.p
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from flask import abort, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, post_dump, validate
 
 from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.admin.i18n import language_of
 from integrator.loyalty.coupons import coupons_of
-from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints, NotFound
+from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints
 from integrator.loyalty.input_fields import PlainText, WholeNumber
 from integrator.loyalty.members import adjust_points, find_members, get_member, ledger_of
 from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
 from integrator.loyalty.money import display, integer_from_text, parse_amount, to_minor
+from integrator.loyalty.shapes import CouponSchema
 from integrator.services import services
 
 PAGE_SIZE = 50
@@ -131,10 +133,7 @@ def _render_member(
     if member_id > MAX_ID:
         abort(404)
     with services().db.session() as session:
-        try:
-            member = get_member(session, shop.id, member_id)
-        except NotFound:
-            abort(404)
+        member = get_member(session, shop.id, member_id)  # NotFound: the 404 page
         entries = ledger_of(session, member, page, LEDGER_PAGE_SIZE)
         older = ledger_of(session, member, page * LEDGER_PAGE_SIZE + 1, 1)  # the entry after this page
         coupons = coupons_of(session, member)
@@ -142,7 +141,7 @@ def _render_member(
             "member": _member_view(member, shop),
             "entries": [_entry_row(entry, shop) for entry in entries],
             "has_more": bool(older),
-            "coupons": [_coupon_row(coupon, shop) for coupon in coupons],
+            "coupons": CouponOnPage(shop).dump(coupons, many=True),
         }
     form = {"idempotency_key": secrets.token_urlsafe(18), **form}
     adjusted = request.args.get("adjusted", "")
@@ -197,21 +196,37 @@ def _entry_row(entry: LedgerEntry, shop: Shop) -> dict[str, Any]:
     }
 
 
-def _coupon_row(coupon: Coupon, shop: Shop) -> dict[str, Any]:
-    if coupon.value_type == "percentage":
-        value = f"{coupon.value}%"
-    elif coupon.value_type == "fixed_amount":
-        value = display(to_minor(parse_amount(coupon.value), shop.currency), shop.currency, _locale(shop))
-    else:
-        value = str(_l("free shipping"))
-    return {
-        "code": coupon.code,
-        "kind": COUPON_KINDS.get(coupon.kind, coupon.kind),
-        "status": COUPON_STATUSES.get(coupon.status, coupon.status),
-        "value": value,
-        "expires_at": format_datetime(coupon.expires_at, "medium") if coupon.expires_at else None,
-        "created_at": format_datetime(coupon.created_at, "medium"),
-    }
+def _when(moment: datetime | None) -> str | None:
+    return format_datetime(moment, "medium") if moment else None
+
+
+class CouponOnPage(CouponSchema):
+    """The merchant API's coupon (a subset of its fields) as the member page shows it: labels in
+    the merchant's language, the value with its % or currency, dates by local habit."""
+
+    def __init__(self, shop: Shop) -> None:
+        super().__init__(only=("code", "kind", "status", "value", "expires_at", "created_at"))
+        self.shop = shop
+
+    @post_dump(pass_original=True)
+    def _localized(self, data: dict[str, Any], coupon: Coupon, **_: Any) -> dict[str, Any]:
+        kind, status = data["kind"], data["status"]
+        return {
+            **data,
+            "kind": str(COUPON_KINDS.get(kind, kind)),
+            "status": str(COUPON_STATUSES.get(status, status)),
+            "value": self._value(coupon),
+            "expires_at": _when(coupon.expires_at),
+            "created_at": _when(coupon.created_at),
+        }
+
+    def _value(self, coupon: Coupon) -> str:
+        if coupon.value_type == "percentage":
+            return f"{coupon.value}%"
+        if coupon.value_type == "fixed_amount":
+            money = self.shop.currency
+            return display(to_minor(parse_amount(coupon.value), money), money, _locale(self.shop))
+        return str(_l("free shipping"))
 
 
 @bp.post("/members/<int:member_id>/adjustments")
@@ -237,9 +252,7 @@ def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseRet
         return entry.id
 
     try:
-        entry_id = jobs.in_transaction(work)
-    except NotFound:
-        abort(404)
+        entry_id = jobs.in_transaction(work)  # NotFound: the 404 page (integrator/http_errors.py)
     except InsufficientPoints:
         errors = {"points": str(_l("The member does not have that many points available."))}
         return _render_member(merchant, shop, member_id, form, errors, 422)

@@ -10,16 +10,15 @@ from werkzeug.wrappers import Response
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.http_errors import json_error
-from integrator.loyalty.errors import InvalidSettings, NotFound
 from integrator.loyalty.models import Shop
 from integrator.loyalty.rewards import (
     DEFAULT_EXPIRES_DAYS,
     KINDS,
     create_reward,
-    reward_view,
     rewards_of,
     update_reward,
 )
+from integrator.loyalty.shapes import REWARD
 from integrator.services import services
 
 SAVED = ("created", "updated", "deactivated", "reactivated")
@@ -29,7 +28,7 @@ SAVED = ("created", "updated", "deactivated", "reactivated")
 @merchant_page
 def rewards_page(merchant: Merchant, shop: Shop) -> str:
     with services().db.session() as session:
-        rewards = [reward_view(reward) for reward in rewards_of(session, shop.id, include_inactive=True)]
+        rewards = REWARD.dump(rewards_of(session, shop.id, include_inactive=True), many=True)
     saved = request.args.get("saved")
     return render_page(
         "admin/rewards.html",
@@ -45,16 +44,13 @@ def rewards_page(merchant: Merchant, shop: Shop) -> str:
 @bp.post("/api/rewards")
 @merchant_action
 def add_reward(merchant: Merchant, shop: Shop) -> Response:
-    """The new-reward form's fetch: 201 with the reward, or 422 with field errors and nothing stored."""
+    """The new-reward form's fetch: 201 with the reward, or 422 with field errors and nothing stored
+    (InvalidSettings, answered by integrator/http_errors.py like every domain error)."""
     with services().db.session() as session:
         row = session.get(Shop, shop.id)
         if row is None:
             return json_error(401, "not signed in")
-        try:
-            reward = create_reward(session, row, request.get_json(silent=True))
-        except InvalidSettings as exc:
-            return json_error(422, exc.message, exc.details)
-        body = reward_view(reward)
+        body = REWARD.dump(create_reward(session, row, request.get_json(silent=True)))
     response = jsonify({"reward": body})
     response.status_code = 201
     return response
@@ -63,16 +59,11 @@ def add_reward(merchant: Merchant, shop: Shop) -> Response:
 @bp.patch("/api/rewards/<int:reward_id>")
 @merchant_action
 def change_reward(merchant: Merchant, shop: Shop, reward_id: int) -> Response:
-    """A reward's edit form or its (de)activate button: a partial change, validated whole."""
+    """A reward's edit form or its (de)activate button: a partial change, validated whole (422), or
+    404 for another shop's reward (NotFound)."""
     with services().db.session() as session:
         row = session.get(Shop, shop.id)
         if row is None:
             return json_error(401, "not signed in")
-        try:
-            reward = update_reward(session, row, reward_id, request.get_json(silent=True))
-        except InvalidSettings as exc:
-            return json_error(422, exc.message, exc.details)
-        except NotFound as exc:
-            return json_error(404, exc.message)
-        body = reward_view(reward)
+        body = REWARD.dump(update_reward(session, row, reward_id, request.get_json(silent=True)))
     return jsonify({"reward": body})

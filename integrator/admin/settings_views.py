@@ -14,7 +14,6 @@ from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.admin.i18n import language_of
 from integrator.http_errors import json_error
-from integrator.loyalty.errors import InvalidSettings
 from integrator.loyalty.models import SettingsChange, Shop
 from integrator.loyalty.settings import SettingsSchema, changes_of, current_settings, update_settings
 from integrator.services import services
@@ -92,8 +91,5 @@ def save_settings(merchant: Merchant, shop: Shop) -> Response:
         row = session.get(Shop, shop.id)
         if row is None:
             return json_error(401, "not signed in")
-        try:
-            values = update_settings(session, row, request.get_json(silent=True), merchant.actor)
-        except InvalidSettings as exc:
-            return json_error(422, exc.message, exc.details)
+        values = update_settings(session, row, request.get_json(silent=True), merchant.actor)  # or 422
     return jsonify({"settings": values})

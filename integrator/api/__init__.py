@@ -9,12 +9,10 @@ from flask_smorest import Api
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import HTTPException
 
-from integrator.loyalty.errors import DomainError
+from integrator.http_errors import JSON_PREFIXES
 from integrator.loyalty.input_fields import DecimalText
 from integrator.loyalty.shops import shop_for_api_key
 from integrator.services import services
-
-JSON_PREFIXES = ("/api/", "/webhooks/", "/widget/", "/proxy/", "/checkout/", "/healthz")
 
 
 class ErrorSchema(Schema):
@@ -69,12 +67,6 @@ class SetiaApi(Api):
         for name, value in (data.get("headers") or {}).items():
             response.headers[name] = value
         return response
-
-
-def domain_error(error: DomainError) -> Response:
-    response = jsonify({"error": error.message, "details": error.details})
-    response.status_code = error.status
-    return response
 
 
 def authenticate() -> Response | None:
@@ -139,5 +131,4 @@ def init_api(app: Flask) -> SetiaApi:
         blueprint.before_request(authenticate)
         blueprint.before_request(require_json_object)
         api.register_blueprint(blueprint, url_prefix="/api/v1")
-    app.register_error_handler(DomainError, domain_error)
     return api

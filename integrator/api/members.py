@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from integrator import jobs
 from integrator.loyalty.members import adjust_points, get_member, ledger_of, search_members
+from integrator.loyalty.shapes import entry_values, member_values
 from integrator.services import services
 
 from .schemas import (
@@ -20,8 +21,6 @@ from .schemas import (
     MemberQuery,
     MemberSchema,
     PageQuery,
-    entry_view,
-    member_view,
 )
 
 blp = Blueprint("members", __name__, description="Members of the loyalty programme")
@@ -39,7 +38,7 @@ class Members(MethodView):
         """Members, optionally those with an email address (case-insensitive)."""
         with _db().session() as session:
             found = search_members(session, g.shop.id, query["email"], query["page"], query["page_size"])
-            return {"items": [member_view(m, g.shop.currency) for m in found]}
+            return {"items": [member_values(m, g.shop.currency) for m in found]}
 
 
 @blp.route("/members/<int:member_id>")
@@ -48,7 +47,7 @@ class MemberDetail(MethodView):
     def get(self, member_id: int) -> dict[str, Any]:
         """One member and its balances."""
         with _db().session() as session:
-            return member_view(get_member(session, g.shop.id, member_id), g.shop.currency)
+            return member_values(get_member(session, g.shop.id, member_id), g.shop.currency)
 
 
 @blp.route("/members/<int:member_id>/ledger")
@@ -60,7 +59,7 @@ class MemberLedger(MethodView):
         with _db().session() as session:
             member = get_member(session, g.shop.id, member_id)
             entries = ledger_of(session, member, query["page"], query["page_size"])
-            return {"items": [entry_view(e, g.shop.currency) for e in entries]}
+            return {"items": [entry_values(e, g.shop.currency) for e in entries]}
 
 
 @blp.route("/members/<int:member_id>/adjustments")
@@ -80,8 +79,8 @@ class MemberAdjustments(MethodView):
             session.flush()
             session.refresh(member)
             view = {
-                "entry": entry_view(entry, g.shop.currency),
-                "member": member_view(member, g.shop.currency),
+                "entry": entry_values(entry, g.shop.currency),
+                "member": member_values(member, g.shop.currency),
                 "created": created,
             }
             return view, 201 if created else 200

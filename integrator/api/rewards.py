@@ -10,31 +10,18 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy import select
 
-from integrator.loyalty.models import Shop
+from integrator.loyalty.models import Reward, Shop
 from integrator.loyalty.rewards import (
     RewardSchema,
     create_reward,
     get_reward,
-    reward_view,
     rewards_of,
     update_reward,
 )
+from integrator.loyalty.shapes import RewardOut
 from integrator.services import services
 
 blp = Blueprint("rewards", __name__, description="Rewards members spend points on")
-
-
-class RewardOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    points_cost = fields.Integer()
-    kind = fields.String(metadata={"description": "fixed_amount | percentage | free_shipping"})
-    value = fields.String(metadata={"description": "decimal: amount in the shop currency, or percent"})
-    min_order = fields.String(
-        allow_none=True, metadata={"description": "decimal: the order subtotal the code needs; null = none"}
-    )
-    expires_days = fields.Integer(metadata={"description": "days the issued code stays usable"})
-    active = fields.Boolean(metadata={"description": "offered to members (inactive rewards are kept, not offered)"})
 
 
 class RewardList(Schema):
@@ -74,30 +61,30 @@ class Rewards(MethodView):
         """The shop's active rewards (all of them with `include_inactive=true`), cheapest first."""
         with _db().session() as session:
             found = rewards_of(session, g.shop.id, include_inactive=query["include_inactive"])
-            return {"items": [reward_view(r) for r in found]}
+            return {"items": found}
 
     @blp.arguments(RewardIn)
     @blp.response(201, RewardOut)
-    def post(self, _body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, _body: dict[str, Any]) -> Reward:
         """Add a reward: 201 with its id; 422 with field errors and nothing stored."""
         with _db().session() as session:
-            return reward_view(create_reward(session, _shop(session), request.get_json()))
+            return create_reward(session, _shop(session), request.get_json())
 
 
 @blp.route("/rewards/<int:reward_id>")
 class RewardDetail(MethodView):
     @blp.response(200, RewardOut)
     @blp.alt_response(404, description="No such reward in this shop")
-    def get(self, reward_id: int) -> dict[str, Any]:
+    def get(self, reward_id: int) -> Reward:
         """One reward, active or not."""
         with _db().session() as session:
-            return reward_view(get_reward(session, g.shop.id, reward_id))
+            return get_reward(session, g.shop.id, reward_id)
 
     @blp.arguments(RewardPatch(partial=True))
     @blp.response(200, RewardOut)
     @blp.alt_response(404, description="No such reward in this shop")
-    def patch(self, _body: dict[str, Any], reward_id: int) -> dict[str, Any]:
+    def patch(self, _body: dict[str, Any], reward_id: int) -> Reward:
         """Change some fields (e.g. `{"active": false}` to stop offering it); the whole reward;
         422 with field errors and nothing changed. Codes already issued keep their terms."""
         with _db().session() as session:
-            return reward_view(update_reward(session, _shop(session), reward_id, request.get_json()))
+            return update_reward(session, _shop(session), reward_id, request.get_json())

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .members import find_member
 from .models import LedgerEntry, Order, Shop
 from .money import display
+from .shapes import HISTORY_ENTRY
 from .shopper import locale_of
 
 MAX_PAGE_SIZE = 50
@@ -40,14 +41,10 @@ def describe_entry(entry: LedgerEntry, order_name: str | None) -> str | None:
 
 def _item(entry: LedgerEntry, order_name: str | None, currency: str, locale: str) -> dict[str, Any]:
     return {
-        "id": entry.id,
-        "account": entry.account,
-        "state": entry.state,
-        "kind": entry.kind,
-        "amount": entry.amount,
+        **HISTORY_ENTRY.dump(entry),
+        "amount": entry.amount,  # points, or cashback in minor units: the widget formats it itself
         "display": signed_display(entry.account, entry.amount, currency, locale),
         "description": describe_entry(entry, order_name),
-        "created_at": entry.created_at.isoformat(),
     }
 
 

@@ -30,43 +30,13 @@ from .models import (
     utcnow,
 )
 from .money import format_minor_string
+from .shapes import EXPORTED_COUPON, EXPORTED_MEMBER, exported_entry, member_values
 
 REDACTED_BODY = b'{"redacted": true}'
 
 
 def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
-
-
-def _member_part(member: Member, currency: str) -> dict[str, Any]:
-    return {
-        "id": member.id,
-        "platform_customer_id": member.platform_customer_id,
-        "email": member.email,
-        "first_name": member.first_name,
-        "last_name": member.last_name,
-        "points_available": member.points_available,
-        "points_pending": member.points_pending,
-        "lifetime_points": member.lifetime_points,
-        "cashback_available": format_minor_string(member.cashback_available, currency),
-        "cashback_pending": format_minor_string(member.cashback_pending, currency),
-        "currency": currency,
-        "created_at": _when(member.created_at),
-    }
-
-
-def _entry_part(entry: LedgerEntry, currency: str) -> dict[str, Any]:
-    amount = entry.amount if entry.account == "points" else format_minor_string(entry.amount, currency)
-    return {
-        "account": entry.account,
-        "state": entry.state,
-        "amount": amount,
-        "kind": entry.kind,
-        "source": entry.source,
-        "source_id": entry.source_id,
-        "reason": entry.reason,
-        "created_at": _when(entry.created_at),
-    }
 
 
 def _order_part(order: Order) -> dict[str, Any]:
@@ -79,18 +49,6 @@ def _order_part(order: Order) -> dict[str, Any]:
         "points": order.points_held,
         "cashback": format_minor_string(order.cashback_held, order.currency),
         "paid_at": _when(order.paid_at),
-    }
-
-
-def _coupon_part(coupon: Coupon) -> dict[str, Any]:
-    return {
-        "code": coupon.code,
-        "kind": coupon.kind,
-        "status": coupon.status,
-        "value_type": coupon.value_type,
-        "value": coupon.value,
-        "expires_at": _when(coupon.expires_at),
-        "created_at": _when(coupon.created_at),
     }
 
 
@@ -112,11 +70,11 @@ def build_export(session: Session, shop: Shop, member: Member | None, order_ids:
     }
     if member is None:
         return export
-    export["member"] = _member_part(member, shop.currency)
+    export["member"] = EXPORTED_MEMBER.dump(member_values(member, shop.currency))
     export["ledger"] = [
-        _entry_part(e, shop.currency) for e in _rows(session, LedgerEntry, LedgerEntry.member_id == member.id)
+        exported_entry(e, shop.currency) for e in _rows(session, LedgerEntry, LedgerEntry.member_id == member.id)
     ]
-    export["coupons"] = [_coupon_part(c) for c in _rows(session, Coupon, Coupon.member_id == member.id)]
+    export["coupons"] = EXPORTED_COUPON.dump(_rows(session, Coupon, Coupon.member_id == member.id), many=True)
     export["store_credit_transfers"] = [
         {"amount": format_minor_string(t.amount, t.currency), "currency": t.currency, "status": t.status}
         for t in _rows(session, CreditTransfer, CreditTransfer.member_id == member.id)

@@ -19,6 +19,7 @@ from .members import find_member
 from .models import MAX_ROW_ID, Coupon, Reward, Shop, utcnow
 from .money import from_minor, places_of, to_minor
 from .settings import StrictBoolean
+from .shapes import REWARD
 
 KINDS = ("fixed_amount", "percentage", "free_shipping")
 DEFAULT_EXPIRES_DAYS = 90  # a redeemed coupon stays usable this long unless the reward says otherwise
@@ -124,7 +125,7 @@ def update_reward(session: Session, shop: Shop, reward_id: int, payload: Any) ->
     reward = get_reward(session, shop.id, reward_id)
     if not isinstance(payload, dict):
         raise InvalidSettings("invalid reward", {"_schema": ["Invalid input type."]})
-    current = {**reward_view(reward), "value": reward.value}
+    current = REWARD.dump(reward)
     merged = {name: current[name] for name in EDITABLE} | payload
     _apply(reward, _load(merged, shop.currency))
     session.flush()
@@ -137,19 +138,6 @@ def rewards_of(session: Session, shop_id: int, include_inactive: bool = False) -
     if not include_inactive:
         query = query.where(Reward.active.is_(True))
     return list(session.execute(query.order_by(Reward.points_cost, Reward.id)).scalars())
-
-
-def reward_view(reward: Reward) -> dict[str, Any]:
-    return {
-        "id": reward.id,
-        "name": reward.name,
-        "points_cost": reward.points_cost,
-        "kind": reward.kind,
-        "value": reward.value,
-        "min_order": reward.min_order,
-        "expires_days": reward.expires_days,
-        "active": reward.active,
-    }
 
 
 def redeem(session: Session, shop: Shop, platform_customer_id: str, reward_id: int) -> Coupon:

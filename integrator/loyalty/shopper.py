@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .members import find_member
-from .models import Coupon, Order, Reward, Shop
+from .models import Coupon, Order, Shop
 from .money import display, format_minor_string
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
+from .shapes import OFFERED_REWARD, UNBOXING_COUPON
 
 # Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
 # plugin's `?coupon=` handler (connectors/woocommerce/plugin/setia-loyalty/includes/coupon-link.php).
@@ -55,17 +56,6 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
     }
 
 
-def _reward(reward: Reward) -> dict[str, Any]:
-    return {
-        "id": reward.id,
-        "name": reward.name,
-        "points_cost": reward.points_cost,
-        "kind": reward.kind,
-        "value": reward.value,
-        "min_order": reward.min_order,
-    }
-
-
 def _theme(settings: dict[str, Any]) -> dict[str, Any]:
     widget = settings["widget"]
     texts = widget.get("texts") or {}
@@ -88,21 +78,14 @@ def programme_of(session: Session, shop: Shop) -> dict[str, Any]:
             "cashback_percent": str(settings["cashback_percent"]),
             "pending_days": int(settings["pending_days"]),
         },
-        "rewards": [_reward(reward) for reward in rewards_of(session, shop.id)],
+        "rewards": OFFERED_REWARD.dump(rewards_of(session, shop.id), many=True),
         "theme": _theme(settings),
         "apply_path": APPLY_PATHS.get(shop.platform, APPLY_PATHS["shopify"]),
     }
 
 
 def _unboxing_view(coupon: Coupon, order_name: str | None) -> dict[str, Any]:
-    return {
-        "code": coupon.code,
-        "status": coupon.status,
-        "value_type": coupon.value_type,
-        "value": coupon.value,
-        "expires_at": coupon.expires_at.isoformat() if coupon.expires_at else None,
-        "order_name": order_name,
-    }
+    return {**UNBOXING_COUPON.dump(coupon), "order_name": order_name}
 
 
 def _unboxing_query(shop_id: int, member_id: int) -> Any:

@@ -18,6 +18,7 @@ from integrator.loyalty.history import MAX_PAGE_SIZE, history_of
 from integrator.loyalty.input_fields import WholeNumber
 from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.rewards import redeem
+from integrator.loyalty.shapes import REDEEMED_COUPON
 from integrator.loyalty.shopper import balances_of, order_of, programme_of, unboxing_of
 from integrator.services import services
 
@@ -75,26 +76,15 @@ def order(shop: Shop, customer: str, platform_order_id: str) -> Response:
     return answer(_read(lambda session: order_of(session, shop, customer, platform_order_id)), PRIVATE)
 
 
-def coupon_view(coupon: Coupon) -> dict[str, Any]:
-    return {
-        "code": coupon.code,
-        "status": coupon.status,
-        "kind": coupon.kind,
-        "reward_id": int(coupon.source_id) if coupon.source_id else None,
-        "value_type": coupon.value_type,
-        "value": coupon.value,
-        "expires_at": coupon.expires_at.isoformat() if coupon.expires_at else None,
-    }
-
-
-def issued(shop: Shop, customer: str, coupon_id: int, view: Callable[[Coupon], dict[str, Any]]) -> Response:
+def issued(shop: Shop, customer: str, coupon_id: int, shape: Schema) -> Response:
     """201 with a coupon just recorded, once the store has been asked to make it (inline without
-    Redis; a worker otherwise: then it is `pending`), and the shopper's new balances."""
+    Redis; a worker otherwise: then it is `pending`) in `shape` (one of integrator/loyalty/shapes.py's
+    shopper subsets), and the shopper's new balances."""
     jobs.enqueue(jobs.push_coupon, coupon_id)
 
     def read(session: Session) -> dict[str, Any]:
         coupon = session.execute(select(Coupon).where(Coupon.id == coupon_id)).scalar_one()
-        return {**view(coupon), "balances": balances_of(session, shop, customer)["balances"]}
+        return {**shape.dump(coupon), "balances": balances_of(session, shop, customer)["balances"]}
 
     return answer(_read(read), PRIVATE, status=201)
 
@@ -108,4 +98,4 @@ def redemption(shop: Shop, customer: str) -> Response:
     if isinstance(reward_id, bool) or not isinstance(reward_id, int):
         return json_error(422, "invalid input", {"reward_id": ["An integer reward id is required."]})
     coupon_id = jobs.in_transaction(lambda session: redeem(session, shop, customer, reward_id).id)
-    return issued(shop, customer, coupon_id, coupon_view)
+    return issued(shop, customer, coupon_id, REDEEMED_COUPON)

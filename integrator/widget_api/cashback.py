@@ -5,20 +5,18 @@ blueprint; the shopper's limit is counted once the signature is good."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from flask import Response, g, request
-from sqlalchemy import select
 
 from integrator import jobs
 from integrator.loyalty.cashback import parse_cashback_amount, redeem_cashback
-from integrator.loyalty.models import Coupon, Shop
-from integrator.loyalty.shopper import balances_of
+from integrator.loyalty.models import Shop
+from integrator.loyalty.shapes import CASHBACK_COUPON
 from integrator.services import services
 
-from . import bp
+from . import answers, bp
 from .identity import verify_shopper
-from .views import PRIVATE, _answer, _limited, _too_many
+from .views import _limited, _too_many
 
 
 @bp.post("/<public_id>/cashback-redemptions")
@@ -41,21 +39,4 @@ def cashback_redemption(shop: Shop, customer: str) -> Response:
     body = request.get_json(silent=True)
     amount = parse_cashback_amount(body.get("amount") if isinstance(body, dict) else None, shop.currency)
     coupon_id = jobs.in_transaction(lambda session: redeem_cashback(session, shop, customer, amount).id)
-    jobs.enqueue(jobs.push_coupon, coupon_id)  # inline without Redis: the store is asked right away
-    with services().db.session() as session:
-        coupon = session.execute(select(Coupon).where(Coupon.id == coupon_id)).scalar_one()
-        answer = {**cashback_coupon_view(coupon), "balances": balances_of(session, shop, customer)["balances"]}
-    response = _answer(answer, PRIVATE)
-    response.status_code = 201
-    return response
-
-
-def cashback_coupon_view(coupon: Coupon) -> dict[str, Any]:
-    return {
-        "code": coupon.code,
-        "status": coupon.status,
-        "kind": coupon.kind,
-        "value_type": coupon.value_type,
-        "value": coupon.value,
-        "expires_at": coupon.expires_at.isoformat() if coupon.expires_at else None,
-    }
+    return answers.issued(shop, customer, coupon_id, CASHBACK_COUPON)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, g, request
 from flask_limiter import RateLimitExceeded
 
@@ -17,14 +15,6 @@ from . import answers, bp, cors
 from .access import find_widget_shop, remembered, signed_customer, widget_shop
 from .identity import InvalidIdentity
 from .limits import too_many
-
-# Kept for views on this blueprint that build their own answers (cashback.py).
-PRIVATE = answers.PRIVATE
-PUBLIC = answers.PUBLIC
-
-
-def _answer(body: dict[str, Any], cache_control: str) -> Response:
-    return answers.answer(body, cache_control)
 
 
 def _limited(kind: str, key: str) -> int | None:
