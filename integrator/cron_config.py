@@ -3,7 +3,7 @@
 
 from rq import cron
 
-from integrator.jobs import QUEUE
+from integrator.queue import QUEUE
 from integrator.periodic import SCHEDULE
 
 for job, seconds in SCHEDULE:
