@@ -15,7 +15,7 @@ from connectors.base import Connector, PayloadError
 from integrator import events, outbox, reconciliation
 from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
-from integrator.platform_registry import NotConnected, accepts, connector_for
+from integrator.platform_registry import NotConnected, accepts, connector_for, store_credit_supported
 from integrator.queue import (
     DRAIN_SECONDS,
     MAX_ATTEMPTS,
@@ -121,7 +121,7 @@ def process_event(event_id: int) -> str:
         if shop is None or not accepts(shop, event.platform, event.topic):
             event.status = "ignored"
         else:
-            shop_id, credit = shop.id, store_credit.enabled(shop)
+            shop_id, credit = shop.id, store_credit.enabled(shop, store_credit_supported(shop))
             # No autoflush: each query in between would write the order row again (three UPDATEs
             # of it per delivery); the changes are written once, at commit.
             with session.no_autoflush:

@@ -17,6 +17,7 @@ from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
 from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
 from integrator.loyalty import coupons, expiry, orders, store_credit
 from integrator.loyalty.models import Shop, utcnow
+from integrator.platform_registry import store_credit_platforms
 from integrator.queue import SWEEP_AFTER, enqueue, in_transaction, retry_due
 from integrator.services import services
 from integrator.shopify import tokens as shopify_tokens
@@ -54,7 +55,7 @@ def flush_outbox() -> int:
             for tid, first, tries in store_credit.pending_transfers(session, now - SWEEP_AFTER)
             if retry_due(first, tries, now)
         ]
-        holders = store_credit.members_with_cashback(session)
+        holders = store_credit.members_with_cashback(session, store_credit_platforms())
     slot = int(time.time()) // 60
     for coupon_id in due_coupons:
         enqueue(push_coupon, coupon_id, job_id=f"coupon-{coupon_id}-{slot}")

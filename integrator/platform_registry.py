@@ -125,6 +125,11 @@ def store_credit_supported(shop: Shop) -> bool:
     return platform_of(shop).store_credit
 
 
+def store_credit_platforms() -> tuple[str, ...]:
+    """The registered platforms that keep store credit."""
+    return tuple(found.name for found in _platforms.values() if found.store_credit)
+
+
 def has_credentials(shop: Shop) -> bool:
     """Installed, with the credentials its connector needs."""
     return shop.uninstalled_at is None and platform_of(shop).has_credentials(shop)

@@ -21,6 +21,7 @@ from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop
 from integrator.loyalty.orders import Outcome
 from integrator.outbox import Reach, client_for
+from integrator.platform_registry import store_credit_supported
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,12 @@ def reconcile_shop(reach: Reach, shop_id: int, started: datetime) -> Run | None:
         client = client_for(session, reach, shop_id)
         if shop is None or client is None:
             return None
-        run = Run(shop_id, shop.reconciled_at or shop.created_at, store_credit=store_credit.enabled(shop))
-        # WooCommerce stores get theirs back from integrator/woocommerce_stores.py's periodic check.
+        run = Run(
+            shop_id,
+            shop.reconciled_at or shop.created_at,
+            store_credit=store_credit.enabled(shop, store_credit_supported(shop)),
+        )
+        # WooCommerce stores get theirs back from integrator/woocommerce/stores.py's periodic check.
         custom_app = shop.platform == "shopify" and shop.install_kind == "custom_app"
     for snapshot in client.orders_updated_since(run.since):
         outcome: Outcome | None = reach.transact(partial(_record, shop_id=shop_id, snapshot=snapshot))

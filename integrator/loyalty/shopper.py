@@ -19,7 +19,6 @@ from .settings import WIDGET_LANGUAGES, current_settings
 
 # Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
 # plugin's `?coupon=` handler (connectors/woocommerce/plugin/setia-loyalty/includes/coupon-link.php).
-APPLY_PATHS = {"shopify": "/discount/{code}", "woocommerce": "/?coupon={code}"}
 
 
 def locale_of(shop: Shop) -> str:
@@ -76,8 +75,9 @@ def _theme(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def programme_of(session: Session, shop: Shop) -> dict[str, Any]:
-    """The `program` answer: the earning rules, rewards and look anyone may read. Nothing personal."""
+def programme_of(session: Session, shop: Shop, apply_path: str) -> dict[str, Any]:
+    """The `program` answer: the earning rules, rewards and look anyone may read. Nothing personal.
+    `apply_path` is the storefront path applying a code on the shop's platform ("{code}" in it)."""
     settings = current_settings(shop)
     return {
         "currency": shop.currency,
@@ -90,7 +90,7 @@ def programme_of(session: Session, shop: Shop) -> dict[str, Any]:
         },
         "rewards": [_reward(reward) for reward in rewards_of(session, shop.id)],
         "theme": _theme(settings),
-        "apply_path": APPLY_PATHS.get(shop.platform, APPLY_PATHS["shopify"]),
+        "apply_path": apply_path,
     }
 
 

@@ -19,6 +19,7 @@ from integrator.loyalty.input_fields import WholeNumber
 from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shopper import balances_of, order_of, programme_of, unboxing_of
+from integrator.platform_registry import apply_path
 from integrator.services import services
 
 PRIVATE = "private, no-store"
@@ -46,7 +47,7 @@ def me(shop: Shop, customer: str) -> Response:
 
 
 def program(shop: Shop) -> Response:
-    return answer(_read(lambda session: programme_of(session, shop)), PUBLIC, etag=True)
+    return answer(_read(lambda session: programme_of(session, shop, apply_path(shop))), PUBLIC, etag=True)
 
 
 class HistoryQuery(Schema):

@@ -14,6 +14,7 @@ from integrator import jobs
 from integrator.loyalty.cashback import parse_cashback_amount, redeem_cashback
 from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.shopper import balances_of
+from integrator.platform_registry import store_credit_supported
 from integrator.services import services
 
 from . import bp
@@ -40,7 +41,9 @@ def cashback_redemption(shop: Shop, customer: str) -> Response:
     Shopify app proxy's): the request's JSON body {"amount": "10000"}."""
     body = request.get_json(silent=True)
     amount = parse_cashback_amount(body.get("amount") if isinstance(body, dict) else None, shop.currency)
-    coupon_id = jobs.in_transaction(lambda session: redeem_cashback(session, shop, customer, amount).id)
+    coupon_id = jobs.in_transaction(
+        lambda session: redeem_cashback(session, shop, customer, amount, store_credit_supported(shop)).id
+    )
     jobs.enqueue(jobs.push_coupon, coupon_id)  # inline without Redis: the store is asked right away
     with services().db.session() as session:
         coupon = session.execute(select(Coupon).where(Coupon.id == coupon_id)).scalar_one()
