@@ -41,6 +41,18 @@ ReadAhead = Callable[[Shop, str, Any, Connect], Any]
 ConnectorFactory = Callable[["Config", "SecretBox", Shop], Connector]
 
 
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Where a shop's webhooks deliver (a path under APP_URL) and the topics they carry."""
+
+    path: str
+    topics: tuple[str, ...]
+
+
+def _no_webhooks_to_restore(shop: Shop) -> WebhookTarget | None:
+    return None
+
+
 def _as_is(shop: Shop, topic: str, payload: Any, connect: Connect) -> Any:
     return payload
 
@@ -66,6 +78,8 @@ class Platform:
     # Topics processed even for an uninstalled shop (Shopify's compliance topics).
     after_uninstall: frozenset[str] = frozenset()
     read_ahead: ReadAhead = _as_is
+    # The webhooks reconciliation puts back for a shop (Shopify custom apps), or None.
+    restored_webhooks: Callable[[Shop], WebhookTarget | None] = _no_webhooks_to_restore
     # Rate limits on its blueprints, counted by the app's limiter (create_app, once it exists).
     rate_limits: Callable[[Limiter], None] | None = None
     # Sign-ins the platform adds to the merchant pages ("embedded_admin": Shopify's session token).
@@ -123,6 +137,10 @@ def apply_path(shop: Shop) -> str:
 
 def store_credit_supported(shop: Shop) -> bool:
     return platform_of(shop).store_credit
+
+
+def webhooks_to_restore(shop: Shop) -> WebhookTarget | None:
+    return platform_of(shop).restored_webhooks(shop)
 
 
 def store_credit_platforms() -> tuple[str, ...]:
