@@ -1,4 +1,4 @@
-"""flask --app wsgi shops|ledger|jobs|demo ... (CONTRACT.md, "CLI")."""
+"""flask --app wsgi shops|ledger|jobs ... (README.md lists the commands)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """One function per answer of the shopper-facing API, called by the widget API (views.py) and by
-the Shopify app proxy (integrator/shopify_proxy.py) once each has identified the shop and, where
+the Shopify app proxy (integrator/shopify/proxy.py) once each has identified the shop and, where
 needed, the shopper: validate → one domain function → JSON with cache headers."""
 
 from __future__ import annotations
