@@ -1,5 +1,6 @@
-"""What each stored delivery means: its body read (and what the platform must be asked first, before
-any row is locked), then its topic's handler, as the delivery's platform registered them."""
+"""What each stored delivery means: its body read (and, where its platform says so, what the platform
+must be asked first, before any row is locked), then its topic's handler, as the delivery's platform
+registered them."""
 
 from __future__ import annotations
 
@@ -26,12 +27,18 @@ def parse_body(body: bytes) -> Any:
         raise PayloadError("body is not valid JSON: nested too deeply") from exc
 
 
-def read(shop: Shop, platform_name: str, topic: str, body: bytes, connect: Connect) -> Any:
-    """The payload a delivery's handler gets: its parsed body, or what the platform made of it with
-    calls of its own (raises PayloadError for a body that makes no sense). No transaction is open."""
-    payload = parse_body(body)
+def needs_platform(platform_name: str, topic: str, payload: Any) -> bool:
+    """Whether the delivery needs platform calls (its platform's read_ahead) before it is applied."""
     found = platform(platform_name)
-    return found.read_ahead(shop, topic, payload, connect) if found is not None else payload
+    return found is not None and found.read_ahead is not None and found.needs_read_ahead(topic, payload)
+
+
+def read_ahead(shop: Shop, platform_name: str, topic: str, payload: Any, connect: Connect) -> Any:
+    """The payload the handler gets, made with the platform's own calls. No transaction is open."""
+    found = platform(platform_name)
+    if found is None or found.read_ahead is None:
+        return payload
+    return found.read_ahead(shop, topic, payload, connect)
 
 
 def handle(session: Session, shop: Shop, platform_name: str, topic: str, payload: Any) -> orders.Outcome | None:

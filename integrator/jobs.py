@@ -92,23 +92,18 @@ def follow_up(shop_id: int, outcome: orders.Outcome | None, store_credit_enabled
 # --- jobs ---------------------------------------------------------------------------------------
 
 
-def _read_ahead(event_id: int) -> tuple[bool, Any]:
-    """What the delivery's handler will get, read before its transaction opens (a platform call, such
-    as a WooCommerce order's refunds, never runs with the inbox row locked): (to process, payload)."""
-    with services().db.session() as session:
-        event = session.get(WebhookEvent, event_id)
-        if event is None or event.status in ("processed", "ignored", "failed"):
-            return False, None
-        shop = session.get(Shop, event.shop_id) if event.shop_id else None
-        if shop is None or not accepts(shop, event.platform, event.topic):
-            return False, None
-        platform, topic, body = event.platform, event.topic, event.body
-        session.expunge(shop)
-    return True, events.read(shop, platform, topic, body, connect)
+class _PlatformFirst(Exception):
+    """The delivery needs platform calls before it can be applied: its transaction is rolled back
+    (no row stays locked while the platform answers), the calls are made, and it runs again."""
+
+    def __init__(self, shop: Shop, platform: str, topic: str, payload: Any) -> None:
+        super().__init__(f"{platform} {topic} needs platform calls first")
+        self.shop, self.platform, self.topic, self.payload = shop, platform, topic, payload
 
 
 def process_event(event_id: int) -> str:
     """Apply one stored delivery, then enqueue what it left to do. Returns its final status."""
+    ahead: list[Any] = []  # the payload as the platform's read-ahead made it, once it ran
 
     def work(session: Session) -> tuple[str, int, orders.Outcome | None, bool]:
         event = session.execute(
@@ -121,11 +116,14 @@ def process_event(event_id: int) -> str:
         if shop is None or not accepts(shop, event.platform, event.topic):
             event.status = "ignored"
         else:
+            payload = ahead[0] if ahead else events.parse_body(event.body)
+            if not ahead and events.needs_platform(event.platform, event.topic, payload):
+                session.expunge(shop)  # kept readable after the rollback, for the connector
+                raise _PlatformFirst(shop, event.platform, event.topic, payload)
             shop_id, credit = shop.id, store_credit.enabled(shop, store_credit_supported(shop))
             # No autoflush: each query in between would write the order row again (three UPDATEs
             # of it per delivery); the changes are written once, at commit.
             with session.no_autoflush:
-                payload = ahead if ready else events.read(shop, event.platform, event.topic, event.body, connect)
                 outcome = events.handle(session, shop, event.platform, event.topic, payload)
             event.status = "processed"
         event.attempts += 1
@@ -135,8 +133,11 @@ def process_event(event_id: int) -> str:
         return event.status, shop_id, outcome, credit
 
     try:
-        ready, ahead = _read_ahead(event_id)
-        status, shop_id, outcome, credit = in_transaction(work)
+        try:
+            status, shop_id, outcome, credit = in_transaction(work)
+        except _PlatformFirst as first:
+            ahead.append(events.read_ahead(first.shop, first.platform, first.topic, first.payload, connect))
+            status, shop_id, outcome, credit = in_transaction(work)
     except PayloadError as exc:
         return _record_failure(event_id, str(exc), final=True)
     except UNSTORABLE as exc:

@@ -35,7 +35,8 @@ Handler = Callable[[Session, Shop, Any], "Outcome | None"]
 # The shop's connector, or None when it has none (jobs.connect).
 Connect = Callable[[Shop], Connector | None]
 # Platform calls a delivery needs, made before its transaction opens (no row is locked while the
-# platform answers): (shop, topic, parsed body, connect) -> the payload the handler gets.
+# platform answers): (shop, topic, parsed body, connect) -> the payload the handler gets. Only
+# deliveries its `needs_read_ahead(topic, parsed body)` picks go through it.
 ReadAhead = Callable[[Shop, str, Any, Connect], Any]
 # A platform's connector for a shop, built from its stored credentials; raises NotConnected.
 ConnectorFactory = Callable[["Config", "SecretBox", Shop], Connector]
@@ -53,8 +54,8 @@ def _no_webhooks_to_restore(shop: Shop) -> WebhookTarget | None:
     return None
 
 
-def _as_is(shop: Shop, topic: str, payload: Any, connect: Connect) -> Any:
-    return payload
+def _never(topic: str, payload: Any) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class Platform:
     shop_commands: tuple[click.Command, ...] = ()
     # Topics processed even for an uninstalled shop (Shopify's compliance topics).
     after_uninstall: frozenset[str] = frozenset()
-    read_ahead: ReadAhead = _as_is
+    read_ahead: ReadAhead | None = None
+    needs_read_ahead: Callable[[str, Any], bool] = _never
     # The webhooks reconciliation puts back for a shop (Shopify custom apps), or None.
     restored_webhooks: Callable[[Shop], WebhookTarget | None] = _no_webhooks_to_restore
     # Rate limits on its blueprints, counted by the app's limiter (create_app, once it exists).

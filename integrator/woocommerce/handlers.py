@@ -21,11 +21,13 @@ log = logging.getLogger(__name__)
 ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.restored"})
 
 
+def needs_read_ahead(topic: str, payload: Any) -> bool:
+    """An order listing refunds: which lines they gave back is read from the store."""
+    return topic in ORDER_TOPICS and bool(mapping.refund_ids(payload))
+
+
 def read_ahead(shop: Shop, topic: str, payload: Any, connect: Connect) -> Any:
-    """An order listing refunds becomes the store's own snapshot of it (refunds read through its
-    REST client); anything else stays the delivery's body."""
-    if topic not in ORDER_TOPICS or not mapping.refund_ids(payload):
-        return payload
+    """The order as the store's own snapshot of it (refunds read through its REST client)."""
     client = connect(shop)
     if client is None:
         log.warning("store %s has no REST client: refunds count in proportion to the amounts refunded", shop.id)

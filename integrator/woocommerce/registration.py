@@ -23,5 +23,6 @@ PLATFORM = Platform(
     blueprints=(connect.bp,),
     shop_commands=(cli.add_woocommerce,),
     read_ahead=handlers.read_ahead,
+    needs_read_ahead=handlers.needs_read_ahead,
     rate_limits=connect.register_limits,  # the anonymous connect endpoint
 )
