@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 
 class PayloadError(ValueError):
@@ -225,7 +225,14 @@ class WebhookRegistration:
 
 
 class Connector(Protocol):
-    """What the integrator asks of a platform, whatever the platform."""
+    """What the integrator asks of a platform, whatever the platform. What differs by platform is
+    declared by each connector (mypy checks both against this where the app registers them)."""
+
+    # Whether the platform keeps store credit that cashback can move to (else credit_store_credit
+    # refuses every call with CreditRejected).
+    supports_store_credit: ClassVar[bool]
+    # The storefront path that applies a discount code, "{code}" standing for the code.
+    apply_path: ClassVar[str]
 
     def fetch_shop(self) -> ShopInfo: ...
 
@@ -234,5 +241,14 @@ class Connector(Protocol):
     def create_coupon(self, spec: CouponSpec) -> str: ...
 
     def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str: ...
+
+    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
+        """Show an unboxing code with the order it was made for, where the platform shows it from the
+        order itself; nothing where it does not."""
+        ...
+
+    def order_snapshot(self, payload: Any) -> Order:
+        """An order delivery as a snapshot, with what the platform must be asked besides."""
+        ...
 
     def orders_updated_since(self, since: datetime) -> Iterator[Order]: ...

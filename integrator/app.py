@@ -17,6 +17,7 @@ from integrator.config import ROOT, Config, load_config
 from integrator.db import Database
 from integrator.http_errors import JSON_PREFIXES, register_domain_errors
 from integrator.id_converter import RowIdConverter
+from integrator.platform_registry import register as register_platform
 from integrator.secretbox import SecretBox
 from integrator.services import install as install_services
 from integrator.shop_cache import ShopSecrets, StoreSecrets
@@ -51,31 +52,22 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     db = Database()
     db.configure(config.database_url)
     box = SecretBox(config.token_encryption_key, config.secret_key)
-    services = install_services(app, db, config, box, ShopSecrets(), StoreSecrets())
+    install_services(app, db, config, box, ShopSecrets(), StoreSecrets())
 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
 
-    from integrator import (
-        admin,
-        health,
-        shopify_app,
-        shopify_checkout,
-        shopify_proxy,
-        storefront_demo,
-        webhooks,
-        widget_api,
-        widget_assets,
-        woocommerce_app,
-    )
+    from integrator import admin, health, storefront_demo, widget_api, widget_assets
+    from integrator.shopify.registration import PLATFORM as SHOPIFY
+    from integrator.woocommerce.registration import PLATFORM as WOOCOMMERCE
 
+    platforms = (SHOPIFY, WOOCOMMERCE)
+    for platform in platforms:
+        register_platform(platform)
     blueprints = (
         health.bp,
-        webhooks.bp,
-        shopify_app.bp,
-        shopify_proxy.bp,
-        shopify_checkout.bp,
-        woocommerce_app.bp,
+        *(platform.webhook_blueprint for platform in platforms),
+        *(blueprint for platform in platforms for blueprint in platform.blueprints),
         admin.bp,
         widget_api.bp,
         widget_assets.bp,
@@ -85,8 +77,11 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
         app.register_blueprint(blueprint)
     from integrator.widget_api.limits import init_limits
 
-    shopify_proxy.register_limits(init_limits(app, config.redis_url))  # widget API and app proxy
-    woocommerce_app.register_limits(services.limiter)  # the anonymous connect endpoint
+    # The widget API's limits; webhook deliveries have none (a platform must never be refused).
+    limiter = init_limits(app, config.redis_url, frozenset(platform.webhook_blueprint.name for platform in platforms))
+    for platform in platforms:
+        if platform.rate_limits is not None:
+            platform.rate_limits(limiter)
     init_api(app)
     init_i18n(app)
     _json_errors(app)
@@ -99,7 +94,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     from integrator.cli import register_cli
     from integrator.demo import demo_cli
 
-    register_cli(app)
+    register_cli(app, [command for platform in platforms for command in platform.shop_commands])
     app.cli.add_command(demo_cli)
     app.cli.add_command(analytics_cli)
     return app

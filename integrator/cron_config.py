@@ -3,8 +3,8 @@
 
 from rq import cron
 
-from integrator.jobs import QUEUE
 from integrator.periodic import SCHEDULE
+from integrator.queue import QUEUE
 
 for job, seconds in SCHEDULE:
     cron.register(job, QUEUE, interval=seconds)

@@ -1,93 +1,36 @@
-"""Background work: RQ on Redis when REDIS_URL is set, inline otherwise. Enqueueing, job ids and
-the retry policy live here; jobs take ids, open their own transaction and are safe to run twice."""
+"""The job functions: each takes ids, opens its own transaction and is safe to run twice. How they
+are queued and retried is integrator/queue.py."""
 
 from __future__ import annotations
 
 import logging
-import random
 import time
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from datetime import datetime
+from typing import Any
 
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import or_, select
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from connectors.base import Connector, PayloadError
 from integrator import events, outbox, reconciliation
 from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
-from integrator.platforms import NotConnected, RefreshOnUnauthorized, connector_for
+from integrator.platform_registry import NotConnected, accepts, connector_for, store_credit_supported
+from integrator.queue import (
+    DRAIN_SECONDS,
+    MAX_ATTEMPTS,
+    SWEEP_AFTER,
+    UNSTORABLE,
+    backoff,
+    enqueue,
+    in_transaction,
+    push_to_inbox,
+    redis_connection,
+    take_from_inbox,
+)
 from integrator.services import services
 
 log = logging.getLogger(__name__)
-
-QUEUE = "setia"
-MAX_ATTEMPTS = 6
-BASE_BACKOFF = timedelta(seconds=30)
-SWEEP_AFTER = timedelta(minutes=2)
-TRANSACTION_RETRIES = 5
-
-T = TypeVar("T")
-# Errors the same body causes every time: a value out of a column's range or type (PostgreSQL's
-# DataError, SQLite's OverflowError for an integer over 64 bits) or text that is not UTF-8.
-UNSTORABLE = (DataError, OverflowError, UnicodeEncodeError)
-
-
-def redis_connection() -> Redis | None:
-    """Redis for enqueueing on the request path: short timeouts and no retries, so that a Redis
-    outage costs a request milliseconds, not Shopify's 5-second budget (DESIGN.md)."""
-    state = services()
-    if state.config.redis_url is None:
-        return None
-    if state.queue_redis is None:
-        state.set_queue_redis(
-            Redis.from_url(
-                state.config.redis_url,
-                socket_timeout=0.5,
-                socket_connect_timeout=0.5,
-                retry=None,
-                health_check_interval=0,
-            )
-        )
-    return state.queue_redis
-
-
-def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None) -> bool:
-    """Run `func(*args)` in a worker (Redis) or right now (inline). False when Redis refused it;
-    the caller's data is already stored and the sweeper will find it."""
-    connection = redis_connection()
-    if connection is None:
-        try:
-            func(*args)
-        except Exception:
-            log.exception("inline job %s%r failed", func.__name__, args)
-        return True
-    from rq import Queue
-
-    try:
-        Queue(QUEUE, connection=connection).enqueue(
-            func, *args, job_id=job_id, result_ttl=60, failure_ttl=7 * 86400, job_timeout=300
-        )
-    except RedisError as exc:
-        log.warning("could not enqueue %s%r: %s (the sweeper will pick it up)", func.__name__, args, exc)
-        return False
-    return True
-
-
-# Deliveries waiting for a worker, in arrival order. One RQ job per delivery costs ~50 Redis
-# commands (job hash, registries, status) and dominated the worker's time: instead the request
-# pushes the event id here, and a `drain_inbox` job takes them out in batches.
-INBOX_KEY = "setia:inbox"
-# Set while a drain job is scheduled (expires after DRAIN_EVERY_MS, so that under load a new drain
-# job is scheduled that often and every worker joins in).
-DRAIN_FLAG = "setia:inbox:drain-scheduled"
-DRAIN_EVERY_MS = 200
-DRAIN_BATCH = 100
-DRAIN_SECONDS = 50.0
 
 
 def notify(event_id: int) -> bool:
@@ -97,13 +40,8 @@ def notify(event_id: int) -> bool:
     if connection is None:
         enqueue(process_event, event_id)
         return True
-    try:
-        pipe = connection.pipeline(transaction=False)
-        pipe.rpush(INBOX_KEY, event_id)
-        pipe.set(DRAIN_FLAG, 1, nx=True, px=DRAIN_EVERY_MS)
-        _, scheduled = pipe.execute()
-    except RedisError as exc:
-        log.warning("could not queue event %s: %s (the sweeper will pick it up)", event_id, exc)
+    scheduled = push_to_inbox(connection, event_id)
+    if scheduled is None:
         return False
     return enqueue(drain_inbox) if scheduled else True
 
@@ -116,64 +54,29 @@ def drain_inbox() -> int:
         return 0
     started, done = time.monotonic(), 0
     while time.monotonic() - started < DRAIN_SECONDS:
-        ids = connection.lpop(INBOX_KEY, DRAIN_BATCH)
-        if not ids:
-            # Clear the flag so the next delivery schedules a job, then look once more: one pushed
-            # between our empty LPOP and the DEL saw the flag still set and scheduled nothing.
-            connection.delete(DRAIN_FLAG)
-            if connection.llen(INBOX_KEY) and connection.set(DRAIN_FLAG, 1, nx=True, px=DRAIN_EVERY_MS):
-                continue
+        ids = take_from_inbox(connection)
+        if ids is None:
             return done
-        for raw in ids:
-            process_event(int(raw))
+        for event_id in ids:
+            process_event(event_id)
             done += 1
     enqueue(drain_inbox)
     return done
 
 
-def in_transaction(work: Callable[[Session], T]) -> T:
-    """Run `work` in a transaction, again on a conflict with a concurrent one (unique key taken,
-    serialisation failure, deadlock, busy database)."""
-    db = services().db
-    for attempt in range(TRANSACTION_RETRIES):
-        try:
-            with db.session() as session:
-                return work(session)
-        except (IntegrityError, OperationalError) as exc:
-            if attempt == TRANSACTION_RETRIES - 1:
-                raise
-            log.info("transaction conflict, retrying: %s", exc.__class__.__name__)
-            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))  # noqa: S311 (jitter, not crypto)
-    raise AssertionError("unreachable")
-
-
-def backoff(attempts: int) -> timedelta:
-    """30 s, 2 min, 8 min, 32 min, ~2 h between attempts."""
-    return BASE_BACKOFF * (4 ** max(attempts - 1, 0))
-
-
-def retry_due(first_at: datetime, attempts: int, now: datetime) -> bool:
-    """Whether a platform call made `attempts` times since `first_at` may be tried again now (the
-    same backoff as deliveries, counted from the first attempt: the rows keep no last-attempt time)."""
-    if attempts >= MAX_ATTEMPTS:
-        return False
-    waited = sum((backoff(n) for n in range(1, attempts + 1)), timedelta())
-    return now >= first_at + waited
-
-
-def _connect(shop: Shop) -> Connector | None:
+def connect(shop: Shop) -> Connector | None:
+    """The shop's connector, or None (logged) when it has no usable credentials."""
     state = services()
     try:
-        client = connector_for(state.config, services().box, shop)
+        return connector_for(state.config, state.box, shop)
     except NotConnected as exc:
         log.info("shop %s not connected: %s", shop.id, exc)
         return None
-    return cast(Connector, RefreshOnUnauthorized(state.config, services().box, shop, client))
 
 
 def reach() -> outbox.Reach:
     state = services()
-    return outbox.Reach(state.db, in_transaction, _connect, state.config, MAX_ATTEMPTS)
+    return outbox.Reach(state.db, in_transaction, connect, state.config, MAX_ATTEMPTS)
 
 
 def follow_up(shop_id: int, outcome: orders.Outcome | None, store_credit_enabled: bool) -> None:
@@ -189,8 +92,18 @@ def follow_up(shop_id: int, outcome: orders.Outcome | None, store_credit_enabled
 # --- jobs ---------------------------------------------------------------------------------------
 
 
+class _PlatformFirst(Exception):
+    """The delivery needs platform calls before it can be applied: its transaction is rolled back
+    (no row stays locked while the platform answers), the calls are made, and it runs again."""
+
+    def __init__(self, shop: Shop, platform: str, topic: str, payload: Any) -> None:
+        super().__init__(f"{platform} {topic} needs platform calls first")
+        self.shop, self.platform, self.topic, self.payload = shop, platform, topic, payload
+
+
 def process_event(event_id: int) -> str:
     """Apply one stored delivery, then enqueue what it left to do. Returns its final status."""
+    ahead: list[Any] = []  # the payload as the platform's read-ahead made it, once it ran
 
     def work(session: Session) -> tuple[str, int, orders.Outcome | None, bool]:
         event = session.execute(
@@ -200,14 +113,18 @@ def process_event(event_id: int) -> str:
             return (event.status if event else "missing"), 0, None, False
         shop = session.get(Shop, event.shop_id) if event.shop_id else None
         outcome, shop_id, credit = None, 0, False
-        if shop is None or not events.accepts(shop, event.platform, event.topic):
+        if shop is None or not accepts(shop, event.platform, event.topic):
             event.status = "ignored"
         else:
-            shop_id, credit = shop.id, store_credit.enabled(shop)
+            payload = ahead[0] if ahead else events.parse_body(event.body)
+            if not ahead and events.needs_platform(event.platform, event.topic, payload):
+                session.expunge(shop)  # kept readable after the rollback, for the connector
+                raise _PlatformFirst(shop, event.platform, event.topic, payload)
+            shop_id, credit = shop.id, store_credit.enabled(shop, store_credit_supported(shop))
             # No autoflush: each query in between would write the order row again (three UPDATEs
             # of it per delivery); the changes are written once, at commit.
             with session.no_autoflush:
-                outcome = events.handle(session, shop, event, _connect)
+                outcome = events.handle(session, shop, event.platform, event.topic, payload)
             event.status = "processed"
         event.attempts += 1
         event.processed_at = utcnow()
@@ -216,7 +133,11 @@ def process_event(event_id: int) -> str:
         return event.status, shop_id, outcome, credit
 
     try:
-        status, shop_id, outcome, credit = in_transaction(work)
+        try:
+            status, shop_id, outcome, credit = in_transaction(work)
+        except _PlatformFirst as first:
+            ahead.append(events.read_ahead(first.shop, first.platform, first.topic, first.payload, connect))
+            status, shop_id, outcome, credit = in_transaction(work)
     except PayloadError as exc:
         return _record_failure(event_id, str(exc), final=True)
     except UNSTORABLE as exc:

@@ -17,6 +17,7 @@ from integrator.db import Database
 from integrator.loyalty import coupons, store_credit
 from integrator.loyalty.models import Shop
 from integrator.loyalty.money import from_minor
+from integrator.platform_registry import store_credit_supported
 
 log = logging.getLogger(__name__)
 
@@ -74,18 +75,19 @@ def _attach_to_order(client: Connector, pending: coupons.PendingCoupon) -> None:
     """Where the platform shows an order's unboxing code from the order itself (WooCommerce: the
     plugin reads the order meta on the thank-you page, in emails and on the packing slip), put it
     there. The coupon exists either way: a failure here is logged, not retried."""
-    attach = getattr(client, "attach_coupon_to_order", None)
-    if attach is None or pending.order_id is None:
+    if pending.order_id is None:
         return
     try:
-        attach(pending.order_id, pending.spec.code)
+        client.attach_coupon_to_order(pending.order_id, pending.spec.code)
     except PlatformError as exc:
         log.warning("coupon %s made, but not shown on order %s: %s", pending.coupon_id, pending.order_id, exc)
 
 
 def _start_transfer(session: Session, shop_id: int, member_id: int) -> int | None:
     shop = session.get(Shop, shop_id)
-    return store_credit.start_transfer(session, shop, member_id) if shop is not None else None
+    if shop is None:
+        return None
+    return store_credit.start_transfer(session, shop, member_id, store_credit_supported(shop))
 
 
 def transfer_cashback(reach: Reach, shop_id: int, member_id: int) -> str:

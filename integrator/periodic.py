@@ -1,5 +1,7 @@
-"""The periodic jobs and their schedule: `flask --app wsgi jobs scheduler` (scheduler.py) enqueues
-SCHEDULE in production, `make run`'s development server runs the same list on a timer (demo.py)."""
+"""The periodic jobs and their schedule, the platforms' own included: this module names every job the
+scheduler runs, so it sits above integrator/shopify and integrator/woocommerce, like create_app.
+`flask --app wsgi jobs scheduler` (scheduler.py) enqueues SCHEDULE in production, `make run`'s
+development server runs the same list on a timer (demo.py)."""
 
 from __future__ import annotations
 
@@ -11,22 +13,15 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
-from integrator import analytics_jobs, inbox, periodic_marks, reconciliation, shopify_tokens, woocommerce_stores
-from integrator.jobs import (
-    SWEEP_AFTER,
-    due_events,
-    enqueue,
-    in_transaction,
-    process_event,
-    push_coupon,
-    push_transfer,
-    reconcile_shop,
-    retry_due,
-    transfer_cashback,
-)
+from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
+from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
 from integrator.loyalty import coupons, expiry, orders, store_credit
 from integrator.loyalty.models import Shop, utcnow
+from integrator.platform_registry import store_credit_platforms
+from integrator.queue import SWEEP_AFTER, enqueue, in_transaction, retry_due
 from integrator.services import services
+from integrator.shopify import tokens as shopify_tokens
+from integrator.woocommerce import stores as woocommerce_stores
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +55,7 @@ def flush_outbox() -> int:
             for tid, first, tries in store_credit.pending_transfers(session, now - SWEEP_AFTER)
             if retry_due(first, tries, now)
         ]
-        holders = store_credit.members_with_cashback(session)
+        holders = store_credit.members_with_cashback(session, store_credit_platforms())
     slot = int(time.time()) // 60
     for coupon_id in due_coupons:
         enqueue(push_coupon, coupon_id, job_id=f"coupon-{coupon_id}-{slot}")

@@ -16,17 +16,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from connectors.base import Order as OrderSnapshot
-from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
 from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop
 from integrator.loyalty.orders import Outcome
 from integrator.outbox import Reach, client_for
+from integrator.platform_registry import store_credit_supported, webhooks_to_restore
 
 log = logging.getLogger(__name__)
 
 # Orders updated just before a run may not be visible to the search yet: the next run looks again.
 OVERLAP = timedelta(minutes=5)
-WEBHOOK_PATH = "/webhooks/shopify"
 
 
 @dataclass
@@ -72,16 +71,21 @@ def reconcile_shop(reach: Reach, shop_id: int, started: datetime) -> Run | None:
         client = client_for(session, reach, shop_id)
         if shop is None or client is None:
             return None
-        run = Run(shop_id, shop.reconciled_at or shop.created_at, store_credit=store_credit.enabled(shop))
-        # WooCommerce stores get theirs back from integrator/woocommerce_stores.py's periodic check.
-        custom_app = shop.platform == "shopify" and shop.install_kind == "custom_app"
+        run = Run(
+            shop_id,
+            shop.reconciled_at or shop.created_at,
+            store_credit=store_credit.enabled(shop, store_credit_supported(shop)),
+        )
+        # Shopify custom apps get their webhooks back here; WooCommerce stores from
+        # integrator/woocommerce/stores.py's periodic check.
+        restore = webhooks_to_restore(shop)
     for snapshot in client.orders_updated_since(run.since):
         outcome: Outcome | None = reach.transact(partial(_record, shop_id=shop_id, snapshot=snapshot))
         run.pulled += 1
         if outcome is not None:
             run.outcomes.append(outcome)
-    if custom_app:
-        created = client.register_webhooks(reach.config.app_url + WEBHOOK_PATH, SUBSCRIBED_TOPICS)
+    if restore is not None:
+        created = client.register_webhooks(reach.config.app_url + restore.path, list(restore.topics))
         run.registered = [registration.topic for registration in created]
     reach.transact(lambda s: _advance(s, shop_id, started - OVERLAP))
     log.info("reconciled shop %s: %d orders since %s", shop_id, run.pulled, run.since.isoformat())

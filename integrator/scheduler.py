@@ -18,7 +18,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq.cron import CronScheduler
 
-from integrator.jobs import QUEUE
+from integrator.queue import QUEUE
 
 log = logging.getLogger(__name__)
 

@@ -105,7 +105,7 @@ def drain() -> None:
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from integrator.jobs import QUEUE
+    from integrator.queue import QUEUE
 
     connection = Redis.from_url(REDIS_URL)
     SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
 
@@ -34,7 +34,7 @@ from .documents import (
     WEBHOOK_CREATE,
     WEBHOOKS_QUERY,
 )
-from .mapping import graphql_to_order
+from .mapping import graphql_to_order, to_order
 
 log = logging.getLogger(__name__)
 OPERATION = re.compile(r"\b(?:query|mutation)\s+(\w+)")
@@ -88,6 +88,9 @@ def topic_enum(topic: str) -> str:
 
 
 class ShopifyClient:
+    supports_store_credit: ClassVar[bool] = True
+    apply_path: ClassVar[str] = "/discount/{code}"
+
     def __init__(
         self,
         domain: str,
@@ -95,15 +98,21 @@ class ShopifyClient:
         base_url: str | None = None,
         session: requests.Session | None = None,
         sleep: Any = time.sleep,
+        on_unauthorized: Callable[[], str] | None = None,
     ) -> None:
         self.domain = domain
+        # Called once per call that Shopify answers 401: a fresh token to repeat it with (an OAuth
+        # shop's token expired or was revoked early); it raises PlatformError when there is none.
+        self._on_unauthorized = on_unauthorized
         self.url = f"{base_url or 'https://' + domain}/admin/api/{API_VERSION}/graphql.json"
         self._token = access_token
         self._http = session or requests.Session()
         self._sleep = sleep
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """`data` of a GraphQL answer; retries throttling (200 + THROTTLED), 429 and 5xx."""
+        """`data` of a GraphQL answer; retries throttling (200 + THROTTLED), 429 and 5xx, and a 401
+        once with the token `on_unauthorized` gives."""
+        refreshed = False
         for attempt in range(MAX_ATTEMPTS):
             wait = self._attempt_wait(attempt)
             try:
@@ -117,6 +126,9 @@ class ShopifyClient:
                 if attempt == MAX_ATTEMPTS - 1:
                     raise PlatformError(f"Shopify unreachable: {exc}") from exc
                 self._sleep(wait)
+                continue
+            if response.status_code == 401 and self._on_unauthorized is not None and not refreshed:
+                self._token, refreshed = self._on_unauthorized(), True
                 continue
             if response.status_code in (401, 403):
                 raise PlatformError(
@@ -253,6 +265,12 @@ class ShopifyClient:
         if errors or not transaction:
             raise CreditRejected(f"Shopify refused the store credit: {errors or 'no transaction returned'}")
         return str(transaction["id"])
+
+    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
+        """Nothing to do: the checkout extension shows the code from Setia's own answer."""
+
+    def order_snapshot(self, payload: Any) -> Order:
+        return to_order(payload)
 
     def orders_updated_since(self, since: datetime) -> Iterator[Order]:
         """Every order updated at or after `since`, oldest change first, page by page."""

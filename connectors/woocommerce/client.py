@@ -9,13 +9,15 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, ClassVar
 
 import requests
 
 from connectors.base import (
     CouponRejected,
     CouponSpec,
+    CreditRejected,
     Order,
     PayloadError,
     PlatformError,
@@ -24,6 +26,7 @@ from connectors.base import (
 )
 
 from .auth import StoreUrlRefused, check_redirect, pin_store_url
+from .coupons import coupon_body
 from .mapping import refund_ids, resource_id, to_order
 from .transport import StoreAPI, pinned_session
 
@@ -40,43 +43,16 @@ REFUND_PAGES = 5  # one order's refunds, read while its delivery is processed: 5
 REFUND_SECONDS = 20.0
 USER_AGENT = "Setia/1.0 (+WooCommerce loyalty)"
 DUPLICATE_COUPON = "woocommerce_rest_coupon_code_already_exists"
-DISCOUNT_TYPES = {"percentage": "percent", "fixed_amount": "fixed_cart", "free_shipping": "fixed_cart"}
 
 
 def _gmt(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _with_offset(moment: datetime) -> str:
-    """`date_expires` in UTC with an explicit `+00:00`: WC_Data::set_date_prop() reads a string with
-    an offset as that instant, one without it in the site's timezone; `date_expires_gmt` has no setter
-    on WC_Coupon, so the REST API drops it without a word (the coupon would never expire). Whole
-    seconds: set_date_prop()'s pattern has no fraction."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
-def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
-    """A single-use code for one shopper's billing email (research §4)."""
-    if spec.value_type not in DISCOUNT_TYPES:
-        raise CouponRejected(f"unknown coupon value type {spec.value_type!r}")
-    free_shipping = spec.value_type == "free_shipping"
-    body: dict[str, Any] = {
-        "code": spec.code,
-        "description": spec.title,
-        "discount_type": DISCOUNT_TYPES[spec.value_type],
-        "amount": "0" if free_shipping else format(spec.value, "f"),
-        "free_shipping": free_shipping,
-        "usage_limit": spec.usage_limit,
-        "usage_limit_per_user": 1 if spec.once_per_customer else None,
-        "email_restrictions": [email],
-        "date_expires": _with_offset(spec.ends_at) if spec.ends_at else None,
-    }
-    if spec.min_subtotal is not None:
-        body["minimum_amount"] = format(spec.min_subtotal, "f")  # a string, like every WooCommerce amount
-    return body
-
-
 class WooCommerceClient:
+    supports_store_credit: ClassVar[bool] = False  # WooCommerce has no store credit of its own
+    apply_path: ClassVar[str] = "/?coupon={code}"
+
     def __init__(
         self,
         store_url: str,
@@ -190,16 +166,15 @@ class WooCommerceClient:
             if exc.status != 404:
                 raise
 
-    def register_webhooks(
-        self, callback_url: str, topics: list[str], secret: str | None = None
-    ) -> list[WebhookRegistration]:
+    def register_webhooks(self, callback_url: str, topics: list[str]) -> list[WebhookRegistration]:
         """Make each topic deliver to `callback_url`: create the missing ones, and replace the ones
         WooCommerce disabled after failed deliveries (§2.7) with new ones. Re-enabling would keep the
         failure count, and WC_Webhook::failed_delivery() disables a webhook whose count is already
         over 5 at its next failure; a new webhook starts from 0. The new one is made before the old
         one goes, so a failure in between leaves at worst a disabled webhook, never none. A webhook
-        the merchant paused stays paused. Returns what was created or replaced."""
-        secret = secret or self.webhook_secret
+        the merchant paused stays paused. Each signs with `webhook_secret`. Returns what was created
+        or replaced."""
+        secret = self.webhook_secret
         if not secret:
             raise PlatformError("no webhook secret for this store", retryable=False)
         existing = [hook for hook in self.list_webhooks() if hook.get("delivery_url") == callback_url]
@@ -250,6 +225,9 @@ class WooCommerceClient:
                 yield self.order_snapshot(payload)
             except PayloadError as exc:  # one odd order must not stop the others from healing
                 log.warning("skipping order %s from %s: %s", payload.get("id"), self.store_url, exc)
+
+    def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str:
+        raise CreditRejected("WooCommerce has no store credit")
 
     def _email_of(self, customer_id: str) -> str:
         """Coupons are limited by billing email on WooCommerce; guests are known by their email."""

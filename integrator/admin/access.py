@@ -16,16 +16,13 @@ from typing import Any
 from flask import Request, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from connectors.base import PlatformError
-from connectors.shopify import auth
-from integrator import shopify_tokens
 from integrator.admin.i18n import use_shop_language
 from integrator.admin.login_links import LinkRefused, UsedLinks
 from integrator.http_errors import json_error
-from integrator.loyalty.models import Shop, utcnow
+from integrator.loyalty.models import Shop
+from integrator.platform_registry import extra
 from integrator.services import services
 
 COOKIE = "setia_admin"
@@ -49,6 +46,10 @@ class Merchant:
     session_id: str | None = None  # a cookie session's id, remembered as ended on logout
 
 
+# (raw token, page load) -> the merchant it names; may install the shop first on a page load.
+EmbeddedSignIn = Callable[[str, bool], Merchant]
+
+
 def _cookies() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(services().config.secret_key, salt=COOKIE_SALT)
 
@@ -59,31 +60,12 @@ def _bearer(request: Request) -> str:
 
 
 def _embedded(raw: str, install: bool) -> Merchant:
-    """The merchant a session token names. On a page load (`install`), a shop without a usable token is
-    installed first by token exchange (Shopify managed installation)."""
-    config = services().config
-    try:
-        token = auth.verify_session_token(raw, config.shopify_api_key or "", config.shopify_api_secret or "")
-    except auth.InvalidSessionToken as exc:
-        raise NotSignedIn(f"invalid session token: {exc}") from exc
-    db = services().db
-    with db.session() as session:
-        shop = session.execute(
-            select(Shop).where(Shop.platform == "shopify", Shop.domain == token.shop)
-        ).scalar_one_or_none()
-        shop_id = shop.id if shop is not None else None
-        must_install = shopify_tokens.needs_install(shop, utcnow())
-    if must_install:
-        if not install:
-            raise NotSignedIn(f"{token.shop} has not installed the app")
-        try:
-            shop_id = shopify_tokens.install_with_session_token(db, config, services().box, token, raw)
-        except (PlatformError, shopify_tokens.TokenUnavailable) as exc:
-            raise NotSignedIn(f"the token exchange for {token.shop} failed: {exc}") from exc
-        services().shop_secrets.forget(token.shop)
-    if shop_id is None:
-        raise NotSignedIn(f"{token.shop} is not installed")
-    return Merchant(shop_id, token.shop, f"shopify:{token.user_id}", embedded=True)
+    """The merchant a platform's embedded-admin token names (Shopify's App Bridge session token),
+    through the platform that registered one; NotSignedIn when none did."""
+    sign_in: EmbeddedSignIn | None = extra("embedded_admin")
+    if sign_in is None:
+        raise NotSignedIn("no platform signs merchants in with a token")
+    return sign_in(raw, install)
 
 
 def _from_cookie(request: Request) -> Merchant:

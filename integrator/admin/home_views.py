@@ -16,6 +16,7 @@ from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop
 from integrator.loyalty.onboarding import Connection, confirm_earning_rule, connection_of, onboarding_of
 from integrator.loyalty.settings import current_settings
+from integrator.platform_registry import has_credentials
 from integrator.services import services
 
 
@@ -28,7 +29,7 @@ def when(value: datetime | None) -> str | None:
 @merchant_page
 def home_page(merchant: Merchant, shop: Shop) -> str:
     with services().db.session() as session:
-        onboarding = onboarding_of(session, shop)
+        onboarding = onboarding_of(session, shop, has_credentials(shop))
     return render_page(
         "admin/home.html",
         merchant,
@@ -56,7 +57,7 @@ def status_label(connection: Connection) -> str:
 def connection_status(merchant: Merchant, shop: Shop) -> Response:
     """The home page polls this: the connection's status as the page shows it, in the shop's language."""
     with services().db.session() as session:
-        connection = connection_of(session, shop)
+        connection = connection_of(session, shop, has_credentials(shop))
     return jsonify(
         {
             "healthy": connection.healthy,

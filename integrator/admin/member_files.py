@@ -19,6 +19,7 @@ from integrator.admin.members import MAX_ID, finished, signed_display
 from integrator.loyalty import exports, imports, store_credit
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.opening_balances import apply_import, check_import, get_import, imports_of
+from integrator.platform_registry import store_credit_supported
 from integrator.services import services
 
 FILE_ERRORS = {
@@ -181,7 +182,9 @@ def apply_member_import(merchant: Merchant, shop: Shop, import_id: int) -> Respo
     with services().db.session() as session:
         get_import(session, shop.id, import_id)  # NotFound: the 404 page
     outcomes = apply_import(jobs.in_transaction, shop, import_id, merchant.actor)
-    if store_credit.enabled(shop):  # imported cashback moves to Shopify store credit like earned cashback
+    if store_credit.enabled(
+        shop, store_credit_supported(shop)
+    ):  # imported cashback moves to Shopify store credit like earned cashback
         for outcome in outcomes:
             if outcome.cashback > 0 and outcome.member_id is not None:
                 jobs.enqueue(jobs.transfer_cashback, shop.id, outcome.member_id)

@@ -60,11 +60,14 @@ def _bad(message: str) -> InvalidSettings:
     return InvalidSettings("invalid amount", {"amount": [message]})
 
 
-def redeem_cashback(session: Session, shop: Shop, platform_customer_id: str, amount: Decimal) -> Coupon:
+def redeem_cashback(
+    session: Session, shop: Shop, platform_customer_id: str, amount: Decimal, store_credit_supported: bool
+) -> Coupon:
     """Spend `amount` of the shopper's available cashback on a fixed-amount code, recorded pending.
-    PaidAsStoreCredit (409) in store credit shops, InvalidSettings (422) for a bad amount,
+    PaidAsStoreCredit (409) in store credit shops (`store_credit_supported`: the platform keeps it),
+    InvalidSettings (422) for a bad amount,
     InsufficientPoints (409, nothing spent) when the available cashback is less."""
-    if store_credit.enabled(shop):
+    if store_credit.enabled(shop, store_credit_supported):
         raise PaidAsStoreCredit("cashback is paid as store credit")
     checked_amount(amount, shop.currency)
     member = find_member(session, shop.id, platform_customer_id)

@@ -44,15 +44,9 @@ class Onboarding:
         return all(self.done.values())
 
 
-def _installed(shop: Shop) -> bool:
-    if shop.uninstalled_at is not None:
-        return False
-    if shop.platform == "woocommerce":
-        return shop.consumer_key_enc is not None and shop.consumer_secret_enc is not None
-    return shop.access_token_enc is not None
-
-
-def connection_of(session: Session, shop: Shop) -> Connection:
+def connection_of(session: Session, shop: Shop, installed: bool) -> Connection:
+    """The shop's connection as the home page shows it; `installed` (connected, with the credentials
+    its platform needs) is the caller's to say."""
     last = session.execute(select(func.max(WebhookEvent.received_at)).where(WebhookEvent.shop_id == shop.id)).scalar()
     rows = session.execute(
         select(WebhookEvent.status, func.count())
@@ -63,7 +57,7 @@ def connection_of(session: Session, shop: Shop) -> Connection:
     return Connection(
         platform=shop.platform,
         domain=shop.domain,
-        installed=_installed(shop),
+        installed=installed,
         last_delivery_at=_aware(last),
         failed=int(counts.get("failed", 0)),
         retrying=int(counts.get("retrying", 0)),
@@ -84,8 +78,8 @@ def earning_rule_set(shop: Shop) -> bool:
     return shop.earning_confirmed_at is not None or any(key in stored for key in EARNING_KEYS)
 
 
-def onboarding_of(session: Session, shop: Shop) -> Onboarding:
-    connection = connection_of(session, shop)
+def onboarding_of(session: Session, shop: Shop, installed: bool) -> Onboarding:
+    connection = connection_of(session, shop, installed)
     rewards = session.execute(select(func.count()).select_from(Reward).where(Reward.shop_id == shop.id)).scalar_one()
     done = {
         "store_connected": connection.installed,

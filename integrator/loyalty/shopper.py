@@ -20,7 +20,6 @@ from .shapes import OFFERED_REWARD, UNBOXING_COUPON
 
 # Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
 # plugin's `?coupon=` handler (connectors/woocommerce/plugin/setia-loyalty/includes/coupon-link.php).
-APPLY_PATHS = {"shopify": "/discount/{code}", "woocommerce": "/?coupon={code}"}
 
 
 def locale_of(shop: Shop) -> str:
@@ -66,8 +65,9 @@ def _theme(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def programme_of(session: Session, shop: Shop) -> dict[str, Any]:
-    """The `program` answer: the earning rules, rewards and look anyone may read. Nothing personal."""
+def programme_of(session: Session, shop: Shop, apply_path: str) -> dict[str, Any]:
+    """The `program` answer: the earning rules, rewards and look anyone may read. Nothing personal.
+    `apply_path` is the storefront path applying a code on the shop's platform ("{code}" in it)."""
     settings = current_settings(shop)
     return {
         "currency": shop.currency,
@@ -80,7 +80,7 @@ def programme_of(session: Session, shop: Shop) -> dict[str, Any]:
         },
         "rewards": OFFERED_REWARD.dump(rewards_of(session, shop.id), many=True),
         "theme": _theme(settings),
-        "apply_path": APPLY_PATHS.get(shop.platform, APPLY_PATHS["shopify"]),
+        "apply_path": apply_path,
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from typing import Protocol
 
@@ -13,21 +12,11 @@ from sqlalchemy.orm import Session
 from .errors import UnknownShop
 from .models import ApiKey, Shop, utcnow
 
-# Shopify's own pattern for a shop domain (research/shopify.md §1.4).
-SHOPIFY_DOMAIN = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9\-]*\.myshopify\.com$")
-
 
 class Box(Protocol):
     def encrypt(self, text: str) -> bytes: ...
 
     def decrypt(self, token: bytes) -> str: ...
-
-
-def normalise_shopify_domain(domain: str) -> str:
-    value = domain.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
-    if not SHOPIFY_DOMAIN.match(value):
-        raise ValueError(f"not a Shopify shop domain: {domain!r} (expected NAME.myshopify.com)")
-    return value
 
 
 def find_shop(session: Session, platform: str, domain: str) -> Shop | None:

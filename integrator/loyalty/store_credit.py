@@ -6,6 +6,7 @@ given back. Without the setting, cashback stays in Setia's ledger."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,14 +21,17 @@ from .settings import current_settings
 REFUSAL_PAUSE = timedelta(days=1)  # after Shopify refused a transfer for good, wait before the next
 
 
-def enabled(shop: Shop) -> bool:
-    return shop.platform == "shopify" and bool(current_settings(shop)["cashback_store_credit"])
+def enabled(shop: Shop, supported: bool) -> bool:
+    """Whether the shop pays cashback out as store credit: its platform keeps store credit
+    (`supported`, the platform's fact, from the caller) and the merchant turned the setting on."""
+    return supported and bool(current_settings(shop)["cashback_store_credit"])
 
 
-def start_transfer(session: Session, shop: Shop, member_id: int) -> int | None:
+def start_transfer(session: Session, shop: Shop, member_id: int, supported: bool) -> int | None:
     """Move all of the member's available cashback into a pending transfer; its id, or None when
-    there is nothing to move or a transfer of this member is still under way."""
-    if not enabled(shop) or shop.uninstalled_at is not None:
+    there is nothing to move or a transfer of this member is still under way. `supported`: whether
+    the shop's platform keeps store credit."""
+    if not enabled(shop, supported) or shop.uninstalled_at is not None:
         return None
     member = lock_member(session, member_id)
     if member.shop_id != shop.id or member.erased_at is not None or member.cashback_available <= 0:
@@ -146,13 +150,14 @@ def pending_transfers(session: Session, older_than: datetime, limit: int = 500) 
     return [(row[0], row[1], row[2]) for row in rows]
 
 
-def members_with_cashback(session: Session, limit: int = 1000) -> list[tuple[int, int]]:
+def members_with_cashback(session: Session, platforms: Collection[str], limit: int = 1000) -> list[tuple[int, int]]:
     """(shop id, member id) of members holding available cashback in shops that pay it out as store
-    credit (cashback that vested, or that an earlier transfer could not take). A member whose
+    credit (cashback that vested, or that an earlier transfer could not take); `platforms` are those
+    that keep store credit. A member whose
     transfer Shopify refused for good in the last REFUSAL_PAUSE is left alone until then: a
     missing scope would otherwise be tried, and two entries written, every minute."""
-    shops = session.execute(select(Shop).where(Shop.platform == "shopify", Shop.uninstalled_at.is_(None))).scalars()
-    shop_ids = [shop.id for shop in shops if enabled(shop)]
+    shops = session.execute(select(Shop).where(Shop.platform.in_(platforms), Shop.uninstalled_at.is_(None))).scalars()
+    shop_ids = [shop.id for shop in shops if enabled(shop, supported=True)]
     if not shop_ids:
         return []
     refused_lately = exists().where(

@@ -1,5 +1,5 @@
 """One function per answer of the shopper-facing API, called by the widget API (views.py) and by
-the Shopify app proxy (integrator/shopify_proxy.py) once each has identified the shop and, where
+the Shopify app proxy (integrator/shopify/proxy.py) once each has identified the shop and, where
 needed, the shopper: validate → one domain function → JSON with cache headers."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shapes import REDEEMED_COUPON
 from integrator.loyalty.shopper import balances_of, order_of, programme_of, unboxing_of
+from integrator.platform_registry import apply_path
 from integrator.services import services
 
 PRIVATE = "private, no-store"
@@ -47,7 +48,7 @@ def me(shop: Shop, customer: str) -> Response:
 
 
 def program(shop: Shop) -> Response:
-    return answer(_read(lambda session: programme_of(session, shop)), PUBLIC, etag=True)
+    return answer(_read(lambda session: programme_of(session, shop, apply_path(shop))), PUBLIC, etag=True)
 
 
 class HistoryQuery(Schema):

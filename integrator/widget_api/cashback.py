@@ -12,6 +12,7 @@ from integrator import jobs
 from integrator.loyalty.cashback import parse_cashback_amount, redeem_cashback
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shapes import CASHBACK_COUPON
+from integrator.platform_registry import store_credit_supported
 from integrator.services import services
 
 from . import answers, bp
@@ -38,5 +39,7 @@ def cashback_redemption(shop: Shop, customer: str) -> Response:
     Shopify app proxy's): the request's JSON body {"amount": "10000"}."""
     body = request.get_json(silent=True)
     amount = parse_cashback_amount(body.get("amount") if isinstance(body, dict) else None, shop.currency)
-    coupon_id = jobs.in_transaction(lambda session: redeem_cashback(session, shop, customer, amount).id)
+    coupon_id = jobs.in_transaction(
+        lambda session: redeem_cashback(session, shop, customer, amount, store_credit_supported(shop)).id
+    )
     return answers.issued(shop, customer, coupon_id, CASHBACK_COUPON)

@@ -45,8 +45,8 @@ DEFAULT_LIMITS = {"client": Limit("client", 300, 60), "shopper": Limit("shopper"
 METHODS = ["GET", "HEAD", "POST"]  # HEAD runs the GET view; preflights (OPTIONS) are not counted
 # Flask-Limiter checks every request of the app (about 40 µs each, measured on webhook deliveries,
 # docs/performance.md). Webhook deliveries have no limit (a platform must never be refused) and are
-# the hot path: the check skips them. Every other blueprint is checked, so a new limit cannot be missed.
-UNLIMITED_BLUEPRINTS = frozenset({"webhooks"})
+# the hot path: the check skips their blueprints (create_app names them: each platform's webhook
+# view). Every other blueprint is checked, so a new limit cannot be missed.
 # The request path never waits on Redis (DESIGN.md): a hung Redis costs one request 0.2 s, once.
 STORAGE_OPTIONS: dict[str, Any] = {
     "socket_timeout": 0.2,
@@ -68,7 +68,7 @@ def _client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def init_limits(app: Flask, redis_url: str | None) -> Limiter:
+def init_limits(app: Flask, redis_url: str | None, unlimited_blueprints: frozenset[str] = frozenset()) -> Limiter:
     """One Limiter per app (services().limiter), with the widget API's limits; the
     app proxy adds its own with `shopper_limit`. RATELIMIT_STORAGE_URI in app.config overrides
     where the counts live (tests point it at a Redis that is down)."""
@@ -89,24 +89,24 @@ def init_limits(app: Flask, redis_url: str | None) -> Limiter:
     app_hooks = app.before_request_funcs.setdefault(None, [])
     before = list(app_hooks)
     limiter.init_app(app)
-    _skip_unlimited_blueprints(app, [hook for hook in app_hooks if hook not in before])
+    _skip_unlimited_blueprints(app, [hook for hook in app_hooks if hook not in before], unlimited_blueprints)
     services_of(app).set_limiter(limiter)
     client_limit(limiter, bp, client_key)
     shopper_limit(limiter, bp, shopper_key)
     return limiter
 
 
-def _skip_unlimited_blueprints(app: Flask, hooks: list[Callable[[], Any]]) -> None:
+def _skip_unlimited_blueprints(app: Flask, hooks: list[Callable[[], Any]], unlimited: frozenset[str]) -> None:
     """Wrap the check Flask-Limiter added before every request of the app, in its place, so that it
     skips the unlimited blueprints."""
     app_hooks = app.before_request_funcs[None]
     for hook in hooks:
-        app_hooks[app_hooks.index(hook)] = _skipping_unlimited(hook)
+        app_hooks[app_hooks.index(hook)] = _skipping_unlimited(hook, unlimited)
 
 
-def _skipping_unlimited(hook: Callable[[], Any]) -> Callable[[], Any]:
+def _skipping_unlimited(hook: Callable[[], Any], unlimited: frozenset[str]) -> Callable[[], Any]:
     def check_limits() -> Any:
-        if request.blueprint in UNLIMITED_BLUEPRINTS:
+        if request.blueprint in unlimited:
             return None
         return hook()
 

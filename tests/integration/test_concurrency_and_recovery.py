@@ -17,10 +17,11 @@ from rq import Queue
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
-from integrator import events, jobs, periodic
+from integrator import jobs, periodic, queue
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty import ledger
 from integrator.loyalty.models import WebhookEvent, utcnow
+from integrator.shopify.handlers import HANDLERS as SHOPIFY_HANDLERS
 from tests.conftest import REDIS_URL, drain, requires_postgres, requires_redis
 from tests.deliveries import SHOP_DOMAIN, fake30, money_set, sign, with_changes
 
@@ -161,15 +162,15 @@ def test_crash_between_storing_and_processing_loses_nothing(app, shop, api):
 
 
 def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app, shop, deliver, api, monkeypatch):
-    real_handler = events.TOPIC_HANDLERS["shopify"]["orders/paid"]
+    real_handler = SHOPIFY_HANDLERS["orders/paid"]
 
     def broken(session, shop, payload):  # fault injection: the platform or a dependency failing
         raise RuntimeError("simulated outage")
 
-    monkeypatch.setitem(events.TOPIC_HANDLERS["shopify"], "orders/paid", broken)
+    monkeypatch.setitem(SHOPIFY_HANDLERS, "orders/paid", broken)
     deliver("orders/paid", fake30())
     waits = []
-    for attempt in range(1, jobs.MAX_ATTEMPTS):
+    for attempt in range(1, queue.MAX_ATTEMPTS):
         with app.extensions["setia_db"].session() as session:
             event = session.execute(select(WebhookEvent)).scalar_one()
             assert (event.status, event.attempts) == ("retrying", attempt)
@@ -184,7 +185,7 @@ def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app
     assert statuses(app) == ["failed"]
     result = app.test_cli_runner().invoke(args=["jobs", "failed"])
     assert "simulated outage" in result.output and "orders/paid" in result.output
-    monkeypatch.setitem(events.TOPIC_HANDLERS["shopify"], "orders/paid", real_handler)
+    monkeypatch.setitem(SHOPIFY_HANDLERS, "orders/paid", real_handler)
     result = app.test_cli_runner().invoke(args=["jobs", "retry"])
     assert result.exit_code == 0 and "1 delivery(ies) queued again" in result.output
     drain()
@@ -194,14 +195,14 @@ def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app
 
 @requires_redis
 def test_deliveries_reach_the_workers_in_batches_not_one_job_each(app, shop, deliver, api, monkeypatch):
-    monkeypatch.setattr(jobs, "DRAIN_EVERY_MS", 60_000)  # one drain job for the whole burst
+    monkeypatch.setattr(queue, "DRAIN_EVERY_MS", 60_000)  # one drain job for the whole burst
     for i in range(20):
         assert deliver("orders/paid", with_changes(fake30(), id=7000 + i), process=False).status_code == 200
-    queue = Queue(jobs.QUEUE, connection=Redis.from_url(REDIS_URL))
-    assert queue.count == 1
+    rq_queue = Queue(queue.QUEUE, connection=Redis.from_url(REDIS_URL))
+    assert rq_queue.count == 1
     drain()
     assert statuses(app) == ["processed"] * 20
     assert api.member(CUSTOMER)["points_available"] == 20 * 181
     # The drain job cleared its flag when the inbox ran dry: the next delivery schedules a new one.
     deliver("orders/paid", with_changes(fake30(), id=7100), process=False)
-    assert queue.count == 1
+    assert rq_queue.count == 1

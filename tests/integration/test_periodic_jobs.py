@@ -6,7 +6,7 @@ from redis import Redis
 from rq import Queue
 from rq.cron import CronScheduler
 
-from integrator import jobs
+from integrator import queue as setia_queue
 from integrator.periodic import SCHEDULE
 from tests.conftest import REDIS_URL, drain, requires_redis
 
@@ -34,7 +34,7 @@ def test_cron_config_schedules_every_periodic_job_on_the_queue():
     assert len(SCHEDULE) == len(scheduled)
     enqueued = cron.enqueue_jobs()  # what the running scheduler does on each tick
     assert len(enqueued) == len(scheduled)
-    queue = Queue(jobs.QUEUE, connection=connection)
+    queue = Queue(setia_queue.QUEUE, connection=connection)
     assert sorted(job.func_name for job in queue.get_jobs()) == sorted(scheduled)
     drain()  # a worker runs them without error
     assert queue.count == 0

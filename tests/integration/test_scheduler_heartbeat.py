@@ -22,7 +22,8 @@ from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue
 
-from integrator import demo, jobs, periodic, periodic_marks, scheduler
+from integrator import demo, periodic, periodic_marks, scheduler
+from integrator import queue as setia_queue
 from integrator.loyalty.models import utcnow
 from tests.conftest import REDIS_URL, drain, env_for, requires_redis
 
@@ -181,7 +182,7 @@ def _wait_for_queued(queue: Queue, seconds: float) -> bool:
 @requires_redis
 def test_after_a_redis_outage_the_scheduler_goes_on_and_so_does_the_heartbeat(app: Flask, client: FlaskClient) -> None:
     assert REDIS_URL
-    queue = Queue(jobs.QUEUE, connection=Redis.from_url(REDIS_URL))
+    queue = Queue(setia_queue.QUEUE, connection=Redis.from_url(REDIS_URL))
     flaky = FlakyRedis(REDIS_URL)
     flaky.up()
     stop = threading.Event()

@@ -25,11 +25,14 @@ from responses import matchers
 from sqlalchemy import select
 
 from connectors.shopify.auth import TokenGrant
-from integrator import periodic, shopify_app, shopify_tokens
+from integrator import periodic
 from integrator.admin import login_links
 from integrator.loyalty.models import Coupon, SettingsChange, Shop, utcnow
 from integrator.loyalty.settings import current_settings
-from integrator.platforms import NotConnected, connector_after_unauthorized, connector_for
+from integrator.platform_registry import NotConnected, connector_for
+from integrator.shopify import install as shopify_app
+from integrator.shopify import tokens as shopify_tokens
+from integrator.shopify.connect import connector_after_unauthorized
 
 from ..deliveries import APP_SECRET, OTHER_DOMAIN, SHOP_DOMAIN, fake30, fixture
 from ..fake_shopify import FakeShopify, fake_shopify

@@ -144,7 +144,7 @@ def test_callback_stores_the_keys_encrypted_and_the_job_creates_the_six_webhooks
 
 
 def test_webhook_job_run_again_creates_nothing_more(client, app, store):
-    from integrator.woocommerce_stores import ensure_webhooks
+    from integrator.woocommerce.stores import ensure_webhooks
 
     nonce = _start(client)
     client.post("/auth/woocommerce/callback", json=_callback_body(nonce)).close()
@@ -563,7 +563,7 @@ def test_keys_for_a_connected_store_that_cannot_be_reached_are_dropped(client, a
     _connected(client, app, store, uninstalled=False)
     store.keys.add(("ck_new", "cs_new"))  # the keys are good, the store is down
     store.down.add("settings/general/woocommerce_currency")
-    with caplog.at_level(logging.WARNING, logger="integrator.woocommerce_stores"):
+    with caplog.at_level(logging.WARNING, logger="integrator.woocommerce.stores"):
         client.post(
             "/auth/woocommerce/callback",
             json={**_callback_body(_start(client)), "consumer_key": "ck_new", "consumer_secret": "cs_new"},

@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from integrator import jobs
 from integrator.loyalty.models import utcnow
-from tests.conftest import Api
+from tests.conftest import Api, requires_postgres
 from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
 from tests.woocommerce_deliveries import FIXTURES, connected_store, deliver_to, fixture
 
@@ -130,3 +132,33 @@ def test_a_fallback_is_corrected_by_the_next_reconciliation_run(client, store, w
     woo.orders.append(modified_since_last_run(snapshots()["both"]))
     assert jobs.reconcile_shop(store["id"]) == 1
     assert balances(client, store) == (12, "0.25")
+
+
+class RefundsProbingTheInbox(dict[str, list[dict[str, Any]]]):
+    """The fake store's refunds, which look, when the job reads them, whether any stored delivery's
+    row is locked (by the job's own transaction) at that moment."""
+
+    def __init__(self, engine: Any, seen: list[str], refunds: list[dict[str, Any]]) -> None:
+        super().__init__({"723": refunds})
+        self.engine, self.seen = engine, seen
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self.engine.connect() as connection:
+            try:
+                connection.execute(text("SELECT id FROM webhook_events FOR UPDATE NOWAIT"))
+                self.seen.append("free")
+            except OperationalError:
+                self.seen.append("locked")
+            connection.rollback()
+        return super().get(key, default)
+
+
+@requires_postgres
+def test_the_refunds_are_read_before_the_delivery_is_locked(client, app, store, woo):
+    """The store may take seconds to answer: no transaction, and no inbox row lock, waits on it."""
+    seen: list[str] = []
+    woo.refunds = RefundsProbingTheInbox(app.extensions["setia_db"].engine, seen, refunds_endpoint())
+    deliver_to(client, "order.updated", snapshots()["before"], "d-before")
+    deliver_to(client, "order.updated", snapshots()["both"], "d-both")
+    assert seen == ["free"]
+    assert balances(client, store) == (12, "0.25")  # the refunded lines were read and taken back

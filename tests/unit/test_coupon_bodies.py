@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from connectors.base import CouponSpec
 from connectors.shopify.client import discount_input
-from connectors.woocommerce.client import coupon_body
+from connectors.woocommerce.coupons import coupon_body
 
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 END = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)

@@ -273,6 +273,37 @@ def test_refused_token_is_not_retried(mocked: Any, client: ShopifyClient, sleeps
     assert sleeps == []
 
 
+def test_a_401_is_repeated_once_with_the_token_on_unauthorized_gives(mocked: Any, sleeps: Sleeps) -> None:
+    """An OAuth shop's token expired or was revoked early: the app refreshes it, the call is repeated."""
+    refreshed: list[str] = []
+
+    def refresh() -> str:
+        refreshed.append("shpat_fresh")
+        return "shpat_fresh"
+
+    client = ShopifyClient(DOMAIN, TOKEN, sleep=sleeps, on_unauthorized=refresh)
+    mocked.answer("SetiaShop", {"errors": "[API] Invalid API key or access token"}, status=401)
+    mocked.answer("SetiaShop", {"data": SHOP_DATA})
+    mocked.answer("SetiaShopLocales", {"data": LOCALES_DATA})
+
+    assert client.fetch_shop().name == "Toko Setia"
+    assert refreshed == ["shpat_fresh"]
+    tokens = [call.token for call in mocked.calls]
+    assert tokens[:2] == [TOKEN, "shpat_fresh"]
+    assert sleeps == []
+
+
+def test_a_second_401_after_the_refresh_is_the_refusal(mocked: Any, sleeps: Sleeps) -> None:
+    client = ShopifyClient(DOMAIN, TOKEN, sleep=sleeps, on_unauthorized=lambda: "shpat_fresh")
+    mocked.answer("SetiaShop", {"errors": "[API] Invalid API key or access token"}, status=401, always=True)
+
+    with pytest.raises(PlatformError) as raised:
+        client.fetch_shop()
+
+    assert raised.value.status == 401 and raised.value.retryable is False
+    assert len(mocked.calls) == 2
+
+
 @pytest.mark.parametrize("status", [400, 404])
 def test_other_client_errors_are_not_retried(mocked: Any, client: ShopifyClient, sleeps: Sleeps, status: int) -> None:
     mocked.answer("SetiaShop", {"errors": "no"}, status=status)

@@ -20,7 +20,7 @@ from graphql.validation import NoDeprecatedCustomRule
 from connectors.base import CouponSpec
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
-from integrator.shopify_app import DEFAULT_SCOPES
+from integrator.shopify.install import DEFAULT_SCOPES
 from tests.deliveries import SHOP_DOMAIN
 from tests.fake_shopify import FakeShopify, fake_shopify
 from tests.shopify_admin_schema import (

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from connectors.base import PlatformError
 from connectors.shopify import auth
-from integrator import shopify_tokens
 from integrator.config import Config
 from integrator.http_errors import json_error
 from integrator.loyalty.models import utcnow
 from integrator.services import services
+from integrator.shopify import tokens
 
 bp = Blueprint("shopify_app", __name__)
 
@@ -123,9 +123,9 @@ def callback() -> Response:
 
 
 def _store(config: Config, shop: str, grant: auth.TokenGrant) -> None:
-    info = shopify_tokens.shop_info(config, shop, grant.access_token)
+    info = tokens.shop_info(config, shop, grant.access_token)
     with services().db.session() as session:
-        shopify_tokens.install_shop(session, services().box, shop, grant, info)
+        tokens.install_shop(session, services().box, shop, grant, info)
     services().shop_secrets.forget(shop)  # its webhooks are now signed with the app secret
 
 
@@ -141,8 +141,8 @@ def token_exchange() -> Response:
         return _error(401, f"invalid session token: {exc}")
     db = services().db
     try:
-        shopify_tokens.install_with_session_token(db, config, services().box, token, raw)
-    except (PlatformError, shopify_tokens.TokenUnavailable) as exc:
+        tokens.install_with_session_token(db, config, services().box, token, raw)
+    except (PlatformError, tokens.TokenUnavailable) as exc:
         current_app.logger.warning("token exchange for %s failed: %s", token.shop, exc)
         return _error(502, "Shopify refused the token exchange")
     services().shop_secrets.forget(token.shop)

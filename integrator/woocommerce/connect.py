@@ -16,15 +16,16 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from connectors.woocommerce import auth
-from integrator import jobs, woocommerce_stores
+from integrator import queue
 from integrator.http_errors import json_error
 from integrator.loyalty.models import PendingConnect, utcnow
 from integrator.services import services
+from integrator.woocommerce import stores
 
 bp = Blueprint("woocommerce_app", __name__)
 
 APP_NAME = "Setia"
-NONCE_MAX_AGE = woocommerce_stores.NONCE_MAX_AGE
+NONCE_MAX_AGE = stores.NONCE_MAX_AGE
 # Anyone may start a connection (it stores a nonce row): a few a minute per client address is plenty
 # for a merchant. app.config["WOOCOMMERCE_CONNECT_LIMIT"] overrides it (Flask-Limiter's notation).
 CONNECT_LIMIT = "10 per minute"
@@ -69,8 +70,8 @@ def connect() -> Response:
     """Guard the store URL, remember a fresh nonce for it, and send the merchant to wc-auth."""
     config = services().config
     try:
-        woocommerce_stores.check_app_url_port(config.app_url)
-    except woocommerce_stores.AppUrlUnreachable as exc:
+        stores.check_app_url_port(config.app_url)
+    except stores.AppUrlUnreachable as exc:
         return _error(400, str(exc))
     try:
         store_url = auth.check_store_url(request.args.get("store_url", ""), config.allow_private_store_urls)
@@ -155,7 +156,7 @@ def callback() -> Response:
         pending = _use_nonce(session, nonce)
         if pending is None:
             return _error(400, "unknown, used or expired connection: start connecting the store again")
-        shop_id = woocommerce_stores.receive_keys(session, box, pending, consumer_key, consumer_secret)
+        shop_id = stores.receive_keys(session, box, pending, consumer_key, consumer_secret)
         pending_id = pending.id
     response = jsonify({"connected": True})  # 200, nothing else
     # Enqueued once the answer is sent: inline (no Redis) the job would otherwise hold the store's
@@ -163,9 +164,9 @@ def callback() -> Response:
     # Keys for a store already connected are only tried (and then taken) by their own job.
     if shop_id is None:
         job_id = f"woocommerce-keys-{pending_id}"
-        enqueue = partial(jobs.enqueue, woocommerce_stores.verify_pending_keys, pending_id, job_id=job_id)
+        enqueue = partial(queue.enqueue, stores.verify_pending_keys, pending_id, job_id=job_id)
     else:
         job_id = f"woocommerce-webhooks-{shop_id}-{nonce[:8]}"
-        enqueue = partial(jobs.enqueue, woocommerce_stores.ensure_webhooks, shop_id, job_id=job_id)
+        enqueue = partial(queue.enqueue, stores.ensure_webhooks, shop_id, job_id=job_id)
     response.call_on_close(enqueue)
     return response

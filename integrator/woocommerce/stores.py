@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from connectors.base import PlatformError
 from connectors.woocommerce.client import WooCommerceClient
 from integrator.config import Config
-from integrator.jobs import in_transaction
 from integrator.loyalty.models import PendingConnect, Shop
 from integrator.loyalty.shops import Box, connect_shop, find_shop
-from integrator.platforms import NotConnected, connector_for
+from integrator.platform_registry import NotConnected
+from integrator.queue import in_transaction
+from integrator.secretbox import SecretBox
 from integrator.services import services
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,8 @@ def register(client: WooCommerceClient, config: Config, box: Box, shop: Shop) ->
     if shop.webhook_token is None or shop.webhook_secret_enc is None:
         raise NotConnected(f"{shop.domain} has no webhook token or secret")
     url = delivery_url(config, shop.webhook_token)
-    changed = client.register_webhooks(url, WEBHOOK_TOPICS, box.decrypt(shop.webhook_secret_enc))
+    client.webhook_secret = box.decrypt(shop.webhook_secret_enc)
+    changed = client.register_webhooks(url, WEBHOOK_TOPICS)
     return [registration.topic for registration in changed]
 
 
@@ -141,6 +143,22 @@ def stores_to_check(session: Session) -> list[int]:
     return list(session.execute(query.order_by(Shop.id)).scalars())
 
 
+def connector_for(config: Config, box: SecretBox, shop: Shop) -> WooCommerceClient:
+    """The store's REST client; the store URL passes the SSRF guard again (its DNS may have changed)."""
+    if shop.consumer_key_enc is None or shop.consumer_secret_enc is None or shop.uninstalled_at is not None:
+        raise NotConnected(f"{shop.domain} has no REST API keys")
+    try:
+        return WooCommerceClient(
+            shop.domain,
+            box.decrypt(shop.consumer_key_enc),
+            box.decrypt(shop.consumer_secret_enc),
+            allow_private=config.allow_private_store_urls,
+            webhook_secret=box.decrypt(shop.webhook_secret_enc) if shop.webhook_secret_enc else None,
+        )
+    except PlatformError as exc:  # the URL is refused now
+        raise NotConnected(str(exc)) from exc
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 
 
@@ -157,8 +175,6 @@ def ensure_webhooks(shop_id: int) -> list[str]:
             log.info("store %s not connected: %s", shop_id, exc)
             return []
         session.expunge(shop)  # no transaction held open while the store answers
-    if not isinstance(client, WooCommerceClient):
-        return []
     try:
         changed = register(client, state.config, services().box, shop)
     except PlatformError as exc:
