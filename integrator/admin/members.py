@@ -66,6 +66,16 @@ FORM_ERRORS = {
     "reason": _l("Say why (1 to 400 characters)."),
     "idempotency_key": _l("This form has expired: open the page again."),
 }
+# Why an adjustment was refused (the `refused` query parameter of the redirect), and the field each
+# message sits next to.
+REFUSALS = {**FORM_ERRORS, "insufficient": _l("The member does not have that many points available.")}
+REFUSAL_FIELDS = {
+    "points": "points",
+    "reason": "reason",
+    "idempotency_key": "idempotency_key",
+    "insufficient": "points",
+}
+MAX_CARRIED = 500  # what was typed, carried back in the URL: a longer reason is refused anyway
 
 
 def finished(merchant: Merchant, location: str) -> ResponseReturnValue:
@@ -123,7 +133,20 @@ def _member_row(member: Member, shop: Shop) -> dict[str, Any]:
 @bp.get("/members/<int:member_id>")
 @merchant_page
 def member_page(merchant: Merchant, shop: Shop, member_id: int) -> ResponseReturnValue:
-    return _render_member(merchant, shop, member_id, form={}, errors={}, status=200)
+    """The member; after a refused adjustment (see `_refused`) the form again, with what was typed
+    and the errors next to their fields."""
+    codes = request.args.get("refused", "").split(",")
+    errors = {REFUSAL_FIELDS[code]: str(REFUSALS[code]) for code in codes if code in REFUSALS}
+    form = {name: request.args.get(name, "")[:MAX_CARRIED] for name in ("points", "reason")} if errors else {}
+    return _render_member(merchant, shop, member_id, form=form, errors=errors, status=200)
+
+
+def _refused(merchant: Merchant, member_id: int, form: dict[str, str], codes: list[str]) -> ResponseReturnValue:
+    """A refused adjustment is redirected (post/redirect/get) to the member page, which shows the
+    form again from the URL: a reload or Back never lands on the POST-only adjustments URL (405)."""
+    typed = {name: form.get(name, "")[:MAX_CARRIED] or None for name in ("points", "reason")}
+    location = url_for("admin.member_page", member_id=member_id, refused=",".join(codes), **typed)
+    return finished(merchant, location + "#adjustment-form")
 
 
 def _render_member(
@@ -233,13 +256,12 @@ class CouponOnPage(CouponSchema):
 @merchant_action
 def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseReturnValue:
     """The adjustment form: points added or taken with a reason; the form's idempotency key makes a
-    double submit adjust once. Errors are shown next to their fields (422), nothing changed."""
+    double submit adjust once. A refusal changes nothing and shows the errors next to their fields."""
     form = {name: request.form.get(name, "") for name in ("points", "reason", "idempotency_key")}
     try:
         data = AdjustmentForm().load(request.form)
     except ValidationError as exc:
-        errors = {name: str(FORM_ERRORS[name]) for name in exc.messages if name in FORM_ERRORS}
-        return _render_member(merchant, shop, member_id, form, errors, 422)
+        return _refused(merchant, member_id, form, [name for name in FORM_ERRORS if name in exc.messages])
 
     if member_id > MAX_ID:
         abort(404)
@@ -254,10 +276,7 @@ def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseRet
     try:
         entry_id = jobs.in_transaction(work)  # NotFound: the 404 page (integrator/http_errors.py)
     except InsufficientPoints:
-        errors = {"points": str(_l("The member does not have that many points available."))}
-        return _render_member(merchant, shop, member_id, form, errors, 422)
+        return _refused(merchant, member_id, form, ["insufficient"])
     except IdempotencyConflict:
-        return _render_member(
-            merchant, shop, member_id, {}, {"idempotency_key": str(FORM_ERRORS["idempotency_key"])}, 409
-        )
+        return _refused(merchant, member_id, {}, ["idempotency_key"])
     return finished(merchant, url_for("admin.member_page", member_id=member_id, adjusted=entry_id))

@@ -198,14 +198,36 @@ def test_a_negative_adjustment_never_takes_the_balance_below_zero(
 ) -> None:
     form = {"points": "-182", "reason": "too much", "idempotency_key": "neg-1", "csrf_token": csrf}
     response = client.post(f"/admin/members/{jane['id']}/adjustments", data=form)
-    assert response.status_code == 422
-    text = response.get_data(as_text=True)
+    text = refused_page(client, response)
     assert re.search(r'data-error-for="points">[^<]*not have that many points', text)
     assert 'value="-182"' in text and 'value="too much"' in text  # the form keeps what was typed
     assert api.get(f"/members/{jane['id']}").json["points_available"] == 181
     form["points"] = "-181"
     assert client.post(f"/admin/members/{jane['id']}/adjustments", data=form).status_code == 303
     assert api.get(f"/members/{jane['id']}").json["points_available"] == 0
+
+
+def refused_page(client: FlaskClient, response: Any) -> str:
+    """A refused adjustment answers with a redirect (post/redirect/get) to the member page, which
+    answers a GET: the page the merchant sees, with the errors."""
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert "/adjustments" not in location and "refused=" in location
+    page = client.get(location)
+    assert page.status_code == 200
+    return str(page.get_data(as_text=True))
+
+
+def test_a_refused_adjustment_leaves_the_browser_on_a_page_it_can_reload(
+    client: FlaskClient, api: Api, jane: dict[str, Any], csrf: str
+) -> None:
+    form = {"points": "-500", "reason": "too much", "idempotency_key": "prg-1", "csrf_token": csrf}
+    response = client.post(f"/admin/members/{jane['id']}/adjustments", data=form, follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == f"/admin/members/{jane['id']}"
+    assert client.get(response.request.full_path).status_code == 200  # a reload: no 405
+    text = response.get_data(as_text=True)
+    assert 'data-error-for="points"' in text and 'value="-500"' in text and 'value="too much"' in text
+    assert api.get(f"/members/{jane['id']}").json["points_available"] == 181
 
 
 BAD_FORMS = [  # (what the merchant typed, the fields shown with an error)
@@ -230,8 +252,7 @@ def test_a_bad_adjustment_shows_errors_next_to_the_fields_and_changes_nothing(
     for form, fields in BAD_FORMS:
         body = {**form, "idempotency_key": "bad-1", "csrf_token": csrf}
         response = client.post(f"/admin/members/{jane['id']}/adjustments", data=body)
-        assert response.status_code == 422, form
-        assert set(re.findall(r'data-error-for="([a-z_]+)"', response.get_data(as_text=True))) == fields, form
+        assert set(re.findall(r'data-error-for="([a-z_]+)"', refused_page(client, response))) == fields, form
     assert entries(app) == before
     assert api.get(f"/members/{jane['id']}").json["points_available"] == 181
 
@@ -605,7 +626,9 @@ def test_inside_the_shopify_admin_the_session_token_signs_every_page_and_change(
     ledger = api.get(f"/members/{jane['id']}/ledger").json["items"]
     assert "by shopify:77" in ledger[0]["reason"]  # the staff member of the session token
     bad = client.post(f"/admin/members/{jane['id']}/adjustments", data={**form, "points": "x"}, headers=headers)
-    assert bad.status_code == 422 and 'data-error-for="points"' in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "refused=points" in bad.json["location"]  # members.js goes there
+    again = client.get(f"{bad.json['location'].split('#')[0]}&id_token={session_token(shop['domain'])}")
+    assert 'data-error-for="points"' in again.get_data(as_text=True)
 
 
 # --- at the same time (PostgreSQL: real concurrent transactions) -----------------------------------
