@@ -144,7 +144,7 @@ def member_page(merchant: Merchant, shop: Shop, member_id: int) -> ResponseRetur
 def _refused(merchant: Merchant, member_id: int, form: dict[str, str], codes: list[str]) -> ResponseReturnValue:
     """A refused adjustment is redirected (post/redirect/get) to the member page, which shows the
     form again from the URL: a reload or Back never lands on the POST-only adjustments URL (405)."""
-    typed = {name: form.get(name, "")[:MAX_CARRIED] or None for name in ("points", "reason")}
+    typed: dict[str, Any] = {name: form.get(name, "")[:MAX_CARRIED] or None for name in ("points", "reason")}
     location = url_for("admin.member_page", member_id=member_id, refused=",".join(codes), **typed)
     return finished(merchant, location + "#adjustment-form")
 
