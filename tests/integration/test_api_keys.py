@@ -5,6 +5,7 @@ most once a minute per key, not on every request."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy import event
 
 from integrator.loyalty.models import ApiKey
 from tests.conftest import Api
+from tests.integration.test_admin_members import sign_in
 
 
 def run(app: Flask, *args: str) -> Any:
@@ -93,3 +95,45 @@ def test_last_used_is_written_at_most_once_a_minute(app: Flask, client: FlaskCli
         key = session.query(ApiKey).filter_by(shop_id=shop["id"]).one()
         assert key.last_used_at == start + timedelta(seconds=61)
     assert listed(app, shop)[0]["last_used_at"] == (start + timedelta(seconds=61)).isoformat(timespec="seconds")
+
+
+# --- the merchant pages ----------------------------------------------------------------------------
+
+
+def test_the_merchant_pages_list_issue_once_and_revoke_keys(
+    app: Flask, client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    csrf = sign_in(app, client, shop["id"])
+    assert "1 active API keys" in client.get("/admin/").get_data(as_text=True)
+    page = client.get("/admin/api-keys").get_data(as_text=True)
+    assert re.findall(r'data-key="([^"]+)"', page) == [shop["api_key"][:10]] and shop["api_key"] not in page
+
+    issued = client.post("/admin/api-keys", data={"csrf_token": csrf})
+    assert issued.status_code == 200 and issued.headers["Cache-Control"] == "no-store"
+    new_key = re.search(r"<code data-new-key>([^<]+)</code>", issued.get_data(as_text=True))
+    assert new_key and Api(client, new_key.group(1)).get("/members").status_code == 200
+    again = client.get("/admin/api-keys").get_data(as_text=True)  # a reload of that URL: the list only
+    assert new_key.group(1) not in again and len(re.findall(r'data-key="', again)) == 2
+
+    revoked = client.post("/admin/api-keys/revoke", data={"csrf_token": csrf, "prefix": shop["api_key"][:10]})
+    assert revoked.status_code == 303
+    shown = client.get(revoked.headers["Location"]).get_data(as_text=True)
+    assert "The key is revoked" in shown
+    assert Api(client, shop["api_key"]).get("/members").status_code == 401
+    assert Api(client, new_key.group(1)).get("/members").status_code == 200
+    assert client.get("/admin/api-keys/revoke").status_code == 303  # a reload after a refusal: no 405
+
+
+def test_the_key_forms_need_the_csrf_token_and_the_shops_own_key(
+    app: Flask, client: FlaskClient, shops: Any, shop: dict[str, Any]
+) -> None:
+    other = shops.make(domain="other-shop.myshopify.com")
+    csrf = sign_in(app, client, shop["id"])
+    assert client.post("/admin/api-keys", data={}).status_code == 400
+    assert client.post("/admin/api-keys/revoke", data={"prefix": shop["api_key"][:10]}).status_code == 400
+    refused = client.post("/admin/api-keys/revoke", data={"csrf_token": csrf, "prefix": other["api_key"][:10]})
+    assert refused.status_code == 404
+    assert len(listed(app, shop)) == 1
+    for key in (shop["api_key"], other["api_key"]):
+        assert Api(client, key).get("/members").status_code == 200
+    assert client.post("/admin/api-keys", data={"csrf_token": ""}).status_code == 400
