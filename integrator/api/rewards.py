@@ -22,10 +22,12 @@ from integrator.loyalty.rewards import (
 from integrator.loyalty.shapes import RewardOut
 from integrator.services import services
 
+from .schemas import Listed
+
 blp = Blueprint("rewards", __name__, description="Rewards members spend points on")
 
 
-class RewardList(Schema):
+class RewardList(Listed):
     items = fields.List(fields.Nested(RewardOut))
 
 
@@ -72,7 +74,7 @@ class Rewards(MethodView):
         """The shop's active rewards (all of them with `include_inactive=true`), cheapest first."""
         with _db().session() as session:
             found = rewards_of(session, g.shop.id, include_inactive=query["include_inactive"])
-            return {"items": found}
+            return {"items": found, "total": len(found)}
 
     @blp.arguments(RewardIn)
     @blp.response(201, RewardOut)

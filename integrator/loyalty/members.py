@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -10,7 +12,7 @@ from connectors.base import Customer
 from .errors import IdempotencyConflict, NotFound
 from .ledger import Posting, lock_member, mark_fresh, post, spend
 from .models import LedgerEntry, Member, Shop, utcnow
-from .rows import upsert_locked
+from .rows import count_rows, upsert_locked
 
 
 def find_member(session: Session, shop_id: int, platform_customer_id: str) -> Member | None:
@@ -75,12 +77,24 @@ def email_key(email: str | None) -> str | None:
     return email.strip().casefold() if email else None
 
 
+def _with_email(shop_id: int, email: str | None) -> list[Any]:
+    return [Member.shop_id == shop_id, *([Member.email_key == email_key(email)] if email else [])]
+
+
 def search_members(session: Session, shop_id: int, email: str | None, page: int, page_size: int) -> list[Member]:
-    query = select(Member).where(Member.shop_id == shop_id)
-    if email:
-        query = query.where(Member.email_key == email_key(email))
+    query = select(Member).where(*_with_email(shop_id, email))
     query = query.order_by(Member.id).offset((page - 1) * page_size).limit(page_size)
     return list(session.execute(query).scalars())
+
+
+def count_members(session: Session, shop_id: int, email: str | None) -> int:
+    """How many members `search_members` finds over all its pages."""
+    return count_rows(session, Member, *_with_email(shop_id, email))
+
+
+def count_ledger(session: Session, member: Member) -> int:
+    """How many entries `ledger_of` lists over all its pages."""
+    return count_rows(session, LedgerEntry, LedgerEntry.shop_id == member.shop_id, LedgerEntry.member_id == member.id)
 
 
 def find_members(session: Session, shop_id: int, text: str, offset: int, limit: int) -> list[Member]:
