@@ -3,6 +3,8 @@ points, on the dates of their orders (seeded over the past weeks), not all on th
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +13,7 @@ from sqlalchemy import select
 
 from integrator import demo
 from integrator.loyalty.models import AnalyticsDay, LedgerEntry, Member, Order
+from tests.conftest import Api
 
 
 def test_the_demo_enrolls_members_and_earns_points_on_their_orders_dates(
@@ -36,3 +39,23 @@ def test_the_demo_enrolls_members_and_earns_points_on_their_orders_dates(
         assert enrolled == {day: list(members.values()).count(day) for day in set(members.values())}
         assert today not in enrolled  # nobody joined on the day of the seed
         assert sum(row.points_issued for day, row in days.items() if day != today) > 0
+
+
+def test_the_demo_pages_hint_names_the_launcher_where_the_widget_puts_it(
+    app: Flask, client: Any, monkeypatch: Any, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(demo, "DEMO_FILE", tmp_path / "demo.json")
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    api = Api(client, json.loads((tmp_path / "demo.json").read_text())["api_key"])
+
+    def hint(language: str) -> tuple[str, str]:
+        page = client.get("/demo", query_string={"lang": language}).get_data(as_text=True)
+        label = re.search(r'data-hint="label">([^<]+)<', page)
+        side = re.search(r'data-hint="side">([^<]+)<', page)
+        assert label and side
+        return label.group(1), side.group(1)
+
+    assert hint("en") == ("Rewards", "bottom right") and hint("id") == ("Hadiah", "kanan bawah")
+    widget = {"position": "bottom-left", "texts": {"en": {"title": "Perks"}, "id": {"title": "Poin Saya"}}}
+    assert api.patch("/settings", {"widget": widget}).status_code == 200
+    assert hint("en") == ("Perks", "bottom left") and hint("id") == ("Poin Saya", "kiri bawah")
