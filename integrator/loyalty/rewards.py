@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .coupons import SpentCode, generate_code, record_spent_code
@@ -139,6 +139,17 @@ def update_reward(session: Session, shop: Shop, reward_id: int, payload: Any) ->
     _apply(reward, _load(merged, shop.currency))
     session.flush()
     return reward
+
+
+def redemptions_by_reward(session: Session, shop_id: int) -> dict[int, int]:
+    """How many codes each reward has issued (those the store refused gave the points back and do
+    not count), by reward id."""
+    query = (
+        select(Coupon.source_id, func.count())
+        .where(Coupon.shop_id == shop_id, Coupon.kind == "reward", Coupon.status != "failed")
+        .group_by(Coupon.source_id)
+    )
+    return {int(source): int(count) for source, count in session.execute(query) if source and source.isdigit()}
 
 
 def rewards_of(session: Session, shop_id: int, include_inactive: bool = False) -> list[Reward]:
