@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, post_dump, validate
 
@@ -20,7 +20,8 @@ from integrator.admin.i18n import language_of
 from integrator.loyalty.coupons import coupons_of
 from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints
 from integrator.loyalty.input_fields import PlainText, WholeNumber
-from integrator.loyalty.members import adjust_points, find_members, get_member, ledger_of
+from integrator.loyalty.member_search import LAST_ORDER_FILTERS, SORTS, MemberFilter, count, search
+from integrator.loyalty.members import adjust_points, get_member, ledger_of
 from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
 from integrator.loyalty.money import display, integer_from_text, parse_amount, to_minor
 from integrator.loyalty.shapes import CouponSchema
@@ -44,6 +45,20 @@ KINDS = {
 }
 STATES = {"available": _l("available"), "pending": _l("pending"), "debt": _l("owed")}
 COUPON_STATUSES = {"pending": _l("being made"), "active": _l("active"), "failed": _l("failed")}
+SORT_LABELS = {
+    "newest": _l("Newest members"),
+    "points": _l("Most points"),
+    "cashback": _l("Most cashback"),
+    "last_order": _l("Latest order"),
+    "name": _l("Name"),
+}
+LAST_ORDER_LABELS = {
+    "": _l("Any time"),
+    "30": _l("In the last 30 days"),
+    "90": _l("In the last 90 days"),
+    "over90": _l("Not in the last 90 days"),
+    "never": _l("Never"),
+}
 COUPON_KINDS = {"unboxing": _l("Unboxing"), "reward": _l("Reward"), "cashback": _l("Cashback")}
 
 
@@ -105,28 +120,60 @@ def _locale(shop: Shop) -> str:
     return language_of(shop.language)
 
 
-@bp.get("/members")
-@merchant_page
-def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
-    text = request.args.get("q", "")[:320].replace("\x00", "")  # PostgreSQL text holds no NUL
-    page = _page_number()
-    with services().db.session() as session:
-        found = find_members(session, shop.id, text, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
-        rows = [_member_row(member, shop) for member in found[:PAGE_SIZE]]
-    return render_page(
-        "admin/members.html", merchant, shop, q=text, rows=rows, page=page, has_more=len(found) > PAGE_SIZE
+def _list_filter() -> MemberFilter:
+    """The list's search, filters and order from the URL; what is not understood is left out."""
+    min_points = request.args.get("min_points", "").strip()
+    sort, last_order = request.args.get("sort", ""), request.args.get("last_order", "")
+    return MemberFilter(
+        text=request.args.get("q", "")[:320].replace("\x00", ""),  # PostgreSQL text holds no NUL
+        sort=sort if sort in SORTS else "newest",
+        min_points=min(int(min_points), 10**12) if min_points.isascii() and min_points.isdigit() else None,
+        last_order=last_order if last_order in LAST_ORDER_FILTERS else "",
     )
 
 
-def _member_row(member: Member, shop: Shop) -> dict[str, Any]:
+@bp.get("/members")
+@merchant_page
+def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    how = _list_filter()
+    page = _page_number()
+    with services().db.session() as session:
+        found = search(session, shop.id, how, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+        total = count(session, shop.id, how)
+        rows = [_member_row(row.member, shop, row.last_order_at) for row in found[:PAGE_SIZE]]
+    query: dict[str, Any] = {
+        "q": how.text or None,
+        "sort": how.sort if how.sort != "newest" else None,
+        "last_order": how.last_order or None,
+        "min_points": how.min_points,
+    }
+    return render_page(
+        "admin/members.html",
+        merchant,
+        shop,
+        q=how.text,
+        how=how,
+        query=query,
+        total=total,
+        total_label=format_decimal(total),
+        rows=rows,
+        page=page,
+        has_more=len(found) > PAGE_SIZE,
+        sorts=SORT_LABELS,
+        last_orders=LAST_ORDER_LABELS,
+    )
+
+
+def _member_row(member: Member, shop: Shop, last_order_at: datetime | None = None) -> dict[str, Any]:
     name = " ".join(part for part in (member.first_name, member.last_name) if part)
     return {
         "id": member.id,
         "name": name,
         "email": member.email,
         "platform_customer_id": member.platform_customer_id,
-        "points_available": member.points_available,
+        "points_available": format_decimal(member.points_available),
         "cashback_available": display(member.cashback_available, shop.currency, _locale(shop)),
+        "last_order": format_date(last_order_at, "medium") if last_order_at else None,
     }
 
 
@@ -188,9 +235,9 @@ def _member_view(member: Member, shop: Shop) -> dict[str, Any]:
     return {
         **_member_row(member, shop),
         "erased": member.erased_at is not None,
-        "points_pending": member.points_pending,
-        "points_owed": member.points_debt,
-        "lifetime_points": member.lifetime_points,
+        "points_pending": format_decimal(member.points_pending),
+        "points_owed": format_decimal(member.points_debt),
+        "lifetime_points": format_decimal(member.lifetime_points),
         "cashback_pending": display(member.cashback_pending, money, locale),
         "cashback_owed": display(member.cashback_debt, money, locale),
         "created_at": format_datetime(member.created_at, "medium"),

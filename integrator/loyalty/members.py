@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.base import Customer
@@ -95,36 +95,6 @@ def count_members(session: Session, shop_id: int, email: str | None) -> int:
 def count_ledger(session: Session, member: Member) -> int:
     """How many entries `ledger_of` lists over all its pages."""
     return count_rows(session, LedgerEntry, LedgerEntry.shop_id == member.shop_id, LedgerEntry.member_id == member.id)
-
-
-def find_members(session: Session, shop_id: int, text: str, offset: int, limit: int) -> list[Member]:
-    """The merchant pages' search, newest members first: `text` is a platform customer id, an email
-    (or its beginning) or words of the name (each word in the first or the last name); empty: all."""
-    query = select(Member).where(Member.shop_id == shop_id)
-    text = text.strip()
-    if text:
-        folded = email_key(text) or ""
-        words = [_contains(word) for word in text.split()[:5]]
-        by_name = and_(
-            *(or_(Member.first_name.ilike(w, escape="\\"), Member.last_name.ilike(w, escape="\\")) for w in words)
-        )
-        query = query.where(
-            or_(
-                Member.platform_customer_id == text,
-                Member.email_key.like(_escaped(folded) + "%", escape="\\"),
-                by_name,
-            )
-        )
-    query = query.order_by(Member.id.desc()).offset(offset).limit(limit)
-    return list(session.execute(query).scalars())
-
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(word: str) -> str:
-    return f"%{_escaped(word)}%"
 
 
 def ledger_of(session: Session, member: Member, page: int, page_size: int) -> list[LedgerEntry]:

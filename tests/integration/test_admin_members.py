@@ -732,3 +732,64 @@ def test_a_file_checked_but_never_applied_is_forgotten_after_a_week(
     assert 'data-status="expired"' in text and 'id="apply-form"' not in text
     assert apply(client, csrf, old).status_code == 303
     assert balances(api) == {}
+
+
+# --- the list: total, sort, filters ------------------------------------------------------------------
+
+
+def test_the_list_counts_sorts_and_filters_members(
+    app: Flask, client: FlaskClient, api: Api, deliver: Any, csrf: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from integrator.loyalty.models import Order
+
+    for customer, email, order_id in (
+        (501, "ani@example.com", 8001),
+        (502, "budi@example.com", 8002),
+        (503, "citra@example.com", 8003),
+    ):
+        assert deliver("orders/paid", order_for(customer, email, order_id)).status_code == 200
+    ids = {m["platform_customer_id"]: m["id"] for m in api.get("/members").json["items"]}
+    body = {"points": 12000, "reason": "loyal", "idempotency_key": "big"}
+    assert api.post(f"/members/{ids['502']}/adjustments", body).status_code == 201
+    with app.extensions["setia_db"].session() as session:  # Citra's only order was long ago
+        for order in session.execute(select(Order)).scalars():
+            days = 120 if order.platform_order_id == "8003" else int(order.platform_order_id) - 8000
+            order.paid_at = datetime.now(UTC) - timedelta(days=days)
+
+    def listed(**query: Any) -> tuple[list[int], str]:
+        page = client.get("/admin/members", query_string=query).get_data(as_text=True)
+        total = re.search(r'id="members-total"[^>]*>([^<]+)<', page)
+        assert total
+        return ids_on(page), total.group(1).strip()
+
+    assert listed() == ([ids["503"], ids["502"], ids["501"]], "3 members")  # newest first
+    by_points, _ = listed(sort="points")
+    assert by_points[0] == ids["502"]
+    page = client.get("/admin/members", query_string={"sort": "points"}).get_data(as_text=True)
+    assert ">12,181<" in page  # thousands separators
+    assert listed(min_points="1000") == ([ids["502"]], "1 member")
+    assert listed(last_order="over90") == ([ids["503"]], "1 member")
+    assert sorted(listed(last_order="30")[0]) == sorted([ids["501"], ids["502"]])
+    assert listed(sort="last_order")[0][-1] == ids["503"]
+    assert listed(min_points="ten", sort="nonsense", last_order="x")[1] == "3 members"  # ignored, not a 500
+    next_link = re.search(
+        r'href="([^"]+)" rel="next"',
+        client.get("/admin/members", query_string={"min_points": "1"}).get_data(as_text=True),
+    )
+    assert next_link is None  # one page: no next link (and the pager keeps the filters, below)
+
+
+def test_the_pages_of_a_filtered_list_keep_the_filters(
+    client: FlaskClient, api: Api, deliver: Any, csrf: str, monkeypatch: Any
+) -> None:
+    from integrator.admin import members
+
+    monkeypatch.setattr(members, "PAGE_SIZE", 1)
+    for customer, email, order_id in ((501, "ani@example.com", 8001), (502, "budi@example.com", 8002)):
+        assert deliver("orders/paid", order_for(customer, email, order_id)).status_code == 200
+    page = client.get("/admin/members", query_string={"min_points": "1", "sort": "points"}).get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" rel="next"', page)
+    assert link and "min_points=1" in link.group(1) and "sort=points" in link.group(1) and "page=2" in link.group(1)
+    assert "2 members" in page
