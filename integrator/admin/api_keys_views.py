@@ -16,7 +16,9 @@ from integrator.loyalty.shops import issue_api_key
 from integrator.services import services
 
 
-def _render(merchant: Merchant, shop: Shop, new_key: str | None = None) -> ResponseReturnValue:
+def _render(
+    merchant: Merchant, shop: Shop, new_key: str | None = None, already: bool = False, status: int = 200
+) -> ResponseReturnValue:
     with services().db.session() as session:
         keys = [
             {
@@ -27,9 +29,12 @@ def _render(merchant: Merchant, shop: Shop, new_key: str | None = None) -> Respo
             }
             for key in api_keys_of(session, shop.id)
         ]
-    page = render_page("admin/api_keys.html", merchant, shop, keys=keys, new_key=new_key)
+    newest = keys[0]["prefix"] if keys else ""
+    page = render_page(
+        "admin/api_keys.html", merchant, shop, keys=keys, new_key=new_key, newest=newest, already=already
+    )
     # The new key is in this answer only: no cache keeps it.
-    return page, 200, {"Cache-Control": "no-store"}
+    return page, status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/api-keys")
@@ -41,9 +46,18 @@ def api_keys_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
 @bp.post("/api-keys")
 @merchant_action
 def issue_key(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
-    """A new key, shown once in this answer; a reload of this URL is a GET: the list, without it."""
+    """A new key, shown once in this answer (api_keys.js then puts the list's URL in the address
+    bar). The form names the newest key it listed: when that is no longer the newest, this form has
+    issued one already (a reload re-sending it, a double click) and no other is issued (409)."""
     with services().db.session() as session:
-        key = issue_api_key(session, session.get(Shop, shop.id) or shop)
+        row = session.get(Shop, shop.id, with_for_update=True) or shop
+        keys = api_keys_of(session, shop.id)
+        if (keys[0].prefix if keys else "") != request.form.get("newest", ""):
+            key = None
+        else:
+            key = issue_api_key(session, row)
+    if key is None:
+        return _render(merchant, shop, already=True, status=409)
     return _render(merchant, shop, new_key=key)
 
 

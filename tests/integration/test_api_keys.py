@@ -100,6 +100,13 @@ def test_last_used_is_written_at_most_once_a_minute(app: Flask, client: FlaskCli
 # --- the merchant pages ----------------------------------------------------------------------------
 
 
+def newest(page: str) -> str:
+    """The issue form's hidden field: the newest key it listed."""
+    found = re.search(r'name="newest" value="([^"]*)"', page)
+    assert found
+    return found.group(1)
+
+
 def test_the_merchant_pages_list_issue_once_and_revoke_keys(
     app: Flask, client: FlaskClient, shop: dict[str, Any]
 ) -> None:
@@ -108,12 +115,15 @@ def test_the_merchant_pages_list_issue_once_and_revoke_keys(
     page = client.get("/admin/api-keys").get_data(as_text=True)
     assert re.findall(r'data-key="([^"]+)"', page) == [shop["api_key"][:10]] and shop["api_key"] not in page
 
-    issued = client.post("/admin/api-keys", data={"csrf_token": csrf})
+    issued = client.post("/admin/api-keys", data={"csrf_token": csrf, "newest": newest(page)})
     assert issued.status_code == 200 and issued.headers["Cache-Control"] == "no-store"
     new_key = re.search(r"<code data-new-key>([^<]+)</code>", issued.get_data(as_text=True))
     assert new_key and Api(client, new_key.group(1)).get("/members").status_code == 200
     again = client.get("/admin/api-keys").get_data(as_text=True)  # a reload of that URL: the list only
     assert new_key.group(1) not in again and len(re.findall(r'data-key="', again)) == 2
+    resent = client.post("/admin/api-keys", data={"csrf_token": csrf, "newest": newest(page)})  # the same form
+    assert resent.status_code == 409 and "has issued a key already" in resent.get_data(as_text=True)
+    assert len(listed(app, shop)) == 2  # no third key
 
     revoked = client.post("/admin/api-keys/revoke", data={"csrf_token": csrf, "prefix": shop["api_key"][:10]})
     assert revoked.status_code == 303
@@ -136,4 +146,4 @@ def test_the_key_forms_need_the_csrf_token_and_the_shops_own_key(
     assert len(listed(app, shop)) == 1
     for key in (shop["api_key"], other["api_key"]):
         assert Api(client, key).get("/members").status_code == 200
-    assert client.post("/admin/api-keys", data={"csrf_token": ""}).status_code == 400
+    assert client.post("/admin/api-keys", data={"csrf_token": "", "newest": shop["api_key"][:10]}).status_code == 400
