@@ -122,7 +122,7 @@ def _locale(shop: Shop) -> str:
 
 def _list_filter() -> MemberFilter:
     """The list's search, filters and order from the URL; what is not understood is left out."""
-    min_points = request.args.get("min_points", "").strip()
+    min_points = request.args.get("min_points", "").strip()[:13]  # int() refuses 4,300+ digits
     sort, last_order = request.args.get("sort", ""), request.args.get("last_order", "")
     return MemberFilter(
         text=request.args.get("q", "")[:320].replace("\x00", ""),  # PostgreSQL text holds no NUL

@@ -774,6 +774,7 @@ def test_the_list_counts_sorts_and_filters_members(
     assert sorted(listed(last_order="30")[0]) == sorted([ids["501"], ids["502"]])
     assert listed(sort="last_order")[0][-1] == ids["503"]
     assert listed(min_points="ten", sort="nonsense", last_order="x")[1] == "3 members"  # ignored, not a 500
+    assert listed(min_points="9" * 5000)[1] == "0 members"  # a huge number: nobody, not a 500
     next_link = re.search(
         r'href="([^"]+)" rel="next"',
         client.get("/admin/members", query_string={"min_points": "1"}).get_data(as_text=True),
