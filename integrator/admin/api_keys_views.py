@@ -71,5 +71,7 @@ def revoke_key(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
 
 
 @bp.get("/api-keys/revoke")
-def revoke_reloaded() -> ResponseReturnValue:
+@merchant_page
+def revoke_reloaded(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    """The revoke URL reloaded after a refusal (the 404 page): the list, not a 405."""
     return redirect(url_for("admin.api_keys_page"), code=303)
