@@ -37,6 +37,37 @@ def api_key(shop_ref: str) -> None:
         click.echo(json.dumps({"shop_id": shop.id, "api_key": issue_api_key(session, shop)}))
 
 
+@shops_cli.command("api-keys")
+@click.argument("shop_ref", metavar="SHOP")
+def api_keys(shop_ref: str) -> None:
+    """List SHOP's API keys, newest first: one JSON object per line (prefix, created, last used, revoked)."""
+    from integrator.loyalty.api_keys import api_keys_of, described
+
+    with services().db.session() as session:
+        try:
+            shop = resolve_shop(session, shop_ref)
+        except UnknownShop as exc:
+            fail(exc.message)
+        for key in api_keys_of(session, shop.id):
+            click.echo(json.dumps(described(key)))
+
+
+@shops_cli.command("revoke-api-key")
+@click.argument("shop_ref", metavar="SHOP")
+@click.argument("prefix")
+def revoke_key(shop_ref: str, prefix: str) -> None:
+    """Revoke SHOP's API key that starts with PREFIX (as `shops api-keys` lists it): it answers 401 from then on."""
+    from integrator.loyalty.api_keys import described, revoke_api_key
+    from integrator.loyalty.errors import NotFound
+
+    with services().db.session() as session:
+        try:
+            shop = resolve_shop(session, shop_ref)
+            click.echo(json.dumps(described(revoke_api_key(session, shop.id, prefix))))
+        except (UnknownShop, NotFound) as exc:
+            fail(exc.message)
+
+
 @shops_cli.command("login-link")
 @click.argument("shop_ref", metavar="SHOP")
 def login_link(shop_ref: str) -> None:

@@ -15,11 +15,14 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from integrator import analytics_jobs, jobs, periodic
 from integrator.admin import login_links
 from integrator.config import INSTANCE
 from integrator.inbox import Incoming, store_delivery
+from integrator.loyalty.models import LedgerEntry, Member
 from integrator.loyalty.rewards import create_reward, rewards_of
 from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
 from integrator.services import services
@@ -93,11 +96,17 @@ def _order_payload(
     }
 
 
+def order_dates(now: datetime) -> dict[str, datetime]:
+    """When each demo order was placed (its `processed_at`), by platform order id."""
+    dates = {str(order_id): now - timedelta(days=3) for order_id, *_ in ORDERS}
+    return dates | {str(order_id): now - timedelta(days=days, hours=3) for order_id, _, _, days in MORE_ORDERS}
+
+
 def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
     out = []
     for order_id, who, subtotal, what in ORDERS:
         financial = "pending" if what == "pending" else "paid"
-        payload = _order_payload(order_id, SHOPPERS[who], subtotal, financial, now - timedelta(days=3))
+        payload = _order_payload(order_id, SHOPPERS[who], subtotal, financial, order_dates(now)[str(order_id)])
         out.append(("orders/create", f"demo-{order_id}-create", payload))
         if what == "refunded_half":
             half = str(Decimal(subtotal) / 2)
@@ -108,11 +117,28 @@ def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
             }
             out.append(("refunds/create", f"demo-{order_id}-refund", refund))
     shoppers = SHOPPERS + MORE_SHOPPERS
-    for order_id, index, subtotal, days_ago in MORE_ORDERS:
+    for order_id, index, subtotal, _days_ago in MORE_ORDERS:
         shopper = shoppers[index] if index is not None else None
-        payload = _order_payload(order_id, shopper, subtotal, "paid", now - timedelta(days=days_ago, hours=3))
+        payload = _order_payload(order_id, shopper, subtotal, "paid", order_dates(now)[str(order_id)])
         out.append(("orders/paid", f"demo-{order_id}-paid", payload))
     return out
+
+
+def backdate(session: Session, shop_id: int, dates: dict[str, datetime]) -> None:
+    """The demo's orders are processed now but were placed over past days: their ledger entries
+    carry the order's date, and each member is enrolled on the date of their first order, so the
+    analytics charts tell one story (a live shop gets these dates by living through them)."""
+    entries = select(LedgerEntry).where(
+        LedgerEntry.shop_id == shop_id, LedgerEntry.source == "order", LedgerEntry.source_id.in_(list(dates))
+    )
+    first_order: dict[int, datetime] = {}
+    for entry in session.execute(entries).scalars():
+        placed = dates[str(entry.source_id)]
+        entry.created_at = placed
+        first_order[entry.member_id] = min(placed, first_order.get(entry.member_id, placed))
+    for member in session.execute(select(Member).where(Member.id.in_(list(first_order)))).scalars():
+        member.created_at = min(member.created_at, first_order[member.id])
+    session.flush()
 
 
 @demo_cli.command("seed")
@@ -145,6 +171,9 @@ def seed() -> None:
                 stored.append(event_id)
     for event_id in stored:
         jobs.process_event(event_id)
+    if stored:
+        with db.session() as session:
+            backdate(session, shop_id, order_dates(now))
     analytics_jobs.refresh_shop_snapshot(shop_id)  # the dashboard has numbers at once
     click.echo(f"demo shop {DEMO_DOMAIN} (id {shop_id}): {len(stored)} new delivery(ies) processed")
 

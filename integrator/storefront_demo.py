@@ -9,7 +9,9 @@ import time
 
 from flask import Blueprint, abort, render_template, request
 
+from integrator.admin.settings_views import BUILTIN_TEXTS
 from integrator.loyalty.models import Shop
+from integrator.loyalty.settings import current_settings
 from integrator.loyalty.shops import find_shop
 from integrator.services import services
 from integrator.widget_api.identity import sign_shopper
@@ -36,17 +38,27 @@ def _demo_shop() -> tuple[Shop, str]:
 def demo() -> str:
     shop, secret = _demo_shop()
     language = request.args.get("lang", "en")
+    language = language if language in LANGUAGES else "en"
     ts = str(int(time.time()))
     return render_template(
         "storefront/demo.html",
         shop=shop,
-        language=language if language in LANGUAGES else "en",
+        language=language,
+        launcher=_launcher(shop, language),
         customer=DEMO_SHOPPER,
         ts=ts,
         sig=sign_shopper(secret, DEMO_SHOPPER, ts),
         order=DEMO_ORDER,
         subtotal=DEMO_SUBTOTAL,
     )
+
+
+def _launcher(shop: Shop, language: str) -> dict[str, str]:
+    """Where the widget's launcher is and what it says (the shop's settings, else the widget's
+    built-in title), so the page's hint points at what the shopper sees."""
+    widget = current_settings(shop)["widget"]
+    title = widget["texts"].get(language, {}).get("title") or BUILTIN_TEXTS[language]["title"]
+    return {"label": title, "side": "left" if widget["position"] == "bottom-left" else "right"}
 
 
 @bp.get("/discount/<code>")

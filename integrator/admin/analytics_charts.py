@@ -11,15 +11,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from math import ceil, sqrt
 
 import pygal
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pygal.style import Style
+from pygal.util import text_len
 
 CHART_SALT = "setia-analytics-chart"
 CHART_MAX_AGE = 10 * 60
 WIDTH, HEIGHT = 640, 260
 X_LABELS = 6  # at most this many day labels under a chart, whatever the range
+# pygal sizes a chart's margins from its own y labels and legend, so charts with longer amounts or
+# more lines would have narrower, shorter plots. Every chart gets the same plot box instead: the
+# y axis at PLOT_LEFT px (room for labels of LONGEST_Y_LABEL characters) and room for MAX_LINES
+# lines' legend, so the dashboard's charts line up day for day.
+LONGEST_Y_LABEL = 16
+MAX_LINES = 4
+SPACING, MARGIN, FONT_SIZE, LEGEND_FONT_SIZE, LEGEND_BOX = 10, 20, 11, 12, 12
+PLOT_LEFT = MARGIN + SPACING + text_len(LONGEST_Y_LABEL, FONT_SIZE)
 COLORS = ("#005bd3", "#c05717", "#0f766e", "#8a2be2")
 STYLE = Style(
     background="#ffffff",
@@ -29,9 +39,9 @@ STYLE = Style(
     foreground_subtle="#e3e3e3",
     colors=COLORS,
     font_family='system-ui, -apple-system, "Segoe UI", sans-serif',
-    label_font_size=11,
-    major_label_font_size=11,
-    legend_font_size=12,
+    label_font_size=FONT_SIZE,
+    major_label_font_size=FONT_SIZE,
+    legend_font_size=LEGEND_FONT_SIZE,
     title_font_size=14,
     guide_stroke_color="#e3e3e3",
     major_guide_stroke_color="#e3e3e3",
@@ -92,6 +102,21 @@ def _y_labels(series: Sequence[tuple[str, Sequence[int]]]) -> list[int]:
     return list(range(0, step * max(1, -(-maximum // step)) + 1, step))
 
 
+def _legend_height(lines: int) -> float:
+    """The legend's height as pygal computes it (Graph._compute_margin, legend at the bottom)."""
+    box = max(LEGEND_FONT_SIZE, LEGEND_BOX)
+    return SPACING + box * round(ceil(sqrt(max(lines, 1))) - 1) * 1.5 + box
+
+
+def _margins(y_labels: Sequence[str], lines: int) -> dict[str, float]:
+    """Margins that put the plot box where every other chart has it (see PLOT_LEFT)."""
+    longest = max((len(label) for label in y_labels), default=0)
+    return {
+        "margin_left": max(2.0, PLOT_LEFT - SPACING - max(text_len(longest, FONT_SIZE), FONT_SIZE)),
+        "margin_bottom": MARGIN + _legend_height(MAX_LINES) - _legend_height(lines),
+    }
+
+
 def line_chart_svg(
     title: str,
     days: Sequence[date],
@@ -100,6 +125,7 @@ def line_chart_svg(
     label_day: Callable[[date], str],
 ) -> str:
     """One line per (label, values) over `days`, its total in the legend; negative values drawn at 0."""
+    y_labels = _y_labels(series)
     chart = pygal.Line(
         js=[],  # no script: the SVG is shown as an image
         style=STYLE,
@@ -109,7 +135,11 @@ def line_chart_svg(
         legend_at_bottom=True,
         truncate_legend=-1,
         truncate_label=-1,
-        y_labels=_y_labels(series),
+        y_labels=y_labels,
+        spacing=SPACING,
+        margin=MARGIN,
+        legend_box_size=LEGEND_BOX,
+        **_margins([label_value(value) for value in y_labels], len(series)),
         range=None,
         value_formatter=lambda value: label_value(int(value)),
         show_dots=len(days) <= 31,

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.http_errors import json_error
+from integrator.loyalty.api_keys import api_keys_of
 from integrator.loyalty.models import Shop
 from integrator.loyalty.onboarding import Connection, confirm_earning_rule, connection_of, onboarding_of
 from integrator.loyalty.settings import current_settings
@@ -30,6 +31,7 @@ def when(value: datetime | None) -> str | None:
 def home_page(merchant: Merchant, shop: Shop) -> str:
     with services().db.session() as session:
         onboarding = onboarding_of(session, shop, has_credentials(shop))
+        active_keys = sum(1 for key in api_keys_of(session, shop.id) if key.revoked_at is None)
     return render_page(
         "admin/home.html",
         merchant,
@@ -39,6 +41,7 @@ def home_page(merchant: Merchant, shop: Shop) -> str:
         settings=current_settings(shop),
         status=status_label(onboarding.connection),
         when=when,
+        active_keys=active_keys,
     )
 
 

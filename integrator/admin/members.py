@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, post_dump, validate
 
@@ -20,7 +20,8 @@ from integrator.admin.i18n import language_of
 from integrator.loyalty.coupons import coupons_of
 from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints
 from integrator.loyalty.input_fields import PlainText, WholeNumber
-from integrator.loyalty.members import adjust_points, find_members, get_member, ledger_of
+from integrator.loyalty.member_search import LAST_ORDER_FILTERS, SORTS, MemberFilter, count, search
+from integrator.loyalty.members import adjust_points, get_member, ledger_of
 from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
 from integrator.loyalty.money import display, integer_from_text, parse_amount, to_minor
 from integrator.loyalty.shapes import CouponSchema
@@ -44,6 +45,20 @@ KINDS = {
 }
 STATES = {"available": _l("available"), "pending": _l("pending"), "debt": _l("owed")}
 COUPON_STATUSES = {"pending": _l("being made"), "active": _l("active"), "failed": _l("failed")}
+SORT_LABELS = {
+    "newest": _l("Newest members"),
+    "points": _l("Most points"),
+    "cashback": _l("Most cashback"),
+    "last_order": _l("Latest order"),
+    "name": _l("Name"),
+}
+LAST_ORDER_LABELS = {
+    "": _l("Any time"),
+    "30": _l("In the last 30 days"),
+    "90": _l("In the last 90 days"),
+    "over90": _l("Not in the last 90 days"),
+    "never": _l("Never"),
+}
 COUPON_KINDS = {"unboxing": _l("Unboxing"), "reward": _l("Reward"), "cashback": _l("Cashback")}
 
 
@@ -66,6 +81,16 @@ FORM_ERRORS = {
     "reason": _l("Say why (1 to 400 characters)."),
     "idempotency_key": _l("This form has expired: open the page again."),
 }
+# Why an adjustment was refused (the `refused` query parameter of the redirect), and the field each
+# message sits next to.
+REFUSALS = {**FORM_ERRORS, "insufficient": _l("The member does not have that many points available.")}
+REFUSAL_FIELDS = {
+    "points": "points",
+    "reason": "reason",
+    "idempotency_key": "idempotency_key",
+    "insufficient": "points",
+}
+MAX_CARRIED = 500  # what was typed, carried back in the URL: a longer reason is refused anyway
 
 
 def finished(merchant: Merchant, location: str) -> ResponseReturnValue:
@@ -95,35 +120,80 @@ def _locale(shop: Shop) -> str:
     return language_of(shop.language)
 
 
-@bp.get("/members")
-@merchant_page
-def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
-    text = request.args.get("q", "")[:320].replace("\x00", "")  # PostgreSQL text holds no NUL
-    page = _page_number()
-    with services().db.session() as session:
-        found = find_members(session, shop.id, text, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
-        rows = [_member_row(member, shop) for member in found[:PAGE_SIZE]]
-    return render_page(
-        "admin/members.html", merchant, shop, q=text, rows=rows, page=page, has_more=len(found) > PAGE_SIZE
+def _list_filter() -> MemberFilter:
+    """The list's search, filters and order from the URL; what is not understood is left out."""
+    min_points = request.args.get("min_points", "").strip()[:13]  # int() refuses 4,300+ digits
+    sort, last_order = request.args.get("sort", ""), request.args.get("last_order", "")
+    return MemberFilter(
+        text=request.args.get("q", "")[:320].replace("\x00", ""),  # PostgreSQL text holds no NUL
+        sort=sort if sort in SORTS else "newest",
+        min_points=min(int(min_points), 10**12) if min_points.isascii() and min_points.isdigit() else None,
+        last_order=last_order if last_order in LAST_ORDER_FILTERS else "",
     )
 
 
-def _member_row(member: Member, shop: Shop) -> dict[str, Any]:
+@bp.get("/members")
+@merchant_page
+def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    how = _list_filter()
+    page = _page_number()
+    with services().db.session() as session:
+        found = search(session, shop.id, how, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+        total = count(session, shop.id, how)
+        rows = [_member_row(row.member, shop, row.last_order_at) for row in found[:PAGE_SIZE]]
+    query: dict[str, Any] = {
+        "q": how.text or None,
+        "sort": how.sort if how.sort != "newest" else None,
+        "last_order": how.last_order or None,
+        "min_points": how.min_points,
+    }
+    return render_page(
+        "admin/members.html",
+        merchant,
+        shop,
+        q=how.text,
+        how=how,
+        query=query,
+        total=total,
+        total_label=format_decimal(total),
+        rows=rows,
+        page=page,
+        has_more=len(found) > PAGE_SIZE,
+        sorts=SORT_LABELS,
+        last_orders=LAST_ORDER_LABELS,
+    )
+
+
+def _member_row(member: Member, shop: Shop, last_order_at: datetime | None = None) -> dict[str, Any]:
     name = " ".join(part for part in (member.first_name, member.last_name) if part)
     return {
         "id": member.id,
         "name": name,
         "email": member.email,
         "platform_customer_id": member.platform_customer_id,
-        "points_available": member.points_available,
+        "points_available": format_decimal(member.points_available),
         "cashback_available": display(member.cashback_available, shop.currency, _locale(shop)),
+        "last_order": format_date(last_order_at, "medium") if last_order_at else None,
     }
 
 
 @bp.get("/members/<int:member_id>")
 @merchant_page
 def member_page(merchant: Merchant, shop: Shop, member_id: int) -> ResponseReturnValue:
-    return _render_member(merchant, shop, member_id, form={}, errors={}, status=200)
+    """The member; after a refused adjustment (see `_refused`) the form again, with what was typed
+    and the errors next to their fields."""
+    codes = request.args.get("refused", "").split(",")
+    errors = {REFUSAL_FIELDS[code]: str(REFUSALS[code]) for code in codes if code in REFUSALS}
+    form = {name: request.args.get(name, "")[:MAX_CARRIED] for name in ("points", "reason")} if errors else {}
+    return _render_member(merchant, shop, member_id, form=form, errors=errors, status=200)
+
+
+def _refused(merchant: Merchant, member_id: int, form: dict[str, str], codes: list[str]) -> ResponseReturnValue:
+    """A refused adjustment is redirected (post/redirect/get) to the member page, which shows the
+    form again from the URL: a reload or Back never lands on the POST-only adjustments URL (405)."""
+    typed: dict[str, Any] = {name: form.get(name, "")[:MAX_CARRIED] or None for name in ("points", "reason")}
+    location = url_for("admin.member_page", member_id=member_id, refused=",".join(codes), **typed)
+    return finished(merchant, location + "#adjustment-form")
 
 
 def _render_member(
@@ -165,9 +235,9 @@ def _member_view(member: Member, shop: Shop) -> dict[str, Any]:
     return {
         **_member_row(member, shop),
         "erased": member.erased_at is not None,
-        "points_pending": member.points_pending,
-        "points_owed": member.points_debt,
-        "lifetime_points": member.lifetime_points,
+        "points_pending": format_decimal(member.points_pending),
+        "points_owed": format_decimal(member.points_debt),
+        "lifetime_points": format_decimal(member.lifetime_points),
         "cashback_pending": display(member.cashback_pending, money, locale),
         "cashback_owed": display(member.cashback_debt, money, locale),
         "created_at": format_datetime(member.created_at, "medium"),
@@ -233,13 +303,12 @@ class CouponOnPage(CouponSchema):
 @merchant_action
 def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseReturnValue:
     """The adjustment form: points added or taken with a reason; the form's idempotency key makes a
-    double submit adjust once. Errors are shown next to their fields (422), nothing changed."""
+    double submit adjust once. A refusal changes nothing and shows the errors next to their fields."""
     form = {name: request.form.get(name, "") for name in ("points", "reason", "idempotency_key")}
     try:
         data = AdjustmentForm().load(request.form)
     except ValidationError as exc:
-        errors = {name: str(FORM_ERRORS[name]) for name in exc.messages if name in FORM_ERRORS}
-        return _render_member(merchant, shop, member_id, form, errors, 422)
+        return _refused(merchant, member_id, form, [name for name in FORM_ERRORS if name in exc.messages])
 
     if member_id > MAX_ID:
         abort(404)
@@ -254,10 +323,7 @@ def adjust_member(merchant: Merchant, shop: Shop, member_id: int) -> ResponseRet
     try:
         entry_id = jobs.in_transaction(work)  # NotFound: the 404 page (integrator/http_errors.py)
     except InsufficientPoints:
-        errors = {"points": str(_l("The member does not have that many points available."))}
-        return _render_member(merchant, shop, member_id, form, errors, 422)
+        return _refused(merchant, member_id, form, ["insufficient"])
     except IdempotencyConflict:
-        return _render_member(
-            merchant, shop, member_id, {}, {"idempotency_key": str(FORM_ERRORS["idempotency_key"])}, 409
-        )
+        return _refused(merchant, member_id, {}, ["idempotency_key"])
     return finished(merchant, url_for("admin.member_page", member_id=member_id, adjusted=entry_id))

@@ -4,17 +4,23 @@ reactivate) and the JSON endpoints its forms submit to, through the domain's rew
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from flask import jsonify, request
+from flask_babel import format_decimal
 from werkzeug.wrappers import Response
 
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
+from integrator.admin.analytics import Formats
 from integrator.http_errors import json_error
 from integrator.loyalty.models import Shop
 from integrator.loyalty.rewards import (
     DEFAULT_EXPIRES_DAYS,
     KINDS,
     create_reward,
+    redemptions_by_reward,
     rewards_of,
     update_reward,
 )
@@ -29,6 +35,11 @@ SAVED = ("created", "updated", "deactivated", "reactivated")
 def rewards_page(merchant: Merchant, shop: Shop) -> str:
     with services().db.session() as session:
         rewards = REWARD.dump(rewards_of(session, shop.id, include_inactive=True), many=True)
+        redemptions = redemptions_by_reward(session, shop.id)
+    fmt = Formats(shop)
+    for reward in rewards:
+        reward["redemptions"] = redemptions.get(reward["id"], 0)
+        reward |= _labels(reward, fmt)
     saved = request.args.get("saved")
     return render_page(
         "admin/rewards.html",
@@ -39,6 +50,19 @@ def rewards_page(merchant: Merchant, shop: Shop) -> str:
         default_expires_days=DEFAULT_EXPIRES_DAYS,
         saved=saved if saved in SAVED else None,
     )
+
+
+def _labels(reward: dict[str, Any], fmt: Formats) -> dict[str, str]:
+    """The compact list's numbers as the shop's language writes them (1.500 poin, Rp 10.000, 12,5%)."""
+    value = Decimal(reward["value"])
+    shown = f"{format_decimal(value)}%" if reward["kind"] == "percentage" else fmt.money_per_point(value)
+    minimum = reward["min_order"]
+    return {
+        "points_label": fmt.number(reward["points_cost"]),
+        "value_label": shown,
+        "min_order_label": fmt.money_per_point(Decimal(minimum)) if minimum else "",
+        "redemptions_label": fmt.number(reward["redemptions"]),
+    }
 
 
 @bp.post("/api/rewards")

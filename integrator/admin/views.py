@@ -134,4 +134,4 @@ def logout(merchant: Merchant, shop: Shop) -> Response:
     return response
 
 
-from integrator.admin import home_views, rewards_views, settings_views  # noqa: E402,F401  (the pages register themselves on bp)
+from integrator.admin import api_keys_views, home_views, rewards_views, settings_views  # noqa: E402,F401  (the pages register themselves on bp)

@@ -7,17 +7,19 @@ from typing import Any
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from integrator.loyalty.coupons import coupons_of
 from integrator.loyalty.members import get_member
 from integrator.loyalty.shapes import CouponSchema
 from integrator.services import services
 
+from .schemas import Listed
+
 blp = Blueprint("coupons", __name__, description="Discount codes issued to members")
 
 
-class CouponList(Schema):
+class CouponList(Listed):
     items = fields.List(fields.Nested(CouponSchema))
 
 
@@ -28,4 +30,5 @@ class MemberCoupons(MethodView):
         """The member's coupons, newest first."""
         with services().db.session() as session:
             member = get_member(session, g.shop.id, member_id)
-            return {"items": coupons_of(session, member)}
+            found = coupons_of(session, member)
+            return {"items": found, "total": len(found)}

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from integrator.loyalty.email_requests import KINDS, request_by_email
 from integrator.loyalty.input_fields import PlainText, storable_text
-from integrator.loyalty.models import Shop
+from integrator.loyalty.models import DataRequest, Shop
 from integrator.loyalty.privacy import data_requests_of, get_data_request
+from integrator.loyalty.rows import count_rows
 from integrator.services import services
 
-from .schemas import PageQuery
+from .schemas import Listed, PageQuery
 
 blp = Blueprint("data_requests", __name__, description="Shoppers' privacy requests and their data exports")
 
@@ -45,7 +46,7 @@ class DataRequestCreate(Schema):
     email = fields.Email(required=True, validate=[validate.Length(max=320), storable_text])
 
 
-class DataRequestList(Schema):
+class DataRequestList(Listed):
     items = fields.List(fields.Nested(DataRequestSchema))
 
 
@@ -60,7 +61,8 @@ class DataRequests(MethodView):
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Privacy requests received for this shop, newest first."""
         with _db().session() as session:
-            return {"items": data_requests_of(session, g.shop.id, query["page"], query["page_size"])}
+            found = data_requests_of(session, g.shop.id, query["page"], query["page_size"])
+            return {"items": found, "total": count_rows(session, DataRequest, DataRequest.shop_id == g.shop.id)}
 
     @blp.arguments(DataRequestCreate)
     @blp.response(201, DataRequestDetail)

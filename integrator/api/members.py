@@ -9,7 +9,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from integrator import jobs
-from integrator.loyalty.members import adjust_points, get_member, ledger_of, search_members
+from integrator.loyalty.members import (
+    adjust_points,
+    count_ledger,
+    count_members,
+    get_member,
+    ledger_of,
+    search_members,
+)
 from integrator.loyalty.shapes import entry_values, member_values
 from integrator.services import services
 
@@ -38,7 +45,8 @@ class Members(MethodView):
         """Members, optionally those with an email address (case-insensitive)."""
         with _db().session() as session:
             found = search_members(session, g.shop.id, query["email"], query["page"], query["page_size"])
-            return {"items": [member_values(m, g.shop.currency) for m in found]}
+            total = count_members(session, g.shop.id, query["email"])
+            return {"items": [member_values(m, g.shop.currency) for m in found], "total": total}
 
 
 @blp.route("/members/<int:member_id>")
@@ -59,7 +67,8 @@ class MemberLedger(MethodView):
         with _db().session() as session:
             member = get_member(session, g.shop.id, member_id)
             entries = ledger_of(session, member, query["page"], query["page_size"])
-            return {"items": [entry_values(e, g.shop.currency) for e in entries]}
+            total = count_ledger(session, member)
+            return {"items": [entry_values(e, g.shop.currency) for e in entries], "total": total}
 
 
 @blp.route("/members/<int:member_id>/adjustments")

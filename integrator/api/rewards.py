@@ -7,7 +7,7 @@ from typing import Any
 from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 from sqlalchemy import select
 
 from integrator.loyalty.models import Reward, Shop
@@ -15,16 +15,19 @@ from integrator.loyalty.rewards import (
     RewardSchema,
     create_reward,
     get_reward,
+    minor_unit_errors,
     rewards_of,
     update_reward,
 )
 from integrator.loyalty.shapes import RewardOut
 from integrator.services import services
 
+from .schemas import Listed
+
 blp = Blueprint("rewards", __name__, description="Rewards members spend points on")
 
 
-class RewardList(Schema):
+class RewardList(Listed):
     items = fields.List(fields.Nested(RewardOut))
 
 
@@ -37,11 +40,21 @@ class RewardQuery(Schema):
     )
 
 
-class RewardIn(RewardSchema):
+class _InShopCurrency(RewardSchema):
+    # Amounts finer than the shop currency's minor unit are field errors like any other, reported
+    # in the same answer (the domain checks again, on the whole reward).
+    @validates_schema(skip_on_field_errors=False)
+    def _fits_currency(self, data: dict[str, Any], **_: Any) -> None:
+        errors = minor_unit_errors(data, g.shop.currency)
+        if errors:
+            raise ValidationError(errors)
+
+
+class RewardIn(_InShopCurrency):
     """A new reward (validated again by the domain, which also checks the value fits the kind)."""
 
 
-class RewardPatch(RewardSchema):
+class RewardPatch(_InShopCurrency):
     """Some of a reward's fields; the reward they make is validated whole (422, nothing changed)."""
 
 
@@ -61,7 +74,7 @@ class Rewards(MethodView):
         """The shop's active rewards (all of them with `include_inactive=true`), cheapest first."""
         with _db().session() as session:
             found = rewards_of(session, g.shop.id, include_inactive=query["include_inactive"])
-            return {"items": found}
+            return {"items": found, "total": len(found)}
 
     @blp.arguments(RewardIn)
     @blp.response(201, RewardOut)

@@ -18,11 +18,17 @@ class MemberQuery(PageQuery):
     email = PlainText(load_default=None, validate=validate.Length(max=320))
 
 
-class MemberList(Schema):
+class Listed(Schema):
+    """What every list answer carries besides its page of `items`."""
+
+    total = fields.Integer(required=True, metadata={"description": "how many there are in all, across pages"})
+
+
+class MemberList(Listed):
     items = fields.List(fields.Nested(MemberSchema))
 
 
-class EntryList(Schema):
+class EntryList(Listed):
     items = fields.List(fields.Nested(EntrySchema))
 
 

@@ -11,10 +11,11 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from integrator.loyalty.models import SettingsChange, Shop
+from integrator.loyalty.rows import count_rows
 from integrator.loyalty.settings import SettingsSchema, current_settings, update_settings
 from integrator.services import services
 
-from .schemas import PageQuery
+from .schemas import Listed, PageQuery
 
 blp = Blueprint("settings", __name__, description="Earning rules and programme settings")
 
@@ -30,7 +31,7 @@ class ChangeSchema(Schema):
     created_at = fields.DateTime()
 
 
-class ChangeList(Schema):
+class ChangeList(Listed):
     items = fields.List(fields.Nested(ChangeSchema))
 
 
@@ -66,4 +67,5 @@ class SettingsChanges(MethodView):
                 .offset((query["page"] - 1) * query["page_size"])
                 .limit(query["page_size"])
             ).scalars()
-            return {"items": list(rows)}
+            total = count_rows(session, SettingsChange, SettingsChange.shop_id == g.shop.id)
+            return {"items": list(rows), "total": total}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.base import Customer
@@ -10,7 +12,7 @@ from connectors.base import Customer
 from .errors import IdempotencyConflict, NotFound
 from .ledger import Posting, lock_member, mark_fresh, post, spend
 from .models import LedgerEntry, Member, Shop, utcnow
-from .rows import upsert_locked
+from .rows import count_rows, upsert_locked
 
 
 def find_member(session: Session, shop_id: int, platform_customer_id: str) -> Member | None:
@@ -75,42 +77,24 @@ def email_key(email: str | None) -> str | None:
     return email.strip().casefold() if email else None
 
 
+def _with_email(shop_id: int, email: str | None) -> list[Any]:
+    return [Member.shop_id == shop_id, *([Member.email_key == email_key(email)] if email else [])]
+
+
 def search_members(session: Session, shop_id: int, email: str | None, page: int, page_size: int) -> list[Member]:
-    query = select(Member).where(Member.shop_id == shop_id)
-    if email:
-        query = query.where(Member.email_key == email_key(email))
+    query = select(Member).where(*_with_email(shop_id, email))
     query = query.order_by(Member.id).offset((page - 1) * page_size).limit(page_size)
     return list(session.execute(query).scalars())
 
 
-def find_members(session: Session, shop_id: int, text: str, offset: int, limit: int) -> list[Member]:
-    """The merchant pages' search, newest members first: `text` is a platform customer id, an email
-    (or its beginning) or words of the name (each word in the first or the last name); empty: all."""
-    query = select(Member).where(Member.shop_id == shop_id)
-    text = text.strip()
-    if text:
-        folded = email_key(text) or ""
-        words = [_contains(word) for word in text.split()[:5]]
-        by_name = and_(
-            *(or_(Member.first_name.ilike(w, escape="\\"), Member.last_name.ilike(w, escape="\\")) for w in words)
-        )
-        query = query.where(
-            or_(
-                Member.platform_customer_id == text,
-                Member.email_key.like(_escaped(folded) + "%", escape="\\"),
-                by_name,
-            )
-        )
-    query = query.order_by(Member.id.desc()).offset(offset).limit(limit)
-    return list(session.execute(query).scalars())
+def count_members(session: Session, shop_id: int, email: str | None) -> int:
+    """How many members `search_members` finds over all its pages."""
+    return count_rows(session, Member, *_with_email(shop_id, email))
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(word: str) -> str:
-    return f"%{_escaped(word)}%"
+def count_ledger(session: Session, member: Member) -> int:
+    """How many entries `ledger_of` lists over all its pages."""
+    return count_rows(session, LedgerEntry, LedgerEntry.shop_id == member.shop_id, LedgerEntry.member_id == member.id)
 
 
 def ledger_of(session: Session, member: Member, page: int, page_size: int) -> list[LedgerEntry]:

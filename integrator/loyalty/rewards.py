@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .coupons import SpentCode, generate_code, record_spent_code
@@ -56,10 +56,12 @@ class RewardSchema(Schema):
     )
     active = StrictBoolean(load_default=True, metadata={"description": "offered to members"})
 
-    @validates_schema
+    # Runs even when other fields are wrong, so one answer lists every field error at once (the
+    # fields that failed are absent from `data` and checked no further).
+    @validates_schema(skip_on_field_errors=False)
     def _value_fits_kind(self, data: dict[str, Any], **_: Any) -> None:
         if "kind" not in data or "value" not in data:
-            return  # a partial body (the API's PATCH schema); the domain checks the merged reward
+            return  # a partial body (the API's PATCH schema), or a bad kind/value: reported already
         if data["kind"] == "percentage" and not Decimal(0) < data["value"] <= 100:
             raise ValidationError("a percentage is more than 0 and at most 100", "value")
         if data["kind"] == "percentage" and places_of(data["value"]) > PERCENT_PLACES:
@@ -68,21 +70,28 @@ class RewardSchema(Schema):
             raise ValidationError("a fixed amount is more than 0", "value")
 
 
-def _load(payload: Any, currency: str) -> dict[str, Any]:
-    """The validated reward, or InvalidSettings with field errors: amounts in the shop currency
-    may not have more digits than its minor unit (IDR: whole rupiah)."""
-    try:
-        data: dict[str, Any] = RewardSchema().load(payload if isinstance(payload, dict) else {})
-    except ValidationError as exc:
-        raise InvalidSettings("invalid reward", exc.messages) from exc
-    amounts = {"min_order": data["min_order"]}
-    if data["kind"] == "fixed_amount":
-        amounts["value"] = data["value"]
-    errors = {
+def minor_unit_errors(data: dict[str, Any], currency: str) -> dict[str, list[str]]:
+    """Field errors for amounts with more digits than the shop currency's minor unit (IDR: whole
+    rupiah); `data` may be partial (a PATCH body, or the fields that passed the schema)."""
+    amounts = {"min_order": data.get("min_order")}
+    if data.get("kind") == "fixed_amount":
+        amounts["value"] = data.get("value")
+    return {
         name: [f"at most the minor unit of {currency} (like {from_minor(1, currency)})"]
         for name, amount in amounts.items()
         if amount is not None and from_minor(to_minor(amount, currency), currency) != amount
     }
+
+
+def _load(payload: Any, currency: str) -> dict[str, Any]:
+    """The validated reward, or InvalidSettings with every field error at once."""
+    try:
+        data: dict[str, Any] = RewardSchema().load(payload if isinstance(payload, dict) else {})
+    except ValidationError as exc:
+        valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise InvalidSettings("invalid reward", minor_unit_errors(valid, currency) | messages) from exc
+    errors = minor_unit_errors(data, currency)
     if errors:
         raise InvalidSettings("invalid reward", errors)
     if data["kind"] == "free_shipping":
@@ -130,6 +139,17 @@ def update_reward(session: Session, shop: Shop, reward_id: int, payload: Any) ->
     _apply(reward, _load(merged, shop.currency))
     session.flush()
     return reward
+
+
+def redemptions_by_reward(session: Session, shop_id: int) -> dict[int, int]:
+    """How many codes each reward has issued (those the store refused gave the points back and do
+    not count), by reward id."""
+    query = (
+        select(Coupon.source_id, func.count())
+        .where(Coupon.shop_id == shop_id, Coupon.kind == "reward", Coupon.status != "failed")
+        .group_by(Coupon.source_id)
+    )
+    return {int(source): int(count) for source, count in session.execute(query) if source and source.isdigit()}
 
 
 def rewards_of(session: Session, shop_id: int, include_inactive: bool = False) -> list[Reward]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import ColumnElement, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+
+def count_rows(session: Session, model: Any, *where: ColumnElement[bool]) -> int:
+    """How many rows of `model` match: the `total` of a list answer, across its pages."""
+    return int(session.execute(select(func.count()).select_from(model).where(*where)).scalar_one())
 
 
 def insert_ignore(session: Session, model: Any, values: dict[str, Any], keys: list[str] | None = None) -> Any:

@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .api_keys import note_key_used
 from .errors import UnknownShop
 from .models import ApiKey, Shop, utcnow
 
@@ -74,6 +75,7 @@ def shop_for_api_key(session: Session, key: str) -> Shop | None:
     ).scalar_one_or_none()
     if row is None:
         return None
+    note_key_used(session, row)
     return session.get(Shop, row.shop_id)
 
 

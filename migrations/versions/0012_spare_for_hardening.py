@@ -1,4 +1,4 @@
-"""spare for hardening
+"""api_keys.last_used_at: when a merchant API key was last used (written at most once a minute)
 
 Revision ID: 0012
 Revises: 0011
@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("api_keys") as batch:
+        batch.add_column(sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("api_keys") as batch:
+        batch.drop_column("last_used_at")

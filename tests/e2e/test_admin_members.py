@@ -38,6 +38,10 @@ def test_a_merchant_finds_a_member_and_adjusts_their_points(
     page.click("#adjustment-form button[type=submit]")
     error = page.wait_for_selector("[data-error-for=points]")
     assert "points" in error.inner_text()
+    assert "/adjustments" not in page.url  # post/redirect/get: the member page's own URL
+    assert page.reload().status == 200  # a reload shows the refusal again, never a 405
+    assert page.input_value("#points") == "-500" and page.input_value("#reason") == "Correction"
+    page.wait_for_selector("[data-error-for=points]")
     page.fill("#points", "50")
     page.click("#adjustment-form button[type=submit]")
     page.wait_for_selector("#adjusted")
@@ -91,4 +95,23 @@ def test_a_merchant_imports_opening_balances_with_one_bad_row(
     page.click("#apply-form button[type=submit]")
     page.wait_for_selector("#import-status[data-status=applied]")
     assert balances() == {"5001": (120, "2.50"), "5003": (75, "0.00")}
+    assert page.errors == []
+
+
+def test_a_merchant_issues_a_key_sees_it_once_and_revokes_the_old_one(
+    app: Any, client: Any, shop: dict[str, Any], live_url: str, page: Any
+) -> None:
+    sign_in(app, page, live_url, shop["id"])
+    page.goto(f"{live_url}/admin/")
+    page.click("#api-keys a")
+    page.click("text=Issue a new API key")
+    new_key = page.inner_text("[data-new-key]")
+    assert Api(client, new_key).get("/members").status_code == 200
+    page.reload()  # the new key is shown once
+    assert page.locator("[data-new-key]").count() == 0
+    assert page.locator("tr[data-key]").count() == 2  # the reload issued no other key
+    page.click(f"tr[data-key='{shop['api_key'][:10]}'] button")
+    page.wait_for_selector("#revoked")
+    assert Api(client, shop["api_key"]).get("/members").status_code == 401
+    assert Api(client, new_key).get("/members").status_code == 200
     assert page.errors == []

@@ -42,6 +42,8 @@ def test_a_merchant_creates_edits_and_deactivates_a_reward(app, client, shop, li
     assert [reward["name"] for reward in program["rewards"]] == ["Rp 10.000 off"]
 
     form = page.locator(f"#reward-{created['id']}")
+    assert form.locator("[name=points_cost]").is_hidden()  # the compact list: edited on demand
+    form.locator("summary").click()
     form.locator("[name=points_cost]").fill("120")
     with page.expect_navigation(wait_until="load"):
         form.locator("button[type=submit]").click()
@@ -51,7 +53,7 @@ def test_a_merchant_creates_edits_and_deactivates_a_reward(app, client, shop, li
     with page.expect_navigation(wait_until="load"):
         page.locator(f"#reward-{created['id']} button[data-active=false]").click()
     page.wait_for_selector("#rewards-status:has-text('Reward deactivated')")
-    assert "Inactive" in page.locator(f"#reward-{created['id']} legend").inner_text()
+    assert "Inactive" in page.locator(f"#inactive-rewards #reward-{created['id']} .badge").inner_text()
     assert api.get("/rewards").json["items"] == []
     assert client.get(f"/widget/v1/{shop['public_id']}/program").json["rewards"] == []
 
@@ -59,4 +61,23 @@ def test_a_merchant_creates_edits_and_deactivates_a_reward(app, client, shop, li
         page.locator(f"#reward-{created['id']} button[data-active=true]").click()
     page.wait_for_selector("#rewards-status:has-text('Reward reactivated')")
     assert [reward["id"] for reward in api.get("/rewards").json["items"]] == [created["id"]]
+    assert page.errors == []
+
+
+def test_free_shipping_hides_the_value_field_and_sends_no_value(app, client, shop, live_url, page):
+    page.set_default_timeout(10_000)
+    sign_in(app, page, live_url, shop["id"], "/admin/rewards")
+    new = page.locator("#new-reward")
+    new.locator("[name=value]").fill("abc")  # typed, then the kind changed: not sent
+    new.locator("[name=kind]").select_option("free_shipping")
+    assert new.locator("[name=value]").is_hidden()
+    new.locator("[name=name]").fill("Gratis ongkir")
+    new.locator("[name=points_cost]").fill("300")
+    with page.expect_navigation(wait_until="load"):
+        new.locator("button[type=submit]").click()
+    page.wait_for_selector("#rewards-status:has-text('Reward created.')")
+    [created] = Api(client, shop["api_key"]).get("/rewards").json["items"]
+    assert (created["kind"], created["value"]) == ("free_shipping", "0")
+    new.locator("[name=kind]").select_option("percentage")
+    assert new.locator("[name=value]").is_visible()
     assert page.errors == []

@@ -198,14 +198,36 @@ def test_a_negative_adjustment_never_takes_the_balance_below_zero(
 ) -> None:
     form = {"points": "-182", "reason": "too much", "idempotency_key": "neg-1", "csrf_token": csrf}
     response = client.post(f"/admin/members/{jane['id']}/adjustments", data=form)
-    assert response.status_code == 422
-    text = response.get_data(as_text=True)
+    text = refused_page(client, response)
     assert re.search(r'data-error-for="points">[^<]*not have that many points', text)
     assert 'value="-182"' in text and 'value="too much"' in text  # the form keeps what was typed
     assert api.get(f"/members/{jane['id']}").json["points_available"] == 181
     form["points"] = "-181"
     assert client.post(f"/admin/members/{jane['id']}/adjustments", data=form).status_code == 303
     assert api.get(f"/members/{jane['id']}").json["points_available"] == 0
+
+
+def refused_page(client: FlaskClient, response: Any) -> str:
+    """A refused adjustment answers with a redirect (post/redirect/get) to the member page, which
+    answers a GET: the page the merchant sees, with the errors."""
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert "/adjustments" not in location and "refused=" in location
+    page = client.get(location)
+    assert page.status_code == 200
+    return str(page.get_data(as_text=True))
+
+
+def test_a_refused_adjustment_leaves_the_browser_on_a_page_it_can_reload(
+    client: FlaskClient, api: Api, jane: dict[str, Any], csrf: str
+) -> None:
+    form = {"points": "-500", "reason": "too much", "idempotency_key": "prg-1", "csrf_token": csrf}
+    response = client.post(f"/admin/members/{jane['id']}/adjustments", data=form, follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == f"/admin/members/{jane['id']}"
+    assert client.get(response.request.full_path).status_code == 200  # a reload: no 405
+    text = response.get_data(as_text=True)
+    assert 'data-error-for="points"' in text and 'value="-500"' in text and 'value="too much"' in text
+    assert api.get(f"/members/{jane['id']}").json["points_available"] == 181
 
 
 BAD_FORMS = [  # (what the merchant typed, the fields shown with an error)
@@ -230,8 +252,7 @@ def test_a_bad_adjustment_shows_errors_next_to_the_fields_and_changes_nothing(
     for form, fields in BAD_FORMS:
         body = {**form, "idempotency_key": "bad-1", "csrf_token": csrf}
         response = client.post(f"/admin/members/{jane['id']}/adjustments", data=body)
-        assert response.status_code == 422, form
-        assert set(re.findall(r'data-error-for="([a-z_]+)"', response.get_data(as_text=True))) == fields, form
+        assert set(re.findall(r'data-error-for="([a-z_]+)"', refused_page(client, response))) == fields, form
     assert entries(app) == before
     assert api.get(f"/members/{jane['id']}").json["points_available"] == 181
 
@@ -605,7 +626,9 @@ def test_inside_the_shopify_admin_the_session_token_signs_every_page_and_change(
     ledger = api.get(f"/members/{jane['id']}/ledger").json["items"]
     assert "by shopify:77" in ledger[0]["reason"]  # the staff member of the session token
     bad = client.post(f"/admin/members/{jane['id']}/adjustments", data={**form, "points": "x"}, headers=headers)
-    assert bad.status_code == 422 and 'data-error-for="points"' in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "refused=points" in bad.json["location"]  # members.js goes there
+    again = client.get(f"{bad.json['location'].split('#')[0]}&id_token={session_token(shop['domain'])}")
+    assert 'data-error-for="points"' in again.get_data(as_text=True)
 
 
 # --- at the same time (PostgreSQL: real concurrent transactions) -----------------------------------
@@ -709,3 +732,65 @@ def test_a_file_checked_but_never_applied_is_forgotten_after_a_week(
     assert 'data-status="expired"' in text and 'id="apply-form"' not in text
     assert apply(client, csrf, old).status_code == 303
     assert balances(api) == {}
+
+
+# --- the list: total, sort, filters ------------------------------------------------------------------
+
+
+def test_the_list_counts_sorts_and_filters_members(
+    app: Flask, client: FlaskClient, api: Api, deliver: Any, csrf: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from integrator.loyalty.models import Order
+
+    for customer, email, order_id in (
+        (501, "ani@example.com", 8001),
+        (502, "budi@example.com", 8002),
+        (503, "citra@example.com", 8003),
+    ):
+        assert deliver("orders/paid", order_for(customer, email, order_id)).status_code == 200
+    ids = {m["platform_customer_id"]: m["id"] for m in api.get("/members").json["items"]}
+    body = {"points": 12000, "reason": "loyal", "idempotency_key": "big"}
+    assert api.post(f"/members/{ids['502']}/adjustments", body).status_code == 201
+    with app.extensions["setia_db"].session() as session:  # Citra's only order was long ago
+        for order in session.execute(select(Order)).scalars():
+            days = 120 if order.platform_order_id == "8003" else int(order.platform_order_id) - 8000
+            order.paid_at = datetime.now(UTC) - timedelta(days=days)
+
+    def listed(**query: Any) -> tuple[list[int], str]:
+        page = client.get("/admin/members", query_string=query).get_data(as_text=True)
+        total = re.search(r'id="members-total"[^>]*>([^<]+)<', page)
+        assert total
+        return ids_on(page), total.group(1).strip()
+
+    assert listed() == ([ids["503"], ids["502"], ids["501"]], "3 members")  # newest first
+    by_points, _ = listed(sort="points")
+    assert by_points[0] == ids["502"]
+    page = client.get("/admin/members", query_string={"sort": "points"}).get_data(as_text=True)
+    assert ">12,181<" in page  # thousands separators
+    assert listed(min_points="1000") == ([ids["502"]], "1 member")
+    assert listed(last_order="over90") == ([ids["503"]], "1 member")
+    assert sorted(listed(last_order="30")[0]) == sorted([ids["501"], ids["502"]])
+    assert listed(sort="last_order")[0][-1] == ids["503"]
+    assert listed(min_points="ten", sort="nonsense", last_order="x")[1] == "3 members"  # ignored, not a 500
+    assert listed(min_points="9" * 5000)[1] == "0 members"  # a huge number: nobody, not a 500
+    next_link = re.search(
+        r'href="([^"]+)" rel="next"',
+        client.get("/admin/members", query_string={"min_points": "1"}).get_data(as_text=True),
+    )
+    assert next_link is None  # one page: no next link (and the pager keeps the filters, below)
+
+
+def test_the_pages_of_a_filtered_list_keep_the_filters(
+    client: FlaskClient, api: Api, deliver: Any, csrf: str, monkeypatch: Any
+) -> None:
+    from integrator.admin import members
+
+    monkeypatch.setattr(members, "PAGE_SIZE", 1)
+    for customer, email, order_id in ((501, "ani@example.com", 8001), (502, "budi@example.com", 8002)):
+        assert deliver("orders/paid", order_for(customer, email, order_id)).status_code == 200
+    page = client.get("/admin/members", query_string={"min_points": "1", "sort": "points"}).get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" rel="next"', page)
+    assert link and "min_points=1" in link.group(1) and "sort=points" in link.group(1) and "page=2" in link.group(1)
+    assert "2 members" in page

@@ -56,3 +56,43 @@ def test_reward_changes_need_a_session_and_the_csrf_token(
     form = client.post("/admin/api/rewards", data={"name": "x"})
     assert form.status_code == 400 and "Nothing was changed" in form.get_data(as_text=True)
     assert Api(client, shop["api_key"]).get("/rewards").json["items"] == []
+
+
+def test_the_compact_list_counts_redemptions_and_keeps_inactive_rewards_apart(
+    app: Flask, client: FlaskClient, shops: Any
+) -> None:
+    from integrator.loyalty.models import Coupon
+
+    shop = shops.make(currency="IDR")
+    api = Api(client, shop["api_key"])
+    voucher = api.post("/rewards", {"name": "Voucher", "points_cost": 1500, "kind": "fixed_amount", "value": "10000"})
+    shipping = api.post("/rewards", {**GOOD, "points_cost": 300}).json
+    old = api.post("/rewards", {"name": "Old", "points_cost": 50, "kind": "percentage", "value": "12.5"}).json
+    api.patch(f"/rewards/{old['id']}", {"active": False})
+    with app.extensions["setia_db"].session() as session:
+        for n, status in enumerate(("active", "pending", "failed")):  # a refused code gave the points back
+            session.add(
+                Coupon(
+                    shop_id=shop["id"],
+                    kind="reward",
+                    source_id=str(voucher.json["id"]),
+                    code=f"SETIA-{n}",
+                    status=status,
+                    platform="shopify",
+                    value_type="fixed_amount",
+                    value="10000",
+                    idempotency_key=f"k{n}",
+                )
+            )
+    sign_in(app, client, shop["id"])
+    page = client.get("/admin/rewards").get_data(as_text=True)
+    active, _, inactive = page.partition('id="inactive-title"')
+    assert f'id="reward-{voucher.json["id"]}"' in active and f'id="reward-{old["id"]}"' in inactive
+    assert f'id="reward-{old["id"]}"' not in active
+    item = page[page.index(f'id="reward-{voucher.json["id"]}"') :]
+    assert 'data-redemptions="2"' in item[: item.index("</li>")]
+    assert "1,500 points" in item and "Rp 10,000" in item[: item.index("</li>")].replace(".", ",")
+    assert "12.5%" in inactive
+    shipping_item = page[page.index(f'id="reward-{shipping["id"]}"') :]
+    assert "<div data-value-field hidden>" in shipping_item[: shipping_item.index("</li>")]  # free shipping: no value
+    assert "<details" in item[: item.index("</li>")]  # edited on demand

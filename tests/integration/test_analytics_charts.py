@@ -162,3 +162,18 @@ def test_a_signature_names_one_shop_and_shows_only_its_data(app, client, shops, 
     assert "Members: $251.09" in theirs.get(url).get_data(as_text=True)
     token = login_links.issue(app.extensions["setia_config"].secret_key, other["id"])
     assert refused(client, url, sig=token) == 403
+
+
+def plot_box(svg: str) -> tuple[str, str, str]:
+    """Where the plot area sits in the chart: its offset and its size."""
+    plot = group(parsed(svg), "plot")
+    background = next(rect for rect in plot.iter(f"{SVG}rect") if rect.get("class") == "background")
+    return plot.get("transform") or "", background.get("width") or "", background.get("height") or ""
+
+
+def test_the_three_charts_plot_areas_line_up(client, program, days):
+    urls = chart_urls(client, days.range)
+    anonymous = client.application.test_client()
+    boxes = {name: plot_box(anonymous.get(url).get_data(as_text=True)) for name, url in urls.items()}
+    # money labels ("$181.09") are longer than counts ("2"), and the charts have 1 to 3 lines
+    assert len(set(boxes.values())) == 1, boxes

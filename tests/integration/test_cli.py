@@ -155,7 +155,7 @@ def test_printed_api_key_reads_the_shops_members(app: Flask, client: Any, shopif
     api = Api(client, printed["api_key"])
     response = api.get("/members")
     assert response.status_code == 200
-    assert response.json == {"items": []}
+    assert response.json == {"items": [], "total": 0}
 
 
 def test_shop_currency_comes_from_shopify(app: Flask, client: Any, fake: FakeShopify) -> None:
@@ -299,7 +299,7 @@ def test_webhook_signed_with_another_secret_is_refused(
     response = deliver("orders/paid", fake30(), domain=CLI_DOMAIN, secret=secret)
 
     assert response.status_code == 401
-    assert Api(client, printed["api_key"]).get("/members").json == {"items": []}
+    assert Api(client, printed["api_key"]).get("/members").json == {"items": [], "total": 0}
     with app.extensions["setia_db"].engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM webhook_events")).scalar_one() == 0
 
@@ -349,7 +349,7 @@ def test_api_key_of_one_shop_does_not_open_another(app: Flask, client: Any, shop
 
     printed = json.loads(run(app, "shops", "api-key", str(second["id"])).stdout)
 
-    assert Api(client, printed["api_key"]).get("/members").json == {"items": []}
+    assert Api(client, printed["api_key"]).get("/members").json == {"items": [], "total": 0}
     assert len(Api(client, first["api_key"]).get("/members").json["items"]) == 1
 
 

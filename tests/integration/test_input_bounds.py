@@ -97,7 +97,7 @@ def test_a_reward_name_with_a_nul_is_422_and_nothing_is_stored(api: Api) -> None
     body = {"name": "Free\x00tote", "points_cost": 100, "kind": "percentage", "value": "10"}
     answer = assert_json_4xx(api.post("/rewards", body), 422)
     assert "name" in answer["details"]
-    assert api.get("/rewards", query_string={"include_inactive": "true"}).json == {"items": []}
+    assert api.get("/rewards", query_string={"include_inactive": "true"}).json == {"items": [], "total": 0}
 
 
 def test_widget_texts_with_a_nul_are_422(api: Api) -> None:
@@ -130,7 +130,7 @@ def test_reward_amounts_in_other_digits_are_422(api: Api, text: str) -> None:
         ({"name": "Tote", "points_cost": 10, "kind": "free_shipping", "min_order": text}, "min_order"),
     ):
         assert field in assert_json_4xx(api.post("/rewards", body), 422)["details"]
-    assert api.get("/rewards", query_string={"include_inactive": "true"}).json == {"items": []}
+    assert api.get("/rewards", query_string={"include_inactive": "true"}).json == {"items": [], "total": 0}
 
 
 @pytest.mark.parametrize("text", [ARABIC_THREE, "1_0", "\u0661"])
@@ -228,7 +228,7 @@ def test_every_order_is_recorded_at_the_extremes_of_the_accepted_settings(
 def test_reward_values_too_precise_for_a_coupon_are_422(api: Api, body: dict[str, Any], field: str) -> None:
     answer = assert_json_4xx(api.post("/rewards", {"name": "Tote", "points_cost": 10, **body}), 422)
     assert field in answer["details"]
-    assert api.get("/rewards", query_string={"include_inactive": "true"}).json == {"items": []}
+    assert api.get("/rewards", query_string={"include_inactive": "true"}).json == {"items": [], "total": 0}
 
 
 def test_the_most_precise_accepted_rewards_are_stored_as_sent(api: Api) -> None:
@@ -289,4 +289,4 @@ def test_widget_history_pages_in_other_digits_are_422(app: Flask, client: Any, s
 def test_a_data_request_email_the_database_cannot_hold_is_422(api: Api, email: str) -> None:
     answer = assert_json_4xx(api.post("/data-requests", {"kind": "data_request", "email": email}), 422)
     assert "email" in answer["details"]
-    assert api.get("/data-requests").json == {"items": []}
+    assert api.get("/data-requests").json == {"items": [], "total": 0}

@@ -97,7 +97,7 @@ def test_adjustment_without_a_valid_api_key_changes_nothing(client: Any, api: An
 def test_api_key_scheme_is_case_insensitive(client: Any, shop: dict[str, Any]) -> None:
     response = client.get("/api/v1/members", headers={"Authorization": f"bearer {shop['api_key']}"})
     assert response.status_code == 200
-    assert response.json == {"items": []}
+    assert response.json == {"items": [], "total": 0}
 
 
 # --- members -------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_email_search_answers_only_the_matching_member(api: Any, deliver: Any, j
     deliver("orders/paid", order_for(5550001, "bob@example.com", 9990001))
     response = api.get("/members", query_string={"email": "bob@example.com"})
     assert [m["platform_customer_id"] for m in response.json["items"]] == ["5550001"]
-    assert api.get("/members", query_string={"email": "nobody@example.com"}).json == {"items": []}
+    assert api.get("/members", query_string={"email": "nobody@example.com"}).json == {"items": [], "total": 0}
     assert len(api.get("/members").json["items"]) == 2
 
 
@@ -179,6 +179,25 @@ def test_ledger_pages_do_not_overlap(api: Any, jane: dict[str, Any]) -> None:
     second = [e["id"] for e in api.get(path, query_string={"page": 2, "page_size": 2}).json["items"]]
     assert len(everything) == 3
     assert first + second == everything
+
+
+def test_every_list_answer_carries_the_total_across_pages(api: Any, deliver: Any, jane: dict[str, Any]) -> None:
+    adjust(api, jane["id"], 10, "one")
+    assert deliver("orders/paid", order_for(77, "budi@example.com", 9001)).status_code == 200
+    one_per_page = {"page": 1, "page_size": 1}
+    members = api.get("/members", query_string=one_per_page).json
+    assert len(members["items"]) == 1 and members["total"] == 2
+    assert api.get("/members", query_string={"email": jane["email"].upper()}).json["total"] == 1
+    ledger = api.get(f"/members/{jane['id']}/ledger", query_string={"page": 2, "page_size": 2}).json
+    assert len(ledger["items"]) == 1 and ledger["total"] == 3
+    api.post("/rewards", {"name": "Tote", "points_cost": 5, "kind": "free_shipping"})
+    assert api.get("/rewards").json["total"] == 1
+    assert api.get(f"/members/{jane['id']}/coupons").json["total"] == 0
+    assert api.get("/settings/changes", query_string=one_per_page).json["total"] == 0
+    assert api.get("/data-requests").json["total"] == 0
+    document = api.get("/openapi.json").json
+    for name in ("MemberList", "EntryList", "RewardList", "CouponList", "ChangeList", "DataRequestList"):
+        assert "total" in document["components"]["schemas"][name]["required"], name
 
 
 # --- adjustments ---------------------------------------------------------------------------------
@@ -415,7 +434,7 @@ def test_invalid_settings_are_422_with_field_errors_and_change_nothing(
     assert response.json["error"]
     assert field in response.json["details"]
     assert api.get("/settings").json == before
-    assert api.get("/settings/changes").json == {"items": []}
+    assert api.get("/settings/changes").json == {"items": [], "total": 0}
 
 
 def test_decimal_settings_given_as_json_numbers_are_kept_as_decimal_strings(api: Any) -> None:
@@ -473,8 +492,8 @@ def test_another_shops_key_cannot_read_a_member(other_api: Any, jane: dict[str, 
         response = other_api.get(path)
         assert response.status_code == 404, path
         assert "jane" not in response.get_data(as_text=True)
-    assert other_api.get("/members").json == {"items": []}
-    assert other_api.get("/members", query_string={"email": JANE_EMAIL}).json == {"items": []}
+    assert other_api.get("/members").json == {"items": [], "total": 0}
+    assert other_api.get("/members", query_string={"email": JANE_EMAIL}).json == {"items": [], "total": 0}
 
 
 def test_another_shops_key_cannot_adjust_a_member(api: Any, other_api: Any, jane: dict[str, Any]) -> None:
@@ -501,7 +520,7 @@ def test_same_customer_in_two_shops_is_two_separate_members(
 def test_another_shops_settings_are_not_touched(api: Any, other_api: Any) -> None:
     assert other_api.patch("/settings", {"cashback_percent": "9"}).status_code == 200
     assert api.get("/settings").json["cashback_percent"] == "2"
-    assert api.get("/settings/changes").json == {"items": []}
+    assert api.get("/settings/changes").json == {"items": [], "total": 0}
 
 
 # --- the document, unknown paths, pagination ------------------------------------------------------

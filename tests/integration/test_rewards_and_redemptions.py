@@ -254,3 +254,17 @@ def test_a_free_shipping_reward_without_minimum_sends_none(app, client, api, sho
     [call] = shopify.calls_of("SetiaFreeShippingCreate")
     sent = call.variables["freeShippingCodeDiscount"]
     assert "minimumRequirement" not in sent and sent["destination"] == {"all": True}
+
+
+def test_every_field_error_of_a_reward_comes_in_one_answer(api):
+    bad = {"name": "", "points_cost": 0, "kind": "percentage", "value": "150", "min_order": "20.005"}
+    response = api.post("/rewards", bad)
+    assert response.status_code == 422
+    assert set(response.json["details"]) == {"name", "points_cost", "value", "min_order"}
+    bad = {"name": "", "points_cost": 100, "kind": "fixed_amount", "value": "5.001"}
+    assert set(api.post("/rewards", bad).json["details"]) == {"name", "value"}
+    assert set(api.post("/rewards", {"name": "x", "kind": "fixed_amount", "value": "0"}).json["details"]) == {
+        "points_cost",
+        "value",
+    }
+    assert api.get("/rewards").json["items"] == []

@@ -81,7 +81,7 @@ def test_bad_widget_settings_are_422_and_change_nothing(api: Any, widget: dict[s
         assert name in details, (name, response.json)
         details = details[name]
     assert api.get("/settings").json == before
-    assert api.get("/settings/changes").json == {"items": []}
+    assert api.get("/settings/changes").json == {"items": [], "total": 0}
 
 
 def test_widget_must_be_an_object(api: Any) -> None:

@@ -1,6 +1,7 @@
-// The rewards catalogue: every form (new reward, each reward's edit form) and each Deactivate /
-// Reactivate button sends JSON with SetiaAdmin.send (admin.js); field errors appear next to their
-// fields, a success shows the page again with the catalogue as saved.
+// The rewards catalogue: every form (new reward, each reward's edit form, opened on demand) and each
+// Deactivate / Reactivate button sends JSON with SetiaAdmin.send (admin.js); field errors appear
+// next to their fields, a success shows the page again with the catalogue as saved. Free shipping
+// has no value: its field is hidden and not sent.
 (() => {
   "use strict";
   const status = document.getElementById("rewards-status");
@@ -16,6 +17,7 @@
   const collect = (form) => {
     const body = {};
     for (const input of form.querySelectorAll("[data-type]")) {
+      if (input.closest("[hidden]")) continue;
       const value = valueOf(input);
       if (input.dataset.type === "optional" && value === "") continue;
       body[input.name] = value;
@@ -23,10 +25,17 @@
     return body;
   };
 
-  const submit = async (form, body, saved) => {
+  const showValueFor = (form) => {
+    const kind = form.querySelector("select[name=kind]");
+    const field = form.querySelector("[data-value-field]");
+    if (kind && field) field.hidden = kind.value === "free_shipping";
+  };
+
+  // `form` shows the field errors; `method` and `url` default to its own.
+  const submit = async (form, body, saved, method = form.dataset.method, url = form.action) => {
     status.textContent = "";
     try {
-      const answer = await window.SetiaAdmin.send(form.dataset.method, form.action, body);
+      const answer = await window.SetiaAdmin.send(method, url, body);
       if (answer.ok) {
         window.SetiaAdmin.go(`${window.location.pathname}?saved=${saved}`);
         return;
@@ -43,10 +52,15 @@
       event.preventDefault();
       submit(form, collect(form), form.dataset.saved);
     });
-    for (const button of form.querySelectorAll("button[data-active]")) {
-      button.addEventListener("click", () =>
-        submit(form, { active: button.dataset.active === "true" }, button.dataset.saved),
-      );
-    }
+    const kind = form.querySelector("select[name=kind]");
+    if (kind) kind.addEventListener("change", () => showValueFor(form));
+    showValueFor(form);
+  }
+  for (const button of document.querySelectorAll("button[data-active][data-url]")) {
+    const item = button.closest("[data-reward-id]");
+    button.addEventListener("click", () => {
+      const body = { active: button.dataset.active === "true" };
+      submit(item, body, button.dataset.saved, "PATCH", button.dataset.url);
+    });
   }
 })();
