@@ -104,3 +104,18 @@ def loyalty_js() -> Response:
 def bundle(version: str) -> Response:
     widget = current_widget()
     return _serve(widget.bundle, BUNDLE_CACHE if version == widget.version else STRAY_CACHE)
+
+
+# The widget's text modules (S.texts, then S.rateText: the earning rate in words) for the merchant's
+# settings page, whose preview must say what the storefront says: the same code, not a copy.
+TEXT_MODULES = ("i18n.js", "format.js")
+
+
+@bp.get("/widgets/text.js")
+def text_js() -> Response:
+    source = "window.SetiaLoyalty=window.SetiaLoyalty||{};\n" + "".join(
+        compact((WIDGETS / "src" / name).read_text()) for name in TEXT_MODULES
+    )
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = LOADER_CACHE
+    return response
