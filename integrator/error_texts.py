@@ -90,10 +90,10 @@ def template_of(message: str) -> str | None:
     """The known English template a message was written from, or None."""
     if message in TEMPLATES:
         return message
-    for template in TEMPLATES:
-        if "{" in template and _pattern(template).match(message):
-            return template
-    return None
+    # "Must be greater than or equal to {min}." also matches the message of the template with a
+    # maximum too: the template with the most words of its own is the one that wrote it.
+    matching = [template for template in TEMPLATES if "{" in template and _pattern(template).match(message)]
+    return max(matching, key=lambda template: len(re.sub(r"\{\w+\}", "", template)), default=None)
 
 
 def translated(message: str) -> str:

@@ -5,7 +5,7 @@ the browser's preference. Catalogs live in integrator/translations/ (`make trans
 from __future__ import annotations
 
 from flask import Flask, g, request
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 
 from integrator.config import ROOT
 
@@ -29,6 +29,7 @@ def chosen_language() -> str | None:
 def use_shop_language(shop_language: str | None) -> None:
     """Render the rest of this request in the merchant's chosen language, else the shop's."""
     g.setia_locale = chosen_language() or language_of(shop_language)
+    refresh()  # a locale Flask-Babel computed earlier in this app context no longer applies
 
 
 def _select_locale() -> str:
