@@ -33,6 +33,15 @@ TEMPLATES: dict[str, Any] = {
     "Special numeric values (nan or infinity) are not permitted.": _l(
         "Special numeric values (nan or infinity) are not permitted."
     ),
+    "Not a valid list.": _l("Not a valid list."),
+    "Not a valid mapping type.": _l("Not a valid mapping type."),
+    "Not a valid date.": _l("Not a valid date."),
+    "Not a valid {obj_type}.": _l("Not a valid {obj_type}."),
+    "Not a valid {awareness} {obj_type}.": _l("Not a valid {awareness} {obj_type}."),
+    '"{input}" cannot be formatted as a date.': _l('"{input}" cannot be formatted as a date.'),
+    '"{input}" cannot be formatted as a {obj_type}.': _l('"{input}" cannot be formatted as a {obj_type}.'),
+    "Not a valid email address.": _l("Not a valid email address."),
+    "Invalid input.": _l("Invalid input."),
     "Must be greater than or equal to {min}.": _l("Must be greater than or equal to {min}."),
     "Must be greater than {min}.": _l("Must be greater than {min}."),
     "Must be less than or equal to {max}.": _l("Must be less than or equal to {max}."),
@@ -59,7 +68,10 @@ TEMPLATES: dict[str, Any] = {
     "a fixed amount is more than 0": _l("a fixed amount is more than 0"),
     "a percentage is more than 0 and at most 100": _l("a percentage is more than 0 and at most 100"),
     "a percentage has at most {places} decimals": _l("a percentage has at most {places} decimals"),
-    # DomainError messages (integrator/loyalty/)
+    "must not be zero": _l("must not be zero"),
+    # DomainError messages (integrator/loyalty/, the widget API, the app proxy)
+    "unknown shop": _l("unknown shop"),
+    "shop not connected": _l("shop not connected"),
     "invalid settings": _l("invalid settings"),
     "invalid reward": _l("invalid reward"),
     "settings must be a JSON object": _l("settings must be a JSON object"),

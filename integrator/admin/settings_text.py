@@ -16,7 +16,7 @@ from integrator.loyalty.money import display, exponent
 
 LABELS: dict[str, Any] = {
     "points_per_unit": _l("Earning rate"),
-    "cashback_percent": _l("Cashback"),
+    "cashback_percent": _l("Cashback percentage"),
     "pending_days": _l("Days before points can be used"),
     "points_expiry_days": _l("Points expire after"),
     "award_test_orders": _l("Award test orders"),

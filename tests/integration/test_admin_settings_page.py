@@ -72,7 +72,7 @@ def test_the_audit_log_shows_who_changed_what_from_what_to_what(
         r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page
     )
     assert [row[1:] for row in rows] == [
-        ("Login link", "Cashback", "2%", "4.5%"),
+        ("Login link", "Cashback percentage", "2%", "4.5%"),
         (rows[1][1], "Award test orders", "off", "on"),
         (rows[1][1], "Days before points can be used", "at once", "7 days"),
     ]

@@ -167,5 +167,5 @@ def test_the_demos_settings_are_in_the_change_log(
     sign_in(app, client, shop_id)
     page = client.get("/admin/settings").get_data(as_text=True)
     log = _text(page[page.index('class="audit-log"') :])
-    assert "Penyiapan demo Cashback 0% 2%" in log
+    assert "Penyiapan demo Persentase cashback 0% 2%" in log
     assert "Penyiapan demo Kupon unboxing nonaktif aktif" in log
