@@ -186,3 +186,15 @@ def test_every_setting_has_an_indonesian_label(app: Flask) -> None:
         use_shop_language("id")
         english = {key: str(label._args[0]) for key, label in LABELS.items()}
         assert [key for key, label in LABELS.items() if str(label) == english[key]] == []
+
+
+def test_setias_ledger_reasons_sources_and_kinds_are_indonesian(app: Flask) -> None:
+    from integrator.admin.ledger_words import SOURCES
+    from integrator.admin.members import KINDS
+    from integrator.loyalty.reasons import TEXTS
+
+    assert [code for code, texts in TEXTS.items() if not texts.get("id") or texts["id"] == texts["en"]] == []
+    with app.test_request_context("/admin/members"):
+        use_shop_language("id")
+        labels = {**{f"source {k}": v for k, v in SOURCES.items()}, **{f"kind {k}": v for k, v in KINDS.items()}}
+        assert [name for name, label in labels.items() if str(label) == label._args[0]] == []

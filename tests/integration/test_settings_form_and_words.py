@@ -169,3 +169,40 @@ def test_the_demos_settings_are_in_the_change_log(
     log = _text(page[page.index('class="audit-log"') :])
     assert "Penyiapan demo Persentase cashback 0% 2%" in log
     assert "Penyiapan demo Kupon unboxing nonaktif aktif" in log
+
+
+def test_the_member_page_words_setias_reasons_and_sources_in_indonesian(
+    app: Flask, client: FlaskClient, shop: dict[str, Any], deliver: Any
+) -> None:
+    from integrator.loyalty.ledger import Posting, post
+    from integrator.loyalty.models import Member
+    from tests.deliveries import fake30
+
+    assert deliver("orders/paid", fake30()).status_code == 200
+    _language(app, shop["id"], "id")
+    with app.extensions["setia_db"].session() as session:
+        member = session.query(Member).filter_by(shop_id=shop["id"]).one()
+        member_id = member.id
+        # One reason as stored before the codes, one as stored now: both read Indonesian.
+        post(
+            session,
+            member,
+            Posting("points", "available", 5, "refund", "t:1"),
+            "redemption",
+            "C1",
+            "the store refused the coupon",
+        )
+        post(
+            session,
+            member,
+            Posting("points", "available", 7, "refund", "t:2"),
+            "store_credit",
+            "9",
+            "moved_to_store_credit",
+        )
+    sign_in(app, client, shop["id"])
+    page = _text(client.get(f"/admin/members/{member_id}").get_data(as_text=True))
+    assert "Toko menolak kupon: dikembalikan" in page and "Dipindahkan ke kredit toko" in page
+    assert "Penukaran C1" in page and "Pesanan" in page
+    for english in ("the store refused", "moved_to_store_credit", "redemption", "store_credit"):
+        assert english not in page, english
