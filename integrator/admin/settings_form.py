@@ -9,6 +9,7 @@ from typing import Any
 from marshmallow import Schema, fields
 from werkzeug.datastructures import MultiDict
 
+from integrator.loyalty.errors import InvalidSettings
 from integrator.loyalty.settings import SettingsSchema
 
 # Form fields that are not settings: the CSRF token, and the names of the checkboxes on the page
@@ -34,31 +35,42 @@ def _typed(field: fields.Field | None, text: str) -> Any:
     return text.strip() if isinstance(field, fields.Integer | fields.Decimal) else text
 
 
-def _put(patch: dict[str, Any], path: list[str], value: Any) -> None:
+def _node(patch: dict[str, Any], path: list[str]) -> dict[str, Any]:
+    """The object at `path` in the change, made on the way; a value already in the way (a form that
+    sends both "unboxing" and "unboxing.enabled") is refused like any bad field, never a crash."""
     target = patch
-    for key in path[:-1]:
-        target = target.setdefault(key, {})
-    target[path[-1]] = value
+    for depth, key in enumerate(path):
+        found = target.setdefault(key, {})
+        if not isinstance(found, dict):
+            raise InvalidSettings("invalid settings", {".".join(path[: depth + 1]): ["Invalid input type."]})
+        target = found
+    return target
 
 
 def patch_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     """The form's fields as a partial change: "widget.texts.id.title" → {"widget": {"texts": {"id":
-    {"title": ...}}}}; an empty widget text is left out (the built-in text), as the page's fetch does."""
+    {"title": ...}}}}; an empty widget text is left out (the built-in text), as the page's fetch does.
+    Raises InvalidSettings for names that contradict each other."""
     schema = SettingsSchema()
     patch: dict[str, Any] = {}
-    for name in form.getlist("checkboxes"):
-        if _field(schema, name.split(".")) is not None:
-            _put(patch, name.split("."), name in form)
+    checkboxes = form.getlist("checkboxes")
+    for name in checkboxes:
+        path = name.split(".")
+        if _field(schema, path) is not None:
+            _node(patch, path[:-1])[path[-1]] = name in form
     for name, text in form.items():
-        if name in NOT_SETTINGS or name in form.getlist("checkboxes"):
+        if name in NOT_SETTINGS or name in checkboxes:
             continue
         path = name.split(".")
         if path[:2] == ["widget", "texts"] and len(path) == 4:
-            _put(patch, path[:3], patch.get("widget", {}).get("texts", {}).get(path[2], {}))
+            language = _node(patch, path[:3])  # a language without texts of its own: the built-in ones
             if text.strip():
-                _put(patch, path, text)
+                language[path[3]] = text
             continue
-        _put(patch, path, _typed(_field(schema, path), text))
+        target = _node(patch, path[:-1])
+        if isinstance(target.get(path[-1]), dict):
+            raise InvalidSettings("invalid settings", {name: ["Invalid input type."]})
+        target[path[-1]] = _typed(_field(schema, path), text)
     return patch
 
 

@@ -62,8 +62,9 @@ def settings_page(merchant: Merchant, shop: Shop) -> str:
 def post_settings(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     """The form without JavaScript (a cookie session): saved → back to the page (post/redirect/get);
     refused → the page again at its own address, with what was typed and each field's error (422)."""
-    patch = patch_from_form(request.form)
+    patch: dict[str, Any] = {}
     try:
+        patch = patch_from_form(request.form)
         with services().db.session() as session:
             row = session.get(Shop, shop.id)
             if row is None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from integrator.loyalty.models import Shop
 from tests.conftest import Api, Shops
@@ -206,3 +207,25 @@ def test_the_member_page_words_setias_reasons_and_sources_in_indonesian(
     assert "Penukaran C1" in page and "Pesanan" in page
     for english in ("the store refused", "moved_to_store_credit", "redemption", "store_credit"):
         assert english not in page, english
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        [("unboxing", "5"), ("unboxing.enabled", "on")],
+        [("unboxing.enabled", "on"), ("unboxing", "5")],
+        [("checkboxes", "unboxing.enabled"), ("unboxing", "x")],
+        [("points_per_unit", "1"), ("points_per_unit.x", "2")],
+        [("widget", "x"), ("widget.texts.id.title", "Poin")],
+        [("widget.texts.id", "x"), ("widget.texts.id.title", "Poin")],
+        [("checkboxes", ""), ("checkboxes", "unboxing"), ("nope", "1")],
+    ],
+)
+def test_a_form_post_with_contradicting_names_is_refused_not_a_crash(
+    app: Flask, client: FlaskClient, shop: dict[str, Any], form: list[tuple[str, str]]
+) -> None:
+    csrf = sign_in(app, client, shop["id"])
+    answer = client.post("/admin/settings", data=MultiDict([("csrf_token", csrf), *form]))
+    assert answer.status_code == 422
+    assert 'class="field-error"' in answer.get_data(as_text=True)
+    assert Api(client, shop["api_key"]).get("/settings").json["points_per_unit"] == "1"
