@@ -24,6 +24,7 @@ from integrator.config import INSTANCE
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.models import LedgerEntry, Member
 from integrator.loyalty.rewards import create_reward, rewards_of
+from integrator.loyalty.settings import update_settings
 from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
 from integrator.services import services
 from integrator.storefront_demo import DEMO_DOMAIN
@@ -152,7 +153,9 @@ def seed() -> None:
         if shop is None:
             shop, _ = connect_shop(session, box, "shopify", DEMO_DOMAIN, None, "demo-webhook-secret", "custom_app")
             shop.name, shop.currency, shop.language = "Toko Setia (demo)", "IDR", "id"
-            shop.settings = {"cashback_percent": "2", "unboxing": {"enabled": True}}
+            # Set like a merchant sets them, so the settings page's change log tells the truth from day one.
+            session.flush()
+            update_settings(session, shop, {"cashback_percent": "2", "unboxing": {"enabled": True}}, "demo")
         if not rewards_of(session, shop.id):
             for reward in REWARDS:
                 create_reward(session, shop, reward)

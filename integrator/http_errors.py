@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, default_exceptions
 
+from integrator.error_texts import translated, translated_details
 from integrator.loyalty.errors import DomainError
 
 JSON_PREFIXES = ("/api/", "/webhooks/", "/widget/", "/proxy/", "/checkout/", "/healthz")
@@ -25,8 +26,9 @@ def json_error(status: int, message: str, details: Any = None, no_store: bool = 
 
 
 def domain_error_response(error: DomainError) -> Response:
-    """A domain error as the contract's JSON error: its status, its message and details."""
-    return json_error(error.status, error.message, error.details)
+    """A domain error as the contract's JSON error: its status, its message and details, in the
+    request's language (a merchant page's, or the API caller's Accept-Language; English by default)."""
+    return json_error(error.status, translated(error.message), translated_details(error.details))
 
 
 def _on_merchant_page() -> bool:

@@ -116,3 +116,18 @@ def favicon() -> Response:
     response = Response(FAVICON.read_bytes(), mimetype="image/vnd.microsoft.icon")
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# The widget's text modules (S.texts, then S.rateText: the earning rate in words) for the merchant's
+# settings page, whose preview must say what the storefront says: the same code, not a copy.
+TEXT_MODULES = ("i18n.js", "format.js")
+
+
+@bp.get("/widgets/text.js")
+def text_js() -> Response:
+    source = "window.SetiaLoyalty=window.SetiaLoyalty||{};\n" + "".join(
+        compact((WIDGETS / "src" / name).read_text()) for name in TEXT_MODULES
+    )
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = LOADER_CACHE
+    return response

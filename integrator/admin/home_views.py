@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from flask import jsonify
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
+from integrator.admin.settings_text import rate_in_words
 from integrator.http_errors import json_error
 from integrator.loyalty.api_keys import api_keys_of
 from integrator.loyalty.models import Shop
@@ -32,13 +34,15 @@ def home_page(merchant: Merchant, shop: Shop) -> str:
     with services().db.session() as session:
         onboarding = onboarding_of(session, shop, has_credentials(shop))
         active_keys = sum(1 for key in api_keys_of(session, shop.id) if key.revoked_at is None)
+    settings = current_settings(shop)
     return render_page(
         "admin/home.html",
         merchant,
         shop,
         onboarding=onboarding,
         connection=onboarding.connection,
-        settings=current_settings(shop),
+        rate_text=rate_in_words(settings["points_per_unit"], shop.currency),
+        cashback=format_decimal(Decimal(settings["cashback_percent"])),
         status=status_label(onboarding.connection),
         when=when,
         active_keys=active_keys,

@@ -1,14 +1,16 @@
-"""The merchant pages' language (Flask-Babel): the signed-in shop's language, English or Indonesian;
-before sign-in, the browser's preference. Catalogs live in integrator/translations/ (`make translations`)."""
+"""The merchant pages' language (Flask-Babel): the merchant's own choice (the frame's language switch,
+remembered in a cookie), else the signed-in shop's language, English or Indonesian; before sign-in,
+the browser's preference. Catalogs live in integrator/translations/ (`make translations`)."""
 
 from __future__ import annotations
 
 from flask import Flask, g, request
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 
 from integrator.config import ROOT
 
 LANGUAGES = ("en", "id")
+LANGUAGE_COOKIE = "setia_lang"  # the merchant's choice of language for the merchant pages
 babel = Babel()
 
 
@@ -18,9 +20,16 @@ def language_of(shop_language: str | None) -> str:
     return code if code in LANGUAGES else "en"
 
 
+def chosen_language() -> str | None:
+    """The language the merchant picked with the frame's switch, if any."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    return chosen if chosen in LANGUAGES else None
+
+
 def use_shop_language(shop_language: str | None) -> None:
-    """Render the rest of this request in the shop's language."""
-    g.setia_locale = language_of(shop_language)
+    """Render the rest of this request in the merchant's chosen language, else the shop's."""
+    g.setia_locale = chosen_language() or language_of(shop_language)
+    refresh()  # a locale Flask-Babel computed earlier in this app context no longer applies
 
 
 def _select_locale() -> str:

@@ -17,6 +17,7 @@ from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.admin.i18n import language_of
+from integrator.admin.ledger_words import reason_words, source_label
 from integrator.loyalty.coupons import coupons_of
 from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints
 from integrator.loyalty.input_fields import PlainText, WholeNumber
@@ -260,9 +261,9 @@ def _entry_row(entry: LedgerEntry, shop: Shop) -> dict[str, Any]:
         "kind": KINDS.get(entry.kind, entry.kind),
         "state": STATES.get(entry.state, entry.state),
         "amount": signed_display(entry.amount, entry.account, shop),
-        "source": entry.source,
+        "source": source_label(entry.source),
         "source_id": entry.source_id,
-        "reason": entry.reason,
+        "reason": reason_words(entry.reason),
     }
 
 

@@ -3,18 +3,21 @@ log) and the JSON endpoint its form submits to, validated by the API's own Setti
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import jsonify, request
-from flask_babel import gettext as _
+from flask import jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from integrator.admin import bp
-from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
+from integrator.admin.access import Merchant, merchant_action, merchant_page, refused, render_page
 from integrator.admin.i18n import language_of
+from integrator.admin.settings_form import flat_errors, patch_from_form, shown_after_refusal
+from integrator.admin.settings_text import audit_rows, rate_in_words
+from integrator.error_texts import translated_details
 from integrator.http_errors import json_error
-from integrator.loyalty.models import SettingsChange, Shop
+from integrator.loyalty.errors import InvalidSettings
+from integrator.loyalty.models import Shop
 from integrator.loyalty.settings import SettingsSchema, changes_of, current_settings, update_settings
 from integrator.services import services
 
@@ -29,49 +32,48 @@ BUILTIN_TEXTS = {
 }
 
 
-@bp.get("/settings")
-@merchant_page
-def settings_page(merchant: Merchant, shop: Shop) -> str:
-    config = services().config
+def _render(merchant: Merchant, shop: Shop, settings: dict[str, Any], errors: dict[str, str]) -> str:
     with services().db.session() as session:
-        changes = audit_rows(changes_of(session, shop.id))
+        changes = audit_rows(changes_of(session, shop.id), shop.currency)
     return render_page(
         "admin/settings.html",
         merchant,
         shop,
-        settings=current_settings(shop),
+        settings=settings,
+        errors=errors,
         has_expiry="points_expiry_days" in SettingsSchema().fields,
         builtin_texts=BUILTIN_TEXTS,
         preview_language=language_of(shop.language),
+        rate_text=rate_in_words(current_settings(shop)["points_per_unit"], shop.currency),
         changes=changes,
         saved=request.args.get("saved") == "1",
-        plugin=_plugin_settings(shop, config.app_url),
+        plugin=_plugin_settings(shop, services().config.app_url),
     )
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+@bp.get("/settings")
+@merchant_page
+def settings_page(merchant: Merchant, shop: Shop) -> str:
+    return _render(merchant, shop, current_settings(shop), {})
 
 
-def audit_rows(changes: list[SettingsChange]) -> list[dict[str, str]]:
-    """One row per changed setting, newest change first: when, who, which setting, from → to."""
-    return [
-        {
-            "when": change.created_at.strftime("%Y-%m-%d %H:%M"),
-            "who": change.actor,
-            "setting": key,
-            "from": _shown(values.get("from")),
-            "to": _shown(values.get("to")),
-        }
-        for change in changes
-        for key, values in sorted(change.changes.items())
-    ]
+@bp.post("/settings")
+@merchant_action
+def post_settings(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    """The form without JavaScript (a cookie session): saved → back to the page (post/redirect/get);
+    refused → the page again at its own address, with what was typed and each field's error (422)."""
+    patch: dict[str, Any] = {}
+    try:
+        patch = patch_from_form(request.form)
+        with services().db.session() as session:
+            row = session.get(Shop, shop.id)
+            if row is None:
+                return refused(401, "not signed in")
+            update_settings(session, row, patch, merchant.actor)
+    except InvalidSettings as exc:
+        errors = flat_errors(translated_details(exc.details))
+        return _render(merchant, shop, shown_after_refusal(current_settings(shop), patch), errors), 422
+    return redirect(url_for("admin.settings_page", saved=1), code=303)
 
 
 def _plugin_settings(shop: Shop, app_url: str) -> dict[str, str] | None:

@@ -3,6 +3,8 @@ logout. The pages themselves live in their own modules, imported at the bottom."
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -17,10 +19,11 @@ from integrator.admin.access import (
     end_session,
     load_shop,
     merchant_action,
+    merchant_page,
     refused,
     start_session,
 )
-from integrator.admin.i18n import use_shop_language
+from integrator.admin.i18n import LANGUAGE_COOKIE, LANGUAGES, use_shop_language
 from integrator.admin.login_links import LinkRefused, UsedLinks, redeem, unused
 from integrator.loyalty.models import Shop
 from integrator.services import services
@@ -131,6 +134,29 @@ def logout(merchant: Merchant, shop: Shop) -> Response:
     """The Log out button (a form post with the CSRF token): the cookie session ends for good."""
     response = redirect(url_for("admin.login_notice", signed_out=1), code=303)
     end_session(response, merchant)
+    return response
+
+
+@bp.get("/language/<code>")
+@merchant_page
+def choose_language(merchant: Merchant, shop: Shop, code: str) -> Response:
+    """The frame's language switch: the merchant's choice, remembered in a cookie for a year, then
+    the page they were on (only a merchant page: never an address elsewhere). A preference, not a
+    change to the shop: a plain link, no CSRF token needed."""
+    target = request.args.get("next", "")
+    if not target.startswith("/admin/") and target != "/admin":
+        target = url_for("admin.home_page")
+    id_token = request.args.get("id_token")
+    if id_token:  # an embedded page keeps its session token on the way back
+        target += ("&" if "?" in target else "?") + urlencode({"id_token": id_token})
+    response = redirect(target, code=303)
+    if code in LANGUAGES:
+        secure = services().config.app_url.startswith("https://") or request.is_secure
+        # Inside the Shopify admin's frame a cookie must be SameSite=None (and then Secure) to come back.
+        same_site = "None" if secure else "Lax"
+        response.set_cookie(
+            LANGUAGE_COOKIE, code, max_age=365 * 86400, path="/admin", secure=secure, httponly=True, samesite=same_site
+        )
     return response
 
 

@@ -21,6 +21,7 @@ from .ledger import Posting, spend
 from .members import find_member
 from .models import Coupon, Shop
 from .money import decimal_from_text, format_minor_string, from_minor, to_minor
+from .reasons import reason as coded_reason
 
 CODE_DAYS = 90  # a cashback code stays usable this long (then the shopper asks for a new one)
 MAX_LENGTH = 32  # characters of the amount as sent
@@ -76,7 +77,14 @@ def redeem_cashback(
     minor = to_minor(amount, shop.currency)
     code = generate_code()
     key = SPENT_KEYS["cashback"].format(code=code)
-    spend(session, member, Posting("cashback", "available", -minor, "redeem", key), "redemption", code, "cashback code")
+    spend(
+        session,
+        member,
+        Posting("cashback", "available", -minor, "redeem", key),
+        "redemption",
+        code,
+        coded_reason("cashback_code"),
+    )
     value = format_minor_string(minor, shop.currency)
     # The cart must be worth the code: a smaller one would use it up and lose the rest.
     terms = SpentCode("cashback", None, "fixed_amount", value, value, CODE_DAYS)

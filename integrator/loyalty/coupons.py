@@ -17,6 +17,7 @@ from connectors.base import CouponSpec
 
 from .ledger import Posting, lock_member, post
 from .models import Coupon, LedgerEntry, Member, Order, Shop, utcnow
+from .reasons import reason as coded_reason
 from .rows import insert_ignore
 from .settings import current_settings
 
@@ -177,7 +178,7 @@ def _refund_redemption(session: Session, coupon: Coupon) -> None:
         return
     member = lock_member(session, coupon.member_id)
     posting = Posting(spent.account, "available", -spent.amount, "refund", f"{key}:refund")
-    post(session, member, posting, "redemption", coupon.code, reason="the store refused the coupon")
+    post(session, member, posting, "redemption", coupon.code, reason=coded_reason("coupon_refused"))
 
 
 def note_error(session: Session, coupon_id: int, reason: str) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from .errors import InsufficientPoints
 from .ledger import Posting, lock_member, spend
 from .models import LedgerEntry, Member, Shop
+from .reasons import reason as coded_reason
 from .settings import current_settings
 
 ACTIVITY_KINDS = ("earn", "redeem", "adjust", "import", "vest")
@@ -103,9 +104,8 @@ def expire_member(session: Session, shop: Shop, member_id: int, now: datetime) -
     last_entry = session.execute(select(func.max(LedgerEntry.id)).where(LedgerEntry.member_id == member.id)).scalar()
     amount = member.points_available
     posting = Posting("points", "available", -amount, "expire", f"expire:{member.id}:{last_entry or 0}")
-    reason = f"no activity for {days} days"
     try:
-        spend(session, member, posting, "expiry", str(last_entry or 0), reason=reason)
+        spend(session, member, posting, "expiry", str(last_entry or 0), reason=coded_reason("no_activity", days))
     except InsufficientPoints:  # the member is locked: cannot happen, and never expire what is not there
         return 0
     return amount

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from .members import find_member
 from .models import LedgerEntry, Order, Shop
 from .money import display
+from .reasons import reason as coded_reason
+from .reasons import worded
 from .shapes import HISTORY_ENTRY
 from .shopper import locale_of
 
@@ -29,14 +31,15 @@ def signed_display(account: str, amount: int, currency: str, locale: str) -> str
     return f"{sign}{display(abs(amount), currency, locale)}"
 
 
-def describe_entry(entry: LedgerEntry, order_name: str | None) -> str | None:
+def describe_entry(entry: LedgerEntry, order_name: str | None, language: str = "en") -> str | None:
     """An order's entries by the order's name (#1001); an import as such (the file's name is the
-    merchant's); others by their reason without who made them."""
+    merchant's); Setia's own reasons in the shop's language (reasons.py); a merchant's reason as
+    written, without who made it."""
     if entry.source == "order":
         return order_name
     if entry.source == "import":
-        return "opening balance"
-    return ACTOR.sub("", entry.reason) if entry.reason else None
+        return worded(coded_reason("opening_balance"), language)
+    return worded(ACTOR.sub("", entry.reason), language) if entry.reason else None
 
 
 def _item(entry: LedgerEntry, order_name: str | None, currency: str, locale: str) -> dict[str, Any]:
@@ -44,7 +47,7 @@ def _item(entry: LedgerEntry, order_name: str | None, currency: str, locale: str
         **HISTORY_ENTRY.dump(entry),
         "amount": entry.amount,  # points, or cashback in minor units: the widget formats it itself
         "display": signed_display(entry.account, entry.amount, currency, locale),
-        "description": describe_entry(entry, order_name),
+        "description": describe_entry(entry, order_name, locale),
     }
 
 

@@ -23,6 +23,7 @@ from .ledger import BALANCE_COLUMNS, NewEntry, Posting, post_batch
 from .members import email_key
 from .models import LedgerEntry, Member, MemberImport, Shop, utcnow
 from .money import format_minor_string
+from .reasons import reason as coded_reason
 
 CHUNK = 500
 STALE_APPLY = timedelta(minutes=10)  # an apply that crashed may be started again after this
@@ -258,7 +259,7 @@ def apply_import(transaction: Transaction[Any], shop: Shop, import_id: int, acto
     if record is None:
         return []  # applied already, or being applied by another request
     checked = check_file(record.content or "", shop.currency)
-    reason = f"opening balance imported from {record.filename} (by {actor})"[:500]
+    reason = coded_reason("opening_balance_file", f"{record.filename} (by {actor})")[:500]
     outcomes = _rejected(checked)
     for start in range(0, len(checked.balances), CHUNK):
         chunk = checked.balances[start : start + CHUNK]

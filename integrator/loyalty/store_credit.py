@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from .errors import InsufficientPoints
 from .ledger import Posting, lock_member, post, spend
 from .models import CreditTransfer, Member, Shop, utcnow
+from .reasons import reason as coded_reason
 from .settings import current_settings
 
 REFUSAL_PAUSE = timedelta(days=1)  # after Shopify refused a transfer for good, wait before the next
@@ -57,7 +58,7 @@ def start_transfer(session: Session, shop: Shop, member_id: int, supported: bool
     session.flush()
     posting = Posting("cashback", "available", -transfer.amount, "transfer", f"store-credit:{transfer.id}")
     try:
-        spend(session, member, posting, "store_credit", str(transfer.id), reason="moved to store credit")
+        spend(session, member, posting, "store_credit", str(transfer.id), reason=coded_reason("moved_to_store_credit"))
     except InsufficientPoints:  # cannot happen with the member locked; never move what is not there
         return None
     return transfer.id
@@ -121,7 +122,14 @@ def refuse_transfer(session: Session, transfer_id: int, reason: str) -> None:
         return
     member = lock_member(session, transfer.member_id)
     posting = Posting("cashback", "available", transfer.amount, "transfer", f"store-credit:{transfer.id}:returned")
-    post(session, member, posting, "store_credit", str(transfer.id), reason=f"store credit refused: {reason}"[:500])
+    post(
+        session,
+        member,
+        posting,
+        "store_credit",
+        str(transfer.id),
+        reason=coded_reason("store_credit_refused", reason)[:500],
+    )
     transfer.status = "failed"
     transfer.last_error = reason[:2000]
     transfer.completed_at = utcnow()

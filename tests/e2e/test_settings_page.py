@@ -18,9 +18,9 @@ def sign_in(app, page, live_url, shop_id: int, path: str = "/admin/settings") ->
 def test_the_earning_rate_changes_the_preview_then_the_api_and_the_widget(app, client, shop, live_url, page):
     sign_in(app, page, live_url, shop["id"])
     preview = page.locator("#widget-preview")
-    assert preview.locator("[data-preview=earn]").inner_text() == "Earn 1 points per 1.00 USD"
+    assert preview.locator("[data-preview=earn]").inner_text() == "1 point per $1.00 spent"
     page.fill("[name=points_per_unit]", "3")
-    assert preview.locator("[data-preview=earn]").inner_text() == "Earn 3 points per 1.00 USD"
+    assert preview.locator("[data-preview=earn]").inner_text() == "3 points per $1.00 spent"
     page.fill("[name='widget.texts.en.title']", "Toko Points")
     assert preview.locator("[data-preview=launcher]").inner_text() == "Toko Points"
     page.fill("[name='widget.accent_color']", "#aa3300")
@@ -45,7 +45,7 @@ def test_the_earning_rate_changes_the_preview_then_the_api_and_the_widget(app, c
     program = client.get(f"/widget/v1/{shop['public_id']}/program").json
     assert program["earning"]["points_per_unit"] == "3" and program["theme"]["accent_color"] == "#aa3300"
     audit = page.locator(".audit-log").inner_text()
-    assert "points_per_unit\t1\t3" in audit and "login-link" in audit
+    assert "Earning rate\t1 point per $1.00 spent\t3 points per $1.00 spent" in audit and "Login link" in audit
     assert page.input_value("[name=points_per_unit]") == "3"  # the page shows what was saved
 
 

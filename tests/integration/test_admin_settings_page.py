@@ -69,14 +69,14 @@ def test_the_audit_log_shows_who_changed_what_from_what_to_what(
     assert saved.status_code == 200
     page = client.get("/admin/settings").get_data(as_text=True)
     rows = re.findall(
-        r"<tr><td>([^<]+)</td><td>([^<]+)</td><td><code>([^<]+)</code></td><td>([^<]*)</td><td>([^<]*)</td></tr>", page
+        r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page
     )
     assert [row[1:] for row in rows] == [
-        ("login-link", "cashback_percent", "2", "4.5"),
-        (rows[1][1], "award_test_orders", "no", "yes"),
-        (rows[1][1], "pending_days", "0", "7"),
+        ("Login link", "Cashback percentage", "2%", "4.5%"),
+        (rows[1][1], "Award test orders", "off", "on"),
+        (rows[1][1], "Days before points can be used", "at once", "7 days"),
     ]
-    assert rows[1][1] != "login-link"  # the API's actor
+    assert rows[1][1] != "Login link"  # the API's actor
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row[0]) for row in rows)
 
 

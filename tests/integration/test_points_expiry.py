@@ -62,11 +62,11 @@ def test_points_of_a_member_inactive_for_the_window_expire_once(app, api, jane):
     member = api.member(JANE)
     assert (member["points_available"], member["lifetime_points"]) == (0, 181)
     assert member["cashback_available"] == "3.62"  # cashback is not points: it stays
-    assert expiries(app) == [(-181, "no activity for 30 days")]
+    assert expiries(app) == [(-181, "no_activity: 30")]
     [newest, *_] = api.get(f"/members/{member['id']}/ledger").json["items"]
     assert (newest["kind"], newest["points"]) == ("expire", -181)
     assert scheduled("expire_points")() == 0  # the second run finds nothing to do
-    assert expiries(app) == [(-181, "no activity for 30 days")]
+    assert expiries(app) == [(-181, "no_activity: 30")]
 
 
 @pytest.mark.usefixtures("on_several_dates")  # the window's edge on any date
@@ -118,5 +118,5 @@ def test_parallel_runs_expire_once(app, api, jane):
     for thread in threads:
         thread.join()
     assert sorted(results) == [0] * 5 + [1]
-    assert expiries(app) == [(-181, "no activity for 30 days")]
+    assert expiries(app) == [(-181, "no_activity: 30")]
     assert api.member(JANE)["points_available"] == 0

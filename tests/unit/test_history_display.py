@@ -41,7 +41,10 @@ def entry(source: str, reason: str | None) -> LedgerEntry:
         ("adjustment", "Birthday gift (by api-key:sk_8UsR9oy)", None, "Birthday gift"),
         ("adjustment", "Sorry (late) (by merchant:shop-1)", None, "Sorry (late)"),
         ("adjustment", "no actor here", None, "no actor here"),
-        ("import", "opening balance imported from vip.csv (by merchant:1)", None, "opening balance"),
+        ("import", "opening balance imported from vip.csv (by merchant:1)", None, "Opening balance"),
+        ("import", "opening_balance_file: vip.csv (by merchant:1)", None, "Opening balance"),
+        ("redemption", "the store refused the coupon", None, "The store refused the coupon: given back"),
+        ("expiry", "no_activity: 365", None, "No activity for 365 days"),
         ("redemption", "Free shipping", None, "Free shipping"),
         ("expiry", None, None, None),
     ],
@@ -50,3 +53,20 @@ def test_entries_are_described_without_who_made_them(
     source: str, reason: str | None, order_name: str | None, described: str | None
 ) -> None:
     assert describe_entry(entry(source, reason), order_name) == described
+
+
+@pytest.mark.parametrize(
+    ("source", "reason", "described"),
+    [
+        ("import", "opening_balance_file: vip.csv (by merchant:1)", "Saldo awal"),
+        ("redemption", "coupon_refused", "Toko menolak kupon: dikembalikan"),
+        ("redemption", "the store refused the coupon", "Toko menolak kupon: dikembalikan"),  # stored before the codes
+        ("store_credit", "moved to store credit", "Dipindahkan ke kredit toko"),
+        ("store_credit", "store_credit_refused: timeout", "Toko menolak kredit toko: dikembalikan (timeout)"),
+        ("expiry", "no activity for 30 days", "Tidak ada aktivitas selama 30 hari"),
+        ("redemption", "cashback_code", "Kode cashback"),
+        ("adjustment", "Hadiah ulang tahun (by merchant:1)", "Hadiah ulang tahun"),  # the merchant's words
+    ],
+)
+def test_setias_own_reasons_read_in_the_shops_language(source: str, reason: str, described: str) -> None:
+    assert describe_entry(entry(source, reason), None, "id_ID") == described

@@ -47,6 +47,15 @@
     return [Number(digits) / 10 ** scale, amount];
   };
 
+  // The earning rate as people say it, "1 point per Rp 1.000": the widget's ways to earn and the
+  // settings page's preview (which loads this module), so both show the same words. null if invalid.
+  S.rateText = (language, currency, perUnit) => {
+    const rate = S.rate(perUnit);
+    if (!rate) return null;
+    const t = S.texts(language);
+    return t("rate", {p: t(rate[0] === 1 ? "point" : "points", {n: S.number(rate[0], language)}), a: S.money(rate[1], currency, language)});
+  };
+
   S.date = (iso, language) => {
     const when = new Date(iso);
     return isNaN(when) ? "" : new Intl.DateTimeFormat(language, {dateStyle: "medium"}).format(when);

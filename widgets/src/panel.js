@@ -24,9 +24,8 @@
 
   const earning = (ctx) => {
     const rules = (ctx.program && ctx.program.earning) || {};
-    const rate = S.rate(rules.points_per_unit);
     const items = [
-      rate && ctx.t("rate", {p: ctx.pts(rate[0]), a: ctx.money(rate[1])}),
+      rules.points_per_unit && S.rateText(ctx.language, ctx.program.currency, rules.points_per_unit),
       Number(rules.cashback_percent) > 0 && ctx.t("rate_cashback", {p: S.number(Number(rules.cashback_percent), ctx.language)}),
       rules.pending_days > 0 && ctx.t("rate_days", {d: rules.pending_days}),
     ].filter(Boolean);

@@ -1,5 +1,7 @@
-// The settings page: the form is sent as JSON with SetiaAdmin.send (admin.js), the server's field
-// errors are shown next to their fields, and the widget preview follows the form as the merchant types.
+// The settings page: the form is sent as JSON with SetiaAdmin.send (admin.js) to its data-api URL
+// (without JavaScript it posts itself as a plain form), the server's field errors are shown next to
+// their fields (each clears once its field is changed) with the status line beside the first one, and
+// the widget preview follows the form as the merchant types, in the widget's own words (S.rateText).
 (() => {
   "use strict";
   const form = document.getElementById("settings-form");
@@ -28,16 +30,42 @@
     return body;
   };
 
+  const home = status.parentNode.insertBefore(document.createComment("status"), status);
+  const markFields = () => {
+    let first = null;
+    for (const slot of form.querySelectorAll("[data-error-for]")) {
+      const input = form.querySelector(`[name="${slot.dataset.errorFor}"]`);
+      if (input) input.toggleAttribute("aria-invalid", !slot.hidden);
+      if (!slot.hidden && !first) first = slot;
+    }
+    return first;
+  };
+  markFields(); // a refused form post came back with its fields marked by the server
+
+  // A corrected field loses its mark at once; the status line goes once no field is marked.
+  form.addEventListener("input", (event) => {
+    const slot = event.target.name && form.querySelector(`[data-error-for="${event.target.name}"]`);
+    if (!slot || slot.hidden) return;
+    slot.hidden = true;
+    slot.textContent = "";
+    if (!markFields()) status.textContent = "";
+  });
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     status.textContent = "";
     try {
-      const answer = await window.SetiaAdmin.send("PATCH", form.action, collect());
+      const answer = await window.SetiaAdmin.send("PATCH", form.dataset.api, collect());
       if (answer.ok) {
         window.SetiaAdmin.go(form.dataset.reload); // the page again: saved values and the audit log
       } else if (answer.status === 422) {
         window.SetiaAdmin.showErrors(form, answer.body.details);
+        const first = markFields();
+        if (first) first.after(status); // where the marked fields are, not at the top of a long form
+        else home.after(status);
         status.textContent = status.dataset.invalid;
+        const input = first && form.querySelector(`[name="${first.dataset.errorFor}"]`);
+        if (input) input.focus();
       } else {
         status.textContent = status.dataset.failed;
       }
@@ -67,12 +95,16 @@
     const left = position && position.value === "bottom-left";
     preview.classList.toggle("preview-bottom-left", left);
     preview.classList.toggle("preview-bottom-right", !left);
-    const rate = field("points_per_unit").value.trim() || "0";
+    const rate = field("points_per_unit").value.trim();
+    // Only a rate the server would accept is put into words: invalid input is never echoed.
+    const valid = /^\d{1,7}(\.\d{1,6})?$/.test(rate) && Number(rate) <= 1000000;
+    const S = window.SetiaLoyalty;
+    const earn = valid && S && S.rateText ? S.rateText(language, preview.dataset.currency, rate) : null;
     show("title", text("title"));
     show("launcher", text("title"));
     show("rewards", text("rewards"));
     show("join", text("join"));
-    show("earn", preview.dataset.earn.replace("{n}", rate).replace("{currency}", preview.dataset.currency));
+    show("earn", earn || "");
   };
 
   form.addEventListener("input", render);
