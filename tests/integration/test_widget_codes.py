@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from integrator.loyalty.models import Coupon
+from integrator.widget_api.limits import Limit
 from tests.conftest import Shops, drain
 from tests.deliveries import OTHER_DOMAIN, fake30
 from tests.integration.test_shopify_proxy_routes import proxied
@@ -110,3 +111,16 @@ def test_codes_through_the_shopify_app_proxy(
     assert response.status_code == 200
     assert [item["code"] for item in response.json["items"]] == [code]
     assert client.get(f"/proxy/shopify/codes?{proxied('')}").status_code == 401
+
+
+def test_codes_count_against_the_shoppers_rate_limit(
+    client: FlaskClient, app: Flask, shop: dict[str, Any], deliver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(
+        app.config, "WIDGET_RATE_LIMITS", {"client": Limit("client", 300, 60), "shopper": Limit("shopper", 1, 60)}
+    )
+    secret = widget_secret(app, shop["id"])
+    assert ask(client, shop, "codes", signed(JANE_ID, secret)).status_code == 200
+    refused = ask(client, shop, "codes", signed(JANE_ID, secret))
+    assert refused.status_code == 429 and refused.json["error"] == "too many requests"
+    assert "items" not in refused.json

@@ -139,7 +139,7 @@
     const show = (open, from) => {
       panel.hidden = !open;
       launcher.setAttribute("aria-expanded", String(open));
-      if (!open) return opener.focus();
+      if (!open) return (opener.isConnected ? opener : launcher).focus();
       opener = from || launcher;
       title.focus();
       loadMe();
