@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.conftest import drain
 from tests.deliveries import fake30
 
 from .accessibility import axe_violations
@@ -44,6 +45,7 @@ def test_a_redeemed_code_is_under_my_codes_after_a_reload(
     assert wait_text(page, ".big", "81 points") == "81 points"  # the balance stays in view
     assert page.locator("#setia-loyalty .big").is_visible()
 
+    drain()  # the worker (with Redis) has made the code on the store: it is active now
     page.reload()
     page.locator("#setia-loyalty .launcher").click()
     listed = wait_text(page, ".issued", code).replace("\u00a0", " ")
