@@ -1,7 +1,10 @@
 """The storefront widget's files (widgets/). GET /widgets/loyalty.js, the contract's URL, is a small
 loader with a short cache lifetime; it loads the bundle /widgets/v/<content hash>/widget.js (the modules
 of widgets/src/ in order, widgets/widget.css inside), which never changes under its URL: cached
-immutable for a year. Both are gzip-compressed once (level 9) and answer If-None-Match with 304."""
+immutable for a year. What the first load does not need (the signed shopper's part of the panel: My
+codes, cashback, history, the confirmation before spending) is its own module,
+/widgets/v/<its content hash>/account.js, cached the same way and loaded when the panel opens (the
+bundle carries its URL). All are gzip-compressed once (level 9) and answer If-None-Match with 304."""
 
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ bp = Blueprint("widget_assets", __name__)
 
 WIDGETS = ROOT / "widgets"
 # Load order: each module adds its part to the one global, window.SetiaLoyalty; main.js starts.
-MODULES = ("dom.js", "i18n.js", "format.js", "api.js", "codes.js", "panel.js", "account.js", "elements.js", "main.js")
+MODULES = ("dom.js", "i18n.js", "format.js", "api.js", "codes.js", "panel.js", "elements.js", "main.js")
+# Loaded when the panel first opens (panel.js S.more), after the bundle: each adds to the same global.
+LAZY_MODULES = ("account.js",)
 VERSION_MARK = "%VERSION%"
 LOADER_CACHE = "public, max-age=300"  # a release reaches storefronts within five minutes
 BUNDLE_CACHE = "public, max-age=31536000, immutable"
@@ -40,6 +45,7 @@ class Widget:
     version: str
     loader: Asset
     bundle: Asset
+    account: Asset  # LAZY_MODULES
 
 
 def _asset(body: bytes) -> Asset:
@@ -47,7 +53,11 @@ def _asset(body: bytes) -> Asset:
 
 
 def _files(folder: Path) -> list[Path]:
-    return [folder / "loyalty.js", folder / "widget.css", *(folder / "src" / name for name in MODULES)]
+    return [
+        folder / "loyalty.js",
+        folder / "widget.css",
+        *(folder / "src" / name for name in (*MODULES, *LAZY_MODULES)),
+    ]
 
 
 def compact(source: str) -> str:
@@ -58,17 +68,24 @@ def compact(source: str) -> str:
     return re.sub(r"^[ \t]+", "", source, flags=re.M)
 
 
-def bundle_source(folder: Path = WIDGETS) -> bytes:
-    """The bundle: the stylesheet as a string (comments and line breaks dropped), then the modules."""
+def _modules(folder: Path, names: tuple[str, ...]) -> str:
+    return "".join(compact((folder / "src" / name).read_text()) for name in names)
+
+
+def bundle_source(folder: Path = WIDGETS, account_digest: str = "") -> bytes:
+    """The bundle: the stylesheet as a string (comments and line breaks dropped) and the lazily loaded
+    module's path (relative to the loader's URL), then the modules."""
     css = re.sub(r"/\*.*?\*/\s*", "", (folder / "widget.css").read_text(), flags=re.S).replace("\n", "")
-    head = f"window.SetiaLoyalty=window.SetiaLoyalty||{{}};window.SetiaLoyalty.css={json.dumps(css)};\n"
-    return (head + "".join(compact((folder / "src" / name).read_text()) for name in MODULES)).encode()
+    more = json.dumps(f"v/{account_digest}/account.js")
+    head = f"window.SetiaLoyalty=window.SetiaLoyalty||{{}};window.SetiaLoyalty.css={json.dumps(css)};"
+    return (head + f"window.SetiaLoyalty.more={more};\n" + _modules(folder, MODULES)).encode()
 
 
 def build_widget(folder: Path = WIDGETS) -> Widget:
-    bundle = _asset(bundle_source(folder))
+    account = _asset(_modules(folder, LAZY_MODULES).encode())
+    bundle = _asset(bundle_source(folder, account.digest))
     loader = compact((folder / "loyalty.js").read_text()).replace(VERSION_MARK, bundle.digest)
-    return Widget(bundle.digest, _asset(loader.encode()), bundle)
+    return Widget(bundle.digest, _asset(loader.encode()), bundle, account)
 
 
 def current_widget() -> Widget:
@@ -131,3 +148,9 @@ def text_js() -> Response:
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = LOADER_CACHE
     return response
+
+
+@bp.get("/widgets/v/<version>/account.js")
+def account(version: str) -> Response:
+    widget = current_widget()
+    return _serve(widget.account, BUNDLE_CACHE if version == widget.account.digest else STRAY_CACHE)

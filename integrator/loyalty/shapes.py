@@ -27,6 +27,9 @@ class CouponSchema(Schema):
     platform_id = fields.String(allow_none=True, metadata={"description": "the discount's id on the store"})
     value_type = fields.String(metadata={"description": "percentage | fixed_amount | free_shipping"})
     value = fields.String(metadata={"description": "decimal string: percent, or amount in the shop currency"})
+    min_order = fields.String(
+        allow_none=True, metadata={"description": "decimal: the order subtotal the code needs; null = none"}
+    )
     source_id = fields.String(allow_none=True, metadata={"description": "the order that earned it"})
     starts_at = fields.DateTime()
     expires_at = fields.DateTime(allow_none=True)
@@ -44,12 +47,20 @@ class RedeemedCouponSchema(CouponSchema):
     reward_id = fields.Function(_reward_id, allow_none=True)
 
 
-_SHOPPER_COUPON = ("code", "status", "kind", "value_type", "value", "expires_at")
+class ShopperCodeSchema(RedeemedCouponSchema):
+    """A code in the shopper's "My codes": where it came from in the contract's word (`source`:
+    reward, cashback, unboxing; referral once friends' codes exist), which is the coupon's kind."""
+
+    source = fields.Function(lambda coupon: coupon.kind)
+
+
+_SHOPPER_COUPON = ("code", "status", "kind", "value_type", "value", "min_order", "expires_at")
 # The widget's answers (and the Shopify app proxy's, which are the same answers).
 REDEEMED_COUPON = RedeemedCouponSchema(only=(*_SHOPPER_COUPON, "reward_id"))
 CASHBACK_COUPON = CouponSchema(only=_SHOPPER_COUPON)
 UNBOXING_COUPON = CouponSchema(only=("code", "status", "value_type", "value", "expires_at"))  # + order_name
 # The privacy export.
+SHOPPER_CODE = ShopperCodeSchema(only=(*_SHOPPER_COUPON, "source", "reward_id"))
 EXPORTED_COUPON = CouponSchema(only=(*_SHOPPER_COUPON, "created_at"))
 
 

@@ -4,6 +4,7 @@ proxy both answer with these, so they live below both."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -12,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .members import find_member
-from .models import Coupon, Order, Shop
+from .models import Coupon, Order, Shop, utcnow
 from .money import display, format_minor_string
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
-from .shapes import OFFERED_REWARD, UNBOXING_COUPON
+from .shapes import OFFERED_REWARD, SHOPPER_CODE, UNBOXING_COUPON
 
 # Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
 # plugin's `?coupon=` handler (connectors/woocommerce/plugin/setia-loyalty/includes/coupon-link.php).
@@ -128,3 +129,25 @@ def order_of(session: Session, shop: Shop, platform_customer_id: str, platform_o
         "cashback_display": display(order.cashback_held, shop.currency, locale_of(shop)),
         "unboxing": _unboxing_view(coupon[0], coupon[1]) if coupon else None,
     }
+
+
+MAX_CODES = 50  # a shopper with more usable codes than this sees the newest
+
+
+def codes_of(session: Session, shop: Shop, platform_customer_id: str, now: datetime | None = None) -> dict[str, Any]:
+    """The `codes` answer ("My codes"): the shopper's codes they can still use, newest first. Not a
+    code the store refused (`failed`) nor one past its expiry; `pending` ones are listed (the store is
+    making them). Setia does not learn when a code is spent at checkout, so a used one stays until
+    it expires."""
+    member = find_member(session, shop.id, platform_customer_id)
+    if member is None:
+        return {"items": []}
+    now = now or utcnow()
+    rows = session.execute(
+        select(Coupon)
+        .where(Coupon.shop_id == shop.id, Coupon.member_id == member.id, Coupon.status != "failed")
+        .where((Coupon.expires_at.is_(None)) | (Coupon.expires_at > now))
+        .order_by(Coupon.created_at.desc(), Coupon.id.desc())
+        .limit(MAX_CODES)
+    )
+    return {"items": SHOPPER_CODE.dump(rows.scalars(), many=True)}

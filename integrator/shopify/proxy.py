@@ -118,6 +118,11 @@ def unboxing() -> Response:
     return answers.unboxing(*shopper())
 
 
+@bp.get("/codes")
+def codes() -> Response:
+    return answers.codes(*shopper())
+
+
 @bp.get("/orders/<platform_order_id>")
 def order(platform_order_id: str) -> Response:
     shop, customer = shopper()

@@ -19,7 +19,7 @@ from integrator.loyalty.input_fields import WholeNumber
 from integrator.loyalty.models import Coupon, Shop
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shapes import REDEEMED_COUPON
-from integrator.loyalty.shopper import balances_of, order_of, programme_of, unboxing_of
+from integrator.loyalty.shopper import balances_of, codes_of, order_of, programme_of, unboxing_of
 from integrator.platform_registry import apply_path
 from integrator.services import services
 
@@ -70,6 +70,11 @@ def history(shop: Shop, customer: str, args: Mapping[str, str]) -> Response:
 
 def unboxing(shop: Shop, customer: str) -> Response:
     return answer(_read(lambda session: unboxing_of(session, shop, customer)), PRIVATE)
+
+
+def codes(shop: Shop, customer: str) -> Response:
+    """My codes: the shopper's usable codes, newest first (integrator/loyalty/shopper.py codes_of)."""
+    return answer(_read(lambda session: codes_of(session, shop, customer)), PRIVATE)
 
 
 def order(shop: Shop, customer: str, platform_order_id: str) -> Response:

@@ -90,6 +90,11 @@ def unboxing(public_id: str) -> Response:
     return answers.unboxing(widget_shop(), signed_customer())
 
 
+@bp.get("/<public_id>/codes")
+def codes(public_id: str) -> Response:
+    return answers.codes(widget_shop(), signed_customer())
+
+
 @bp.get("/<public_id>/orders/<platform_order_id>")
 def order(public_id: str, platform_order_id: str) -> Response:
     return answers.order(widget_shop(), signed_customer(), platform_order_id)

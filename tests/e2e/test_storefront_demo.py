@@ -32,11 +32,13 @@ def test_the_demo_storefront_shows_saris_balance_and_a_redeemed_code(
     assert "You earned" in wait_text(page, ".el", "You earned", host="[data-setia=thank-you]")
     page.locator("#setia-loyalty .launcher").click()
     page.get_by_role("button", name="Redeem: Gratis ongkir").click()
-    code = wait_text(page, ".issued .code", "SETIA-")
+    page.get_by_role("button", name="Yes, spend").click()
+    code = wait_text(page, ".msg", "SETIA-").removeprefix("Your code: ")
+    assert wait_text(page, ".issued .code", code) == code  # the newest of My codes
     left = f"{sari['points_available'] - 300:,} points"
     assert wait_text(page, ".big", left) == left
     shoot(page, "demo-storefront")
-    href = page.locator("#setia-loyalty .issued a.apply").get_attribute("href")
+    href = page.locator("#setia-loyalty .issued a.apply").first.get_attribute("href")
     assert href == f"{live_url}/discount/{code}"
     assert code in client.get(f"/discount/{code}").get_data(as_text=True)
     assert api.member(SARI)["points_available"] == sari["points_available"] - 300

@@ -71,6 +71,7 @@ def test_the_thank_you_element_waits_for_the_late_webhook_then_shows_points_and_
     assert code in str(call.variables)  # the code the store was asked to make
     assert wait_text(page, ".launcher", "181") == "Rewards · 181"  # the balance caught up with the order
     shoot(page, "thank-you-element")
-    page.locator("#setia-loyalty .launcher").click()  # the panel shows the last order's unboxing coupon too
-    assert wait_text(page, ".unboxing .code", "SETIA-") == code
+    page.locator("#setia-loyalty .launcher").click()  # My codes in the panel lists the unboxing coupon too
+    assert wait_text(page, ".issued .code", "SETIA-") == code
+    assert "Your thank-you coupon" in shadow_text(page, ".issued")
     assert page.errors == []

@@ -43,14 +43,19 @@ def test_a_signed_in_shopper_sees_the_balance_redeems_and_gets_a_code(
 
     page.goto(storefront.origin + "/")
     assert wait_text(page, ".launcher", "181") == "Rewards · 181"
+    assert page.locator("#setia-loyalty .launcher").get_attribute("aria-label") == "Rewards · 181 points"
     page.locator("#setia-loyalty .launcher").click()
     assert shadow_text(page, ".big") == "181 points"
     assert "Cashback: $3.62" in shadow_text(page, ".me")  # 2 % of 181.09, formatted like the server
-    assert "$5.00 off" in shadow_text(page, ".rewards")
+    assert "$5.00\u00a0off" in shadow_text(page, ".rewards")
     shoot(page, "widget-balance")
 
     assert wait_text(page, ".big", "181 points", host=INLINE) == "181 points"
     page.locator("#setia-loyalty").get_by_role("button", name="Redeem: 5 off").click()
+    question = wait_text(page, ".ask", "Spend")
+    assert question.replace("\u00a0", " ") == "Spend 100 points on $5.00 off?Yes, spendCancel"
+    assert "100\u00a0points" in question and "$5.00\u00a0off" in question  # no line break inside an amount
+    page.locator("#setia-loyalty").get_by_role("button", name="Yes, spend").click()
     code = wait_text(page, ".issued .code", "SETIA-")
     assert re.fullmatch(r"SETIA-[A-Z0-9-]+", code)
     assert wait_text(page, ".big", "81 points") == "81 points"
@@ -91,18 +96,27 @@ def test_an_indonesian_shop_shows_indonesian_texts_and_rupiah(
 
     page.goto(storefront.origin + "/")
     assert wait_text(page, ".launcher", "1.250") == "Hadiah · 1.250"
+    assert page.get_by_role("button", name="Hadiah · 1.250 poin").is_visible()  # the launcher's name
     page.locator("#setia-loyalty .launcher").click()
     assert shadow_text(page, ".big") == "1.250 poin"
     assert shadow_text(page, ".me .sub") == "0 tertunda · Cashback: Rp 25.000"
     assert "1 poin per belanja Rp 1.000" in shadow_text(page, ".earn")
-    assert "Potongan Rp 10.000" in shadow_text(page, ".rewards")
+    assert "Potongan Rp\u00a010.000" in shadow_text(page, ".rewards")  # no line break inside an amount
     assert page.get_by_role("button", name="Tukar: Potongan belanja").is_enabled()
     shoot(page, "widget-indonesian")
     shopify.answer("SetiaDiscountCreate", CREATED, always=True)
-    page.get_by_role("button", name="Pakai cashback Rp 25.000").click()
-    assert "Potongan Rp 25.000" in wait_text(page, ".issued", "SETIA-")
+    # Cashback: the shopper chooses the amount (at most the balance), then confirms once.
+    page.get_by_label("Jumlah").fill("30000")
+    page.get_by_role("button", name="Pakai cashback").click()
+    assert wait_text(page, ".msg", "Pilih") == "Pilih jumlah sampai Rp 25.000."
+    page.get_by_label("Jumlah").fill("25000")
+    page.get_by_role("button", name="Pakai cashback").click()
+    question = wait_text(page, ".ask", "Tukar").replace("\u00a0", " ")
+    assert question == "Tukar cashback Rp 25.000 dengan Potongan Rp 25.000?Ya, tukarBatal"
+    page.get_by_role("button", name="Ya, tukar").click()
+    assert "Potongan Rp\u00a025.000" in wait_text(page, ".issued", "SETIA-")
     assert wait_text(page, ".me .sub", "Rp 0") == "0 tertunda · Cashback: Rp 0"
-    assert page.get_by_role("button", name="Pakai cashback Rp 25.000").count() == 0
+    assert page.get_by_role("button", name="Pakai cashback").count() == 0
     # The widget formats amounts exactly as the server's money display does.
     for minor, currency, language in [
         (1_000_000, "IDR", "id"),

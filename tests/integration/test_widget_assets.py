@@ -47,3 +47,17 @@ def test_an_older_loaders_version_gets_the_current_bundle_but_not_for_long(clien
     assert stray.status_code == 200
     assert stray.get_data() == current.get_data()
     assert stray.headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_module_the_panel_loads_when_opened_is_versioned_and_immutable(client: FlaskClient) -> None:
+    bundle = client.get(bundle_path(client)).get_data(as_text=True)
+    match = re.search(r'SetiaLoyalty\.more="(v/[0-9a-f]{16}/account\.js)"', bundle)
+    assert match, bundle[:300]
+    module = client.get(f"/widgets/{match.group(1)}", headers={"Accept-Encoding": "gzip"})
+    assert module.status_code == 200 and module.mimetype == "text/javascript"
+    assert module.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "S.account = (" in gzip.decompress(module.get_data()).decode()
+    again = {"If-None-Match": module.headers["ETag"], "Accept-Encoding": "gzip"}
+    assert client.get(f"/widgets/{match.group(1)}", headers=again).status_code == 304
+    stray = client.get("/widgets/v/0123456789abcdef/account.js")
+    assert stray.status_code == 200 and stray.headers["Cache-Control"] == "public, max-age=300"

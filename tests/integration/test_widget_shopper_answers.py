@@ -232,7 +232,7 @@ def test_order_of_another_shopper_or_unseen_is_unknown(
 
 # --- refusals and CORS for every signed route ----------------------------------------------------
 
-ROUTES = ["me", "history", "unboxing", f"orders/{ORDER_ID}"]
+ROUTES = ["me", "history", "unboxing", "codes", f"orders/{ORDER_ID}"]
 
 
 def refusal_for(kind: str, secret: str, other_secret: str) -> dict[str, str]:

@@ -1,32 +1,63 @@
-/* The signed-in shopper's part of the panel, loaded on demand: codes issued in this visit, the
-   unboxing coupon of the last order (when the panel first opens), "use cashback" (only while there is
-   cashback to spend and the shop does not pay it as store credit), and the history, page by page. */
+/* The signed-in shopper's part of the panel, its own module loaded when the panel first opens
+   (integrator/widget_assets.py LAZY_MODULES): My codes (the `codes` answer, so they survive a reload;
+   a new code goes on top and takes the focus), the one confirmation before spending points or
+   cashback, "use cashback" with the amount to spend (only while there is cashback and the shop does
+   not pay it as store credit), and the history, page by page. */
 (function (S) {
   "use strict";
   const {h} = S;
   const PAGE_SIZE = 10;
 
-  S.account = (ctx, area, say, refresh) => {
+  S.account = (ctx, area, say, refresh, title) => {
     const {t} = ctx;
-    if (!ctx.api.signed) return {render() {}, opened() {}, issued() {}};
-    const issued = h("div", {class: "issued"});
-    const unboxing = h("div", {class: "unboxing"});
+    const ask = h("div", {class: "ask"});
+    if (!ctx.api.signed) return {render() {}, opened() {}, issued() {}, confirm() {}};
+    const codes = h("div", {class: "issued"});
     const cashback = h("div", {class: "cashback"});
     const list = h("ul", {class: "history", id: "setia-history", hidden: true});
     const toggle = h("button", {type: "button", class: "more", "aria-expanded": "false", "aria-controls": "setia-history"}, t("history"));
     const more = h("button", {type: "button", class: "more", hidden: true}, t("more"));
-    area.append(issued, unboxing, cashback, h("div", {}, toggle), list, more);
+    area.append(ask, h("h3", {}, t("my_codes")), codes, cashback, h("div", {}, toggle), list, more);
     let page = 0;
     let hasMore = false;
     let storeCredit = false;
     let opened = false;
 
+    // "Spend 500 points on Rp 10.000 off?" once; Cancel (or Escape's close) spends nothing.
+    const confirm = (question, spend, back) => {
+      const yes = h("button", {type: "button"}, t("yes"));
+      const no = h("button", {type: "button", class: "more"}, t("cancel"));
+      const text = h("p", {id: "setia-ask"}, S.nb(question));
+      ask.replaceChildren(h("div", {class: "box", role: "group", "aria-labelledby": "setia-ask"}, text, h("div", {class: "row"}, yes, no)));
+      no.addEventListener("click", () => {
+        ask.replaceChildren();
+        (back && back.isConnected ? back : title).focus();
+      });
+      yes.addEventListener("click", async () => {
+        title.focus(); // the button goes away: focus stays in the panel until the code takes it
+        ask.replaceChildren();
+        say("");
+        await spend();
+      });
+      yes.focus();
+      yes.scrollIntoView({block: "nearest"});
+    };
+
+    const box = (coupon) => {
+      const reward = ((ctx.program && ctx.program.rewards) || []).find((item) => item.id === coupon.reward_id);
+      const name = reward ? reward.name : t(coupon.source === "unboxing" || coupon.kind === "unboxing" ? "unboxing" : "code");
+      const found = S.codeBox(ctx, coupon, name, say);
+      found.tabIndex = -1;
+      return found;
+    };
     const issue = (coupon) => {
-      const box = S.codeBox(ctx, coupon, t("code"), say);
-      issued.prepend(box);
+      const found = box(coupon);
+      codes.querySelectorAll(":scope > p").forEach((empty) => empty.remove());
+      codes.prepend(found);
       if (coupon.balances && ctx.me) ctx.me = Object.assign({}, ctx.me, {balances: coupon.balances});
       refresh();
-      box.scrollIntoView({block: "nearest"});
+      found.focus();
+      say(t("code") + ": " + coupon.code);
     };
 
     const history = async () => {
@@ -51,30 +82,38 @@
     });
     more.addEventListener("click", history);
 
-    const spend = async (button) => {
-      button.disabled = true;
-      say("");
-      const answer = await ctx.api.call("/cashback-redemptions", {amount: ctx.me.balances.cashback_available});
-      button.disabled = false;
+    const spend = async (amount) => {
+      const answer = await ctx.api.call("/cashback-redemptions", {amount});
       if (answer.status === 201) return issue(answer.body);
       storeCredit = answer.status === 409 && /store credit/i.test(answer.body.error || "");
       say(storeCredit ? t("store_credit") : S.problem(t, answer, {409: t("low_cashback")}));
       render();
     };
+    // The amount to spend: at most the balance, at least the currency's smallest unit.
     const render = () => {
-      const available = ctx.me && Number(ctx.me.balances.cashback_available) > 0 && !storeCredit;
+      const balance = ctx.me ? Number(ctx.me.balances.cashback_available) : 0;
       cashback.replaceChildren();
-      if (!available) return;
-      const button = h("button", {type: "button", class: "more"}, t("use_cashback", {v: ctx.money(ctx.me.balances.cashback_available)}));
-      button.addEventListener("click", () => spend(button));
-      cashback.append(button);
+      if (!(balance > 0) || storeCredit) return;
+      const step = ctx.program && ctx.program.currency === "IDR" ? 1 : 0.01;
+      const input = h("input", {id: "setia-amount", type: "number", min: step, max: balance, step, value: balance, inputmode: "decimal"});
+      const button = h("button", {type: "button", class: "more"}, t("use_cashback"));
+      button.addEventListener("click", () => {
+        const amount = Number(input.value);
+        if (!(amount >= step && amount <= balance)) return say(t("amount_range", {v: ctx.money(balance)}));
+        const value = ctx.money(amount);
+        confirm(t("confirm", {p: t("cashback_of", {v: value}), v: t("off", {v: value})}), () => spend(input.value), button);
+      });
+      cashback.append(h("p", {class: "row"}, h("label", {for: "setia-amount"}, t("amount")), input, button));
     };
 
     const load = async () => {
-      const answer = await ctx.api.call("/unboxing");
-      const coupon = answer.status === 200 && answer.body.coupon;
-      if (coupon && coupon.code && coupon.status !== "failed") unboxing.replaceChildren(S.codeBox(ctx, coupon, t("unboxing"), say));
+      const answer = await ctx.api.call("/codes");
+      if (answer.status !== 200) return;
+      const shown = new Set([...codes.querySelectorAll(".code")].map((el) => el.textContent));
+      codes.append(...(answer.body.items || []).filter((item) => !shown.has(item.code)).map(box));
+      if (!codes.children.length) codes.append(h("p", {class: "sub"}, t("no_codes")));
     };
-    return {render, issued: issue, opened: () => opened || ((opened = true), load())};
+    render();
+    return {render, confirm, issued: issue, opened: () => opened || ((opened = true), load())};
   };
 })(window.SetiaLoyalty);

@@ -38,9 +38,11 @@
     const button = h("button", {type: "button", class: "copy", "aria-label": ctx.t("copy") + " " + coupon.code}, ctx.t("copy"));
     button.addEventListener("click", () => copy(ctx, code, button, say));
     const details = [S.worth(ctx, coupon.value_type, coupon.value)];
+    if (coupon.min_order) details.push(ctx.t("min", {v: ctx.money(coupon.min_order)}));
+    if (coupon.status === "active") details.push(ctx.t("active"));
     if (coupon.expires_at) details.push(ctx.t("until", {d: S.date(coupon.expires_at, ctx.language)}));
     return h("div", {class: "box", role: "group", "aria-label": title},
-      h("p", {class: "sub"}, title + " · " + details.join(", ")),
+      h("p", {class: "sub"}, S.nb(title + " · " + details.join(", "))),
       h("div", {class: "row"}, code, button, applyLink(ctx, coupon.code)),
       coupon.status === "pending" && h("p", {class: "note"}, ctx.t("activating")));
   };

@@ -15,6 +15,14 @@
     return el;
   };
 
+  // The module the first load leaves out (account.js), added once, from the bundle's own server.
+  S.lazy = () => S.loadingMore || (S.loadingMore = new Promise((resolve, reject) => {
+    const script = S.h("script", {src: new URL(S.more, S.script.src).href, async: true});
+    script.onload = resolve;
+    script.onerror = () => reject((S.loadingMore = null));
+    document.head.append(script);
+  }));
+
   // One constructed stylesheet shared by every shadow root (a storefront CSP that forbids inline
   // <style> does not apply to it); a <style> element where constructed sheets are missing.
   S.shadow = (host) => {

@@ -17,7 +17,7 @@
         const points = ctx.program && S.points(el.dataset.subtotal, ctx.program.earning.points_per_unit);
         box.replaceChildren();
         if (!points) return; // nothing to promise (or a subtotal that is not a plain decimal)
-        const use = ctx.api.signed && h("button", {type: "button", onclick: () => panel.open()}, ctx.t("use_points"));
+        const use = ctx.api.signed && h("button", {type: "button", onclick: (event) => panel.open(event.currentTarget)}, ctx.t("use_points"));
         // A guest's order earns nothing (no one to credit): the promise needs a signed-in shopper.
         box.append(h("p", {class: "el"}, ctx.t(ctx.api.signed ? "cart" : "cart_join", {n: ctx.pts(points)}), use));
       };

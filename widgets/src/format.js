@@ -18,6 +18,9 @@
 
   S.number = (value, language) => new Intl.NumberFormat(language).format(value);
 
+  // No line break inside an amount ("Rp 10.000", "500 points"): a space next to a digit does not break.
+  S.nb = (text) => String(text).replace(/ (?=\d)|(\d) /g, (space, digit) => (digit || "") + "\u00a0");
+
   // "181.09" → [18109n, 2]; null for anything but a plain non-negative decimal.
   const decimal = (text) => {
     const match = /^\s*(\d*)(?:\.(\d*))?\s*$/.exec(String(text == null ? "" : text));

@@ -54,10 +54,15 @@
     return [h("p", {class: "big"}, ctx.pts(b.points_available)), h("p", {class: "sub"}, sub.join(" · ")), ...tier];
   };
 
+  // "Rp 10.000 off" in a reward's line unless its name says it already (no repeated description).
   const reward = (ctx, item, redeem) => {
-    const details = [S.worth(ctx, item.kind, item.value)];
+    const worth = S.worth(ctx, item.kind, item.value);
+    const bare = (text) => text.toLowerCase().replace(/\s/g, "");
+    const amount = item.kind === "free_shipping" ? worth : item.kind === "percentage" ? item.value + "%" : ctx.money(item.value);
+    const details = bare(item.name).includes(bare(amount)) ? [] : [worth];
     if (item.min_order) details.push(ctx.t("min", {v: ctx.money(item.min_order)}));
-    const cells = [h("span", {}, h("span", {}, item.name), h("br"), h("span", {class: "sub"}, details.join(", "))), h("span", {class: "cost"}, ctx.pts(item.points_cost))];
+    const name = [h("span", {}, S.nb(item.name)), details.length && h("br"), details.length && h("span", {class: "sub"}, S.nb(details.join(", ")))];
+    const cells = [h("span", {}, ...name), h("span", {class: "cost"}, ctx.pts(item.points_cost))];
     if (ctx.api.signed) {
       const short = !ctx.me || ctx.me.balances.points_available < item.points_cost;
       const button = h("button", {type: "button", "aria-label": ctx.t("redeem") + ": " + item.name, disabled: short}, ctx.t("redeem"));
@@ -76,6 +81,7 @@
     S.theme(box, ctx.program);
     const count = h("span", {class: "count"});
     const launcher = h("button", {type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "setia-panel"}, ctx.label, count);
+    let opener = launcher; // focus goes back to whatever opened the panel (the cart's "Use your points" too)
     const title = h("h2", {id: "setia-title", tabindex: "-1"}, t("title"));
     const close = !inline && h("button", {type: "button", class: "close", "aria-label": t("close")}, "×");
     const me = h("div", {class: "me"});
@@ -83,7 +89,7 @@
     const extra = h("div", {class: "extra"});
     const message = h("p", {class: "msg", role: "status", "aria-live": "polite"});
     const panel = h("section", {class: inline ? "panel inline" : "panel", id: "setia-panel", role: inline ? "region" : "dialog", "aria-labelledby": "setia-title", hidden: !inline},
-      h("header", {}, title, close), me, earning(ctx), ctx.program && h("h3", {}, t("rewards")), list, extra, message);
+      h("div", {class: "head"}, h("div", {class: "top"}, title, close), me), earning(ctx), ctx.program && h("h3", {}, t("rewards")), list, extra, message);
     box.append(panel);
     if (!inline) {
       box.prepend(launcher);
@@ -92,25 +98,32 @@
 
     const say = (text) => { message.textContent = text; };
     const renderAll = () => ctx.renders.forEach((draw) => draw());
-    const account = S.account(ctx, extra, say, renderAll);
+    // The signed shopper's part (account.js) is loaded when the panel first opens.
+    let account = null;
+    const more = () => S.lazy().then(() => account || (account = S.account(ctx, extra, say, renderAll, title)));
     const render = () => {
       me.replaceChildren(...balances(ctx));
-      count.textContent = ctx.me ? " · " + S.number(ctx.me.balances.points_available, ctx.language) : "";
+      const points = ctx.me && ctx.me.balances.points_available;
+      count.textContent = ctx.me ? " · " + S.number(points, ctx.language) : "";
+      // Its name says what the number is: "Rewards · 181 points".
+      if (ctx.me) launcher.setAttribute("aria-label", ctx.label + " · " + ctx.pts(points));
       const rewards = (ctx.program && ctx.program.rewards) || [];
       list.replaceChildren(...(ctx.program && !rewards.length ? [h("li", {}, t("none"))] : rewards.map((item) => reward(ctx, item, redeem))));
-      account.render();
+      if (account) account.render();
     };
     ctx.renders.push(render);
     const redeem = async (item, button) => {
-      button.disabled = true;
-      say("");
-      const answer = await ctx.api.call("/redemptions", {reward_id: item.id});
-      if (answer.status !== 201) {
-        button.disabled = false;
-        return say(S.problem(t, answer, {409: t("low")}));
-      }
-      account.issued(answer.body);
-      say(t("code") + ": " + answer.body.code);
+      const ready = await more().catch(() => null);
+      if (!ready) return say(t("error"));
+      const worth = S.worth(ctx, item.kind, item.value) + (item.min_order ? ", " + t("min", {v: ctx.money(item.min_order)}) : "");
+      ready.confirm(t("confirm", {p: ctx.pts(item.points_cost), v: worth}), async () => {
+        const answer = await ctx.api.call("/redemptions", {reward_id: item.id});
+        if (answer.status === 201) return ready.issued(answer.body);
+        say(S.problem(t, answer, {409: t("low")}));
+        ctx.me = null;
+        ctx.loading = null;
+        loadMe();
+      }, button);
     };
     const loadMe = () => {
       if (!ctx.api.signed || ctx.me || ctx.loading) return ctx.loading;
@@ -121,18 +134,21 @@
       });
       return ctx.loading;
     };
-    const show = (open) => {
+    const opened = () => more().then((ready) => ready.opened(), () => say(t("error")));
+    const show = (open, from) => {
       panel.hidden = !open;
       launcher.setAttribute("aria-expanded", String(open));
-      if (!open) return launcher.focus();
+      if (!open) return (opener.isConnected ? opener : launcher).focus();
+      opener = from || launcher;
       title.focus();
       loadMe();
-      account.opened();
+      opened();
     };
     if (close) {
       launcher.addEventListener("click", () => show(panel.hidden));
       close.addEventListener("click", () => show(false));
-      panel.addEventListener("keydown", (event) => { if (event.key === "Escape") show(false); });
+      // Escape closes from anywhere while the panel is open (focus may be on the page or on the body).
+      document.addEventListener("keydown", (event) => { if (event.key === "Escape" && !panel.hidden) show(false); });
     }
     render();
     const reload = () => {
@@ -140,6 +156,6 @@
       ctx.loading = null;
       return loadMe();
     };
-    return {say, loadMe, reload, opened: account.opened, open: () => (inline ? title.focus() : show(true))};
+    return {say, loadMe, reload, opened, open: (from) => (inline ? title.focus() : show(true, from))};
   };
 })(window.SetiaLoyalty);
