@@ -15,7 +15,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
-from integrator.admin.members import MAX_ID, finished, signed_display
+from integrator.admin.member_rows import signed_display
+from integrator.admin.members import MAX_ID, finished
 from integrator.loyalty import exports, imports, store_credit
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.opening_balances import apply_import, check_import, get_import, imports_of

@@ -4,48 +4,36 @@ CSV export and import of opening balances are in integrator/admin/member_files.p
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from typing import Any
 
 from flask import abort, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, post_dump, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, validate
 
 from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
-from integrator.admin.i18n import language_of
-from integrator.admin.ledger_words import reason_words, source_label
+from integrator.admin.member_rows import (
+    CouponOnPage,
+    entry_row,
+    member_row,
+    member_view,
+)
 from integrator.loyalty.coupons import coupons_of
 from integrator.loyalty.errors import IdempotencyConflict, InsufficientPoints
 from integrator.loyalty.input_fields import PlainText, WholeNumber
 from integrator.loyalty.member_search import LAST_ORDER_FILTERS, SORTS, MemberFilter, count, search
 from integrator.loyalty.members import adjust_points, get_member, ledger_of
-from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
-from integrator.loyalty.money import display, integer_from_text, parse_amount, to_minor
-from integrator.loyalty.shapes import CouponSchema
+from integrator.loyalty.models import Shop
+from integrator.loyalty.money import integer_from_text
 from integrator.services import services
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1  # a bigger id in the URL names nothing (and would overflow PostgreSQL's bigint)
 LEDGER_PAGE_SIZE = 25
 
-KINDS = {
-    "earn": _l("Earned"),
-    "vest": _l("Became available"),
-    "takeback": _l("Taken back"),
-    "settle": _l("Settled"),
-    "adjust": _l("Adjustment"),
-    "redeem": _l("Redeemed"),
-    "refund": _l("Given back"),
-    "expire": _l("Expired"),
-    "transfer": _l("Store credit"),
-    "import": _l("Imported"),
-}
-STATES = {"available": _l("available"), "pending": _l("pending"), "debt": _l("owed")}
-COUPON_STATUSES = {"pending": _l("being made"), "active": _l("active"), "failed": _l("failed")}
 SORT_LABELS = {
     "newest": _l("Newest members"),
     "points": _l("Most points"),
@@ -60,7 +48,6 @@ LAST_ORDER_LABELS = {
     "over90": _l("Not in the last 90 days"),
     "never": _l("Never"),
 }
-COUPON_KINDS = {"unboxing": _l("Unboxing"), "reward": _l("Reward"), "cashback": _l("Cashback")}
 
 
 class AdjustmentForm(Schema):
@@ -117,10 +104,6 @@ def _adjusted_points(text: str) -> int | bool:
         return False
 
 
-def _locale(shop: Shop) -> str:
-    return language_of(shop.language)
-
-
 def _list_filter() -> MemberFilter:
     """The list's search, filters and order from the URL; what is not understood is left out."""
     min_points = request.args.get("min_points", "").strip()[:13]  # int() refuses 4,300+ digits
@@ -141,7 +124,7 @@ def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     with services().db.session() as session:
         found = search(session, shop.id, how, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
         total = count(session, shop.id, how)
-        rows = [_member_row(row.member, shop, row.last_order_at) for row in found[:PAGE_SIZE]]
+        rows = [member_row(row.member, shop, row.last_order_at) for row in found[:PAGE_SIZE]]
     query: dict[str, Any] = {
         "q": how.text or None,
         "sort": how.sort if how.sort != "newest" else None,
@@ -163,19 +146,6 @@ def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
         sorts=SORT_LABELS,
         last_orders=LAST_ORDER_LABELS,
     )
-
-
-def _member_row(member: Member, shop: Shop, last_order_at: datetime | None = None) -> dict[str, Any]:
-    name = " ".join(part for part in (member.first_name, member.last_name) if part)
-    return {
-        "id": member.id,
-        "name": name,
-        "email": member.email,
-        "platform_customer_id": member.platform_customer_id,
-        "points_available": format_decimal(member.points_available),
-        "cashback_available": display(member.cashback_available, shop.currency, _locale(shop)),
-        "last_order": format_date(last_order_at, "medium") if last_order_at else None,
-    }
 
 
 @bp.get("/members/<int:member_id>")
@@ -209,8 +179,8 @@ def _render_member(
         older = ledger_of(session, member, page * LEDGER_PAGE_SIZE + 1, 1)  # the entry after this page
         coupons = coupons_of(session, member)
         context = {
-            "member": _member_view(member, shop),
-            "entries": [_entry_row(entry, shop) for entry in entries],
+            "member": member_view(member, shop),
+            "entries": [entry_row(entry, shop) for entry in entries],
             "has_more": bool(older),
             "coupons": CouponOnPage(shop).dump(coupons, many=True),
         }
@@ -229,75 +199,6 @@ def _render_member(
         ),
         status,
     )
-
-
-def _member_view(member: Member, shop: Shop) -> dict[str, Any]:
-    money, locale = shop.currency, _locale(shop)
-    return {
-        **_member_row(member, shop),
-        "erased": member.erased_at is not None,
-        "points_pending": format_decimal(member.points_pending),
-        "points_owed": format_decimal(member.points_debt),
-        "lifetime_points": format_decimal(member.lifetime_points),
-        "cashback_pending": display(member.cashback_pending, money, locale),
-        "cashback_owed": display(member.cashback_debt, money, locale),
-        "created_at": format_datetime(member.created_at, "medium"),
-    }
-
-
-def signed_display(amount: int, account: str, shop: Shop) -> str:
-    """+181 / -50 points, +Rp 3.620 / -Rp 3.620 cashback: as the widget's history shows them."""
-    sign = "-" if amount < 0 else "+"
-    if account == "points":
-        return f"{sign}{abs(amount)}"
-    return f"{sign}{display(abs(amount), shop.currency, _locale(shop))}"
-
-
-def _entry_row(entry: LedgerEntry, shop: Shop) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "created_at": format_datetime(entry.created_at, "medium"),
-        "account": entry.account,
-        "kind": KINDS.get(entry.kind, entry.kind),
-        "state": STATES.get(entry.state, entry.state),
-        "amount": signed_display(entry.amount, entry.account, shop),
-        "source": source_label(entry.source),
-        "source_id": entry.source_id,
-        "reason": reason_words(entry.reason),
-    }
-
-
-def _when(moment: datetime | None) -> str | None:
-    return format_datetime(moment, "medium") if moment else None
-
-
-class CouponOnPage(CouponSchema):
-    """The merchant API's coupon (a subset of its fields) as the member page shows it: labels in
-    the merchant's language, the value with its % or currency, dates by local habit."""
-
-    def __init__(self, shop: Shop) -> None:
-        super().__init__(only=("code", "kind", "status", "value", "expires_at", "created_at"))
-        self.shop = shop
-
-    @post_dump(pass_original=True)
-    def _localized(self, data: dict[str, Any], coupon: Coupon, **_: Any) -> dict[str, Any]:
-        kind, status = data["kind"], data["status"]
-        return {
-            **data,
-            "kind": str(COUPON_KINDS.get(kind, kind)),
-            "status": str(COUPON_STATUSES.get(status, status)),
-            "value": self._value(coupon),
-            "expires_at": _when(coupon.expires_at),
-            "created_at": _when(coupon.created_at),
-        }
-
-    def _value(self, coupon: Coupon) -> str:
-        if coupon.value_type == "percentage":
-            return f"{coupon.value}%"
-        if coupon.value_type == "fixed_amount":
-            money = self.shop.currency
-            return display(to_minor(parse_amount(coupon.value), money), money, _locale(self.shop))
-        return str(_l("free shipping"))
 
 
 @bp.post("/members/<int:member_id>/adjustments")

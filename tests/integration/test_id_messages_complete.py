@@ -190,7 +190,7 @@ def test_every_setting_has_an_indonesian_label(app: Flask) -> None:
 
 def test_setias_ledger_reasons_sources_and_kinds_are_indonesian(app: Flask) -> None:
     from integrator.admin.ledger_words import SOURCES
-    from integrator.admin.members import KINDS
+    from integrator.admin.member_rows import KINDS
     from integrator.loyalty.reasons import TEXTS
 
     assert [code for code, texts in TEXTS.items() if not texts.get("id") or texts["id"] == texts["en"]] == []
