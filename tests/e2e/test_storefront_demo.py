@@ -31,6 +31,13 @@ def test_the_demo_storefront_shows_saris_balance_and_a_redeemed_code(
     assert "You will earn 181 points" in wait_text(page, ".el", "points", host="[data-setia=cart]")
     assert "You earned" in wait_text(page, ".el", "You earned", host="[data-setia=thank-you]")
     page.locator("#setia-loyalty .launcher").click()
+    # A reward whose name already says its value shows the name alone: nothing stray after it.
+    lines = page.evaluate(
+        "() => [...document.querySelector('#setia-loyalty').shadowRoot.querySelectorAll('li')]"
+        ".filter((li) => li.querySelector('.cost')).map((li) => li.firstChild.textContent)"
+    )
+    shown = [line.replace("\u00a0", " ") for line in lines]
+    assert "Potongan Rp 10.000" in shown and "Diskon 10%" in shown  # once stray "00" followed them
     page.get_by_role("button", name="Redeem: Gratis ongkir").click()
     page.get_by_role("button", name="Yes, spend").click()
     code = wait_text(page, ".msg", "SETIA-").removeprefix("Your code: ")

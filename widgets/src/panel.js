@@ -61,7 +61,7 @@
     const amount = item.kind === "free_shipping" ? worth : item.kind === "percentage" ? item.value + "%" : ctx.money(item.value);
     const details = bare(item.name).includes(bare(amount)) ? [] : [worth];
     if (item.min_order) details.push(ctx.t("min", {v: ctx.money(item.min_order)}));
-    const name = [h("span", {}, S.nb(item.name)), details.length && h("br"), details.length && h("span", {class: "sub"}, S.nb(details.join(", ")))];
+    const name = [h("span", {}, S.nb(item.name)), ...(details.length ? [h("br"), h("span", {class: "sub"}, S.nb(details.join(", ")))] : [])];
     const cells = [h("span", {}, ...name), h("span", {class: "cost"}, ctx.pts(item.points_cost))];
     if (ctx.api.signed) {
       const short = !ctx.me || ctx.me.balances.points_available < item.points_cost;
