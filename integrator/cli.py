@@ -10,12 +10,14 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from integrator import jobs, periodic, queue
 from integrator.admin import login_links
 from integrator.loyalty import ledger
-from integrator.loyalty.errors import UnknownShop
-from integrator.loyalty.models import WebhookEvent
+from integrator.loyalty.api_keys import api_keys_of, described, revoke_api_key
+from integrator.loyalty.errors import NotFound, UnknownShop
+from integrator.loyalty.models import Shop, WebhookEvent
 from integrator.loyalty.shops import issue_api_key, resolve_shop
 from integrator.services import services
 from integrator.shop_commands import fail
@@ -25,15 +27,20 @@ ledger_cli = AppGroup("ledger", help="Check the ledger.")
 jobs_cli = AppGroup("jobs", help="Background jobs: failed deliveries, retries, the worker.")
 
 
+def _shop(session: Session, shop_ref: str) -> Shop:
+    """The shop SHOP names (an id, a domain or a store URL); exit 1 saying so when none."""
+    try:
+        return resolve_shop(session, shop_ref)
+    except UnknownShop as exc:
+        fail(exc.message)
+
+
 @shops_cli.command("api-key")
 @click.argument("shop_ref", metavar="SHOP")
 def api_key(shop_ref: str) -> None:
     """Issue a new merchant API key for SHOP (an id or a domain)."""
     with services().db.session() as session:
-        try:
-            shop = resolve_shop(session, shop_ref)
-        except UnknownShop as exc:
-            fail(exc.message)
+        shop = _shop(session, shop_ref)
         click.echo(json.dumps({"shop_id": shop.id, "api_key": issue_api_key(session, shop)}))
 
 
@@ -41,13 +48,8 @@ def api_key(shop_ref: str) -> None:
 @click.argument("shop_ref", metavar="SHOP")
 def api_keys(shop_ref: str) -> None:
     """List SHOP's API keys, newest first: one JSON object per line (prefix, created, last used, revoked)."""
-    from integrator.loyalty.api_keys import api_keys_of, described
-
     with services().db.session() as session:
-        try:
-            shop = resolve_shop(session, shop_ref)
-        except UnknownShop as exc:
-            fail(exc.message)
+        shop = _shop(session, shop_ref)
         for key in api_keys_of(session, shop.id):
             click.echo(json.dumps(described(key)))
 
@@ -57,14 +59,11 @@ def api_keys(shop_ref: str) -> None:
 @click.argument("prefix")
 def revoke_key(shop_ref: str, prefix: str) -> None:
     """Revoke SHOP's API key that starts with PREFIX (as `shops api-keys` lists it): it answers 401 from then on."""
-    from integrator.loyalty.api_keys import described, revoke_api_key
-    from integrator.loyalty.errors import NotFound
-
     with services().db.session() as session:
+        shop = _shop(session, shop_ref)
         try:
-            shop = resolve_shop(session, shop_ref)
             click.echo(json.dumps(described(revoke_api_key(session, shop.id, prefix))))
-        except (UnknownShop, NotFound) as exc:
+        except NotFound as exc:
             fail(exc.message)
 
 
@@ -74,10 +73,7 @@ def login_link(shop_ref: str) -> None:
     """Print a one-time URL (15 minutes) that signs into SHOP's settings page."""
     config = services().config
     with services().db.session() as session:
-        try:
-            shop = resolve_shop(session, shop_ref)
-        except UnknownShop as exc:
-            fail(exc.message)
+        shop = _shop(session, shop_ref)
         click.echo(f"{config.app_url}/admin/login/{login_links.issue(config.secret_key, shop.id)}")
 
 
