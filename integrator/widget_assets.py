@@ -4,7 +4,8 @@ of widgets/src/ in order, widgets/widget.css inside), which never changes under 
 immutable for a year. What the first load does not need (the signed shopper's part of the panel: My
 codes, cashback, history, the confirmation before spending) is its own module,
 /widgets/v/<its content hash>/account.js, cached the same way and loaded when the panel opens (the
-bundle carries its URL). All are gzip-compressed once (level 9) and answer If-None-Match with 304."""
+bundle carries its URL); every other part of the open panel that does not fit the first load is a
+module of its own in LAZY_MODULES, served and loaded the same way (S.lazy(name)). All are gzip-compressed once (level 9) and answer If-None-Match with 304."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ bp = Blueprint("widget_assets", __name__)
 WIDGETS = ROOT / "widgets"
 # Load order: each module adds its part to the one global, window.SetiaLoyalty; main.js starts.
 MODULES = ("dom.js", "i18n.js", "format.js", "api.js", "codes.js", "panel.js", "elements.js", "main.js")
-# Loaded when the panel first opens (panel.js S.more), after the bundle: each adds to the same global.
+# Loaded when the panel needs them (S.lazy(name), URLs in S.more), after the bundle: each adds to the
+# same global and is served apart, under its name, within its own budget (tests/unit/test_widget_size.py).
 LAZY_MODULES = ("account.js",)
 VERSION_MARK = "%VERSION%"
 LOADER_CACHE = "public, max-age=300"  # a release reaches storefronts within five minutes
@@ -45,7 +47,11 @@ class Widget:
     version: str
     loader: Asset
     bundle: Asset
-    account: Asset  # LAZY_MODULES
+    lazy: dict[str, Asset]  # LAZY_MODULES, by name
+
+    @property
+    def account(self) -> Asset:
+        return self.lazy["account.js"]
 
 
 def _asset(body: bytes) -> Asset:
@@ -72,20 +78,21 @@ def _modules(folder: Path, names: tuple[str, ...]) -> str:
     return "".join(compact((folder / "src" / name).read_text()) for name in names)
 
 
-def bundle_source(folder: Path = WIDGETS, account_digest: str = "") -> bytes:
+def bundle_source(folder: Path = WIDGETS, lazy_digests: dict[str, str] | None = None) -> bytes:
     """The bundle: the stylesheet as a string (comments and line breaks dropped) and the lazily loaded
-    module's path (relative to the loader's URL), then the modules."""
+    modules' paths by name (relative to the loader's URL), then the modules."""
     css = re.sub(r"/\*.*?\*/\s*", "", (folder / "widget.css").read_text(), flags=re.S).replace("\n", "")
-    more = json.dumps(f"v/{account_digest}/account.js")
+    digests = lazy_digests or {}
+    more = json.dumps({name: f"v/{digests.get(name, '')}/{name}" for name in LAZY_MODULES}, separators=(",", ":"))
     head = f"window.SetiaLoyalty=window.SetiaLoyalty||{{}};window.SetiaLoyalty.css={json.dumps(css)};"
     return (head + f"window.SetiaLoyalty.more={more};\n" + _modules(folder, MODULES)).encode()
 
 
 def build_widget(folder: Path = WIDGETS) -> Widget:
-    account = _asset(_modules(folder, LAZY_MODULES).encode())
-    bundle = _asset(bundle_source(folder, account.digest))
+    lazy = {name: _asset(_modules(folder, (name,)).encode()) for name in LAZY_MODULES}
+    bundle = _asset(bundle_source(folder, {name: asset.digest for name, asset in lazy.items()}))
     loader = compact((folder / "loyalty.js").read_text()).replace(VERSION_MARK, bundle.digest)
-    return Widget(bundle.digest, _asset(loader.encode()), bundle, account)
+    return Widget(bundle.digest, _asset(loader.encode()), bundle, lazy)
 
 
 def current_widget() -> Widget:
@@ -150,7 +157,10 @@ def text_js() -> Response:
     return response
 
 
-@bp.get("/widgets/v/<version>/account.js")
-def account(version: str) -> Response:
+@bp.get("/widgets/v/<version>/<name>")
+def lazy_module(version: str, name: str) -> Response:
     widget = current_widget()
-    return _serve(widget.account, BUNDLE_CACHE if version == widget.account.digest else STRAY_CACHE)
+    asset = widget.lazy.get(name)
+    if asset is None:
+        return Response("not found\n", status=404, mimetype="text/plain")
+    return _serve(asset, BUNDLE_CACHE if version == asset.digest else STRAY_CACHE)

@@ -51,7 +51,7 @@ def test_an_older_loaders_version_gets_the_current_bundle_but_not_for_long(clien
 
 def test_the_module_the_panel_loads_when_opened_is_versioned_and_immutable(client: FlaskClient) -> None:
     bundle = client.get(bundle_path(client)).get_data(as_text=True)
-    match = re.search(r'SetiaLoyalty\.more="(v/[0-9a-f]{16}/account\.js)"', bundle)
+    match = re.search(r'SetiaLoyalty\.more=\{"account\.js":"(v/[0-9a-f]{16}/account\.js)"', bundle)
     assert match, bundle[:300]
     module = client.get(f"/widgets/{match.group(1)}", headers={"Accept-Encoding": "gzip"})
     assert module.status_code == 200 and module.mimetype == "text/javascript"
@@ -61,3 +61,4 @@ def test_the_module_the_panel_loads_when_opened_is_versioned_and_immutable(clien
     assert client.get(f"/widgets/{match.group(1)}", headers=again).status_code == 304
     stray = client.get("/widgets/v/0123456789abcdef/account.js")
     assert stray.status_code == 200 and stray.headers["Cache-Control"] == "public, max-age=300"
+    assert client.get(f"/widgets/v/{match.group(1).split('/')[1]}/nothing.js").status_code == 404

@@ -15,11 +15,12 @@
     return el;
   };
 
-  // The module the first load leaves out (account.js), added once, from the bundle's own server.
-  S.lazy = () => S.loadingMore || (S.loadingMore = new Promise((resolve, reject) => {
-    const script = S.h("script", {src: new URL(S.more, S.script.src).href, async: true});
+  // A module the first load leaves out (account.js, ...), added once, from the bundle's own server.
+  S.loading = {};
+  S.lazy = (name = "account.js") => S.loading[name] || (S.loading[name] = new Promise((resolve, reject) => {
+    const script = S.h("script", {src: new URL(S.more[name], S.script.src).href, async: true});
     script.onload = resolve;
-    script.onerror = () => reject((S.loadingMore = null));
+    script.onerror = () => reject((S.loading[name] = null));
     document.head.append(script);
   }));
 
