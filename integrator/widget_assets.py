@@ -5,7 +5,8 @@ immutable for a year. What the first load does not need (the signed shopper's pa
 codes, cashback, history, the confirmation before spending) is its own module,
 /widgets/v/<its content hash>/account.js, cached the same way and loaded when the panel opens (the
 bundle carries its URL); every other part of the open panel that does not fit the first load is a
-module of its own in LAZY_MODULES, served and loaded the same way (S.lazy(name)). All are gzip-compressed once (level 9) and answer If-None-Match with 304."""
+module of its own in LAZY_MODULES, served and loaded the same way (S.lazy(name)). All are
+gzip-compressed once (level 9) and answer If-None-Match with 304."""
 
 from __future__ import annotations
 
