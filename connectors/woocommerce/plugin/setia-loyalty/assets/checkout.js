@@ -136,7 +136,7 @@
     var confirmStep = function () {
       var reward = state.chosen;
       return [
-        h("p", {}, fill(t.confirm, {points: points(reward.points_cost), reward: reward.name})),
+        h("p", {class: "setia-loyalty-confirm"}, fill(t.confirm, {points: points(reward.points_cost), reward: reward.name})),
         h("button", {type: "button", class: "setia-loyalty-yes", onclick: function () { redeem(reward); }}, t.yes),
         " ",
         h("button", {type: "button", class: "setia-loyalty-cancel", onclick: function () { go("idle"); }}, t.cancel),
@@ -150,7 +150,7 @@
       if (state.step === "confirm") return parts.concat(confirmStep());
       if (state.step === "working") return parts.concat([h("p", {class: "setia-loyalty-working"}, t.working)]);
       if (state.balances.points_available > 0 && (state.rewards || []).length) {
-        parts.push(h("button", {type: "button", class: "setia-loyalty-use", "aria-expanded": "false", onclick: function () { go("choose"); }}, t.use));
+        parts.push(h("button", {type: "button", class: "setia-loyalty-use", onclick: function () { go("choose"); }}, t.use));
       }
       return parts;
     };
