@@ -9,7 +9,7 @@
  * Scenarios: "blocks" (fire woocommerce_blocks_loaded and both blocks' registration, then read the
  * integration and the Store API extension), "classic" (the classic checkout hook and the order review
  * fragments), "ajax" (the wc-ajax coupon handler with $_POST). Input: options, user (0 = guest),
- * locale, blocks (whether WooCommerce's blocks exist), cart {subtotal, discount, displayed, shipping,
+ * locale, origin (the request's Origin header), blocks (whether WooCommerce's blocks exist), cart {subtotal, discount, displayed, shipping,
  * valid_codes, applied}, post, nonce.
  */
 
@@ -65,6 +65,8 @@ function wp_register_script( $handle, $src, $deps, $ver, $in_footer ) {
 }
 function wp_add_inline_script( $handle, $data, $position ) { $GLOBALS['out']['inline'][] = array( $handle, $data, $position ); }
 function wp_enqueue_script( $handle ) { $GLOBALS['out']['enqueued'][] = $handle; }
+function get_http_origin() { return isset( $GLOBALS['input']['origin'] ) ? $GLOBALS['input']['origin'] : ''; }
+function is_allowed_http_origin( $origin ) { return in_array( $origin, array( 'https://shop.example.com', 'http://shop.example.com' ), true ) ? $origin : ''; }
 function wp_login_url() { return 'https://shop.example.com/wp-login.php'; }
 function wp_create_nonce( $action ) { return 'nonce-for-' . $action . '-' . get_current_user_id(); }
 function check_ajax_referer( $action, $field, $die ) { return isset( $_POST[ $field ] ) && $_POST[ $field ] === wp_create_nonce( $action ); }

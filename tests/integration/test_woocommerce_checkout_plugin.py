@@ -99,6 +99,18 @@ def test_a_guest_gets_no_identity_and_no_nonce() -> None:
     assert integration["script_data"]["texts"]["guest"] == "With an account this order earns {points}."
 
 
+@pytest.mark.parametrize(
+    ("origin", "signed"), [("", True), ("https://shop.example.com", True), ("https://evil.example", False)]
+)
+def test_another_origin_reading_the_store_api_cart_gets_no_signed_shopper(origin: str, signed: bool) -> None:
+    """WooCommerce answers other origins holding a cart token; the identity would open the balance
+    and spend points, so only the site's own pages (no Origin header, or the site's) get it."""
+    out = run("blocks", {**OPTIONS, "setia_loyalty_widget_secret": "s3cret"}, origin=origin)
+    [extension] = out["store_api"]
+    assert (extension["data"]["customer"] is not None) is signed
+    assert extension["data"]["basis"] == "181.09"
+
+
 def test_nothing_registers_until_the_plugin_is_configured_or_without_blocks() -> None:
     out = run("blocks", {"setia_loyalty_app_url": "https://setia.test"})  # no public id yet
     assert not out["integrations"] and out["store_api"] == [] and not out["scripts"]  # PHP's empty array: []

@@ -140,12 +140,28 @@ function setia_loyalty_checkout_data( $cart ) {
 }
 
 /**
- * The Store API cart's `extensions.setia`.
+ * The Store API cart's `extensions.setia`. The Store API answers other origins too (those that hold
+ * a cart token): they get no signed shopper, which would let them read the balance and spend points.
  *
  * @return array<string, mixed>
  */
 function setia_loyalty_store_api_cart_data() {
-	return setia_loyalty_checkout_data( function_exists( 'WC' ) ? WC()->cart : null );
+	$data = setia_loyalty_checkout_data( function_exists( 'WC' ) ? WC()->cart : null );
+	if ( ! setia_loyalty_request_from_the_site() ) {
+		$data['customer'] = null;
+	}
+	return $data;
+}
+
+/**
+ * True for a request without an Origin header (a same-origin GET) or from one of the site's own
+ * origins (is_allowed_http_origin: the home and admin URLs, as the filter `allowed_http_origins` says).
+ *
+ * @return bool
+ */
+function setia_loyalty_request_from_the_site() {
+	$origin = (string) get_http_origin();
+	return '' === $origin || '' !== (string) is_allowed_http_origin( $origin );
 }
 
 /**
