@@ -14,8 +14,8 @@
    every failure ends as a quiet message or as nothing. */
 (function () {
   "use strict";
-  if (window.SetiaLoyaltyCheckout) return; // one copy, whichever handle loaded it
-  window.SetiaLoyaltyCheckout = {started: true};
+  if (window.setiaLoyaltyCheckoutLoaded) return; // one copy, whichever handle loaded it
+  window.setiaLoyaltyCheckoutLoaded = true;
 
   var DEBOUNCE_MS = 400; // one estimate per pause in the cart's changes, not one per click
   var APPLY_RETRY_MS = [1500, 3000, 5000, 8000]; // a `pending` code: the store is still making it
@@ -59,8 +59,17 @@
     }
   };
 
+  // A little spacing; colours, fonts and buttons are the theme's.
+  var STYLE = ".setia-loyalty p{margin:.25em 0}.setia-loyalty button{margin:.25em .5em .25em 0}" +
+    ".setia-loyalty-rewards{list-style:none;margin:.25em 0;padding:0}";
+  var styled = function () {
+    if (document.getElementById("setia-loyalty-checkout-style")) return;
+    document.head.append(h("style", {id: "setia-loyalty-checkout-style"}, STYLE));
+  };
+
   // One element: draws into `root`, asks Setia, applies codes with `applyCode(code)` → {ok, reason}.
   var element = function (root, applyCode) {
+    styled();
     var settings = config();
     var t = settings.texts || {};
     var language = settings.language || "en";
@@ -137,7 +146,7 @@
       var reward = state.chosen;
       return [
         h("p", {class: "setia-loyalty-confirm"}, fill(t.confirm, {points: points(reward.points_cost), reward: reward.name})),
-        h("button", {type: "button", class: "setia-loyalty-yes", onclick: function () { redeem(reward); }}, t.yes),
+        h("button", {type: "button", class: "setia-loyalty-yes wp-element-button button", onclick: function () { redeem(reward); }}, t.yes),
         " ",
         h("button", {type: "button", class: "setia-loyalty-cancel", onclick: function () { go("idle"); }}, t.cancel),
       ];
@@ -150,7 +159,7 @@
       if (state.step === "confirm") return parts.concat(confirmStep());
       if (state.step === "working") return parts.concat([h("p", {class: "setia-loyalty-working"}, t.working)]);
       if (state.balances.points_available > 0 && (state.rewards || []).length) {
-        parts.push(h("button", {type: "button", class: "setia-loyalty-use", onclick: function () { go("choose"); }}, t.use));
+        parts.push(h("button", {type: "button", class: "setia-loyalty-use wp-element-button button", onclick: function () { go("choose"); }}, t.use));
       }
       return parts;
     };
