@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from integrator.loyalty.models import Shop
 from tests.conftest import REDIS_URL, Api, drain
 from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
+from tests.integration.test_rewards_and_redemptions import signed
 from tests.integration.test_woocommerce_checkout_plugin import run
 from tests.integration.test_woocommerce_plugin import PLUGIN
 from tests.woocommerce_deliveries import connected_store, deliver_to, fixture
@@ -105,7 +106,9 @@ def seeded(app: Any, client: Any, woo: FakeWooCommerce) -> dict[str, Any]:
         {"name": "On 300 or more", "points_cost": 10, "kind": "fixed_amount", "value": "5.00", "min_order": "300.00"},
         {"name": "Free delivery", "points_cost": 10, "kind": "free_shipping", "value": "0"},
     ):
-        assert api.post("/rewards", reward).status_code == 201
+        made = api.post("/rewards", reward)
+        assert made.status_code == 201
+        store.setdefault("rewards", {})[reward["name"]] = made.json["id"]
     assert api.member(store["customer"])["points_available"] == 30
     return store
 
@@ -220,6 +223,21 @@ def test_the_blocks_fill_earns_shows_the_balance_and_applies_a_redeemed_code(
     assert asked[-1]["subtotal"] == ["176.09"]
     shoot(page, "woocommerce-checkout-blocks")
     assert axe_violations(page) == []
+
+    # 10 points left: only the 10-point reward fits now. Spent elsewhere meanwhile, it is refused.
+    page.locator(f"{SLOT} .setia-loyalty-use").click()
+    expect(offered).to_have_text(["Free delivery · 10 points"])
+    free = offered.first.text_content()
+    spent = client.post(
+        f"/widget/v1/{seeded['public_id']}/redemptions",
+        query_string=signed(app, seeded, seeded["customer"]),
+        json={"reward_id": seeded["rewards"]["Free delivery"]},
+    )
+    assert spent.status_code == 201 and free == "Free delivery · 10 points"
+    offered.first.click()
+    page.locator(f"{SLOT} .setia-loyalty-yes").click()
+    expect(message).to_have_text("Not enough points yet.")
+    assert page.evaluate("window.applied") == [code]  # nothing more applied
     assert page.errors == []
 
 
