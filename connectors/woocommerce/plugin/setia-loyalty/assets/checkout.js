@@ -85,7 +85,12 @@
 
     var call = function (path, body) {
       var data = state.data;
-      var url = new URL(data.widget_api + path);
+      var url;
+      try {
+        url = new URL(data.widget_api + path);
+      } catch (error) {
+        return Promise.resolve({status: 0, body: {}});
+      }
       if (data.customer && path.indexOf("/program") !== 0) {
         ["customer", "ts", "sig"].forEach(function (key) { url.searchParams.set(key, data.customer[key]); });
       }
