@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from connectors.woocommerce.mapping import to_order
 from tests.integration.test_woocommerce_plugin import PLUGIN, php, store  # noqa: F401 (a fixture)
+from tests.woocommerce_deliveries import fixture
 
 HARNESS = Path(__file__).resolve().parents[1] / "plugin_checkout_harness.php"
 BLOCKS_SCRIPT = "setia-loyalty-checkout-blocks"
@@ -87,6 +90,23 @@ def test_the_integration_registers_for_both_blocks_and_the_store_api_cart_carrie
     me = client.get(f"/widget/v1/{store['public_id']}/me", query_string=identity)
     assert me.status_code == 200
     assert me.json["balances"]["points_available"] == 120
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["order.created__processing_customer_coupon", "order.created__processing_guest", "order.updated__wc10_delivery"],
+)
+def test_the_carts_basis_is_the_basis_setia_computes_for_the_order(name: str) -> None:
+    """A cart holding a real order's lines and discount: the plugin's basis equals what Setia's
+    WooCommerce mapping reads from that order's webhook (line totals after coupons, no shipping or tax)."""
+    order = fixture(name)
+    cart = {
+        **CART,
+        "subtotal": float(sum(Decimal(line["subtotal"]) for line in order["line_items"])),
+        "discount": float(Decimal(order["discount_total"])),
+    }
+    [extension] = run("blocks", OPTIONS, cart=cart)["store_api"]
+    assert Decimal(extension["data"]["basis"]) == to_order(order).basis
 
 
 def test_a_guest_gets_no_identity_and_no_nonce() -> None:
