@@ -210,6 +210,13 @@ def test_the_ajax_handler_refuses_without_a_nonce_a_shopper_or_a_code(post: dict
     assert out["cart"] == []
 
 
+def test_the_ajax_handlers_own_refusals_speak_the_sites_language() -> None:
+    out = run("ajax", OPTIONS, user=42, locale="id_ID", post={"security": "forged", "code": "X"})
+    assert out["answer"]["data"]["message"] == "Halaman ini sudah kedaluwarsa. Muat ulang halaman."
+    out = run("ajax", OPTIONS, user=42, locale="id_ID", post={"security": NONCE_42, "code": ""})
+    assert out["answer"]["data"]["message"] == "Itu bukan kode kupon."
+
+
 def test_the_ajax_handler_says_why_woocommerce_refused_the_code() -> None:
     out = apply({"security": NONCE_42, "code": "SETIA-NOPE-NOPE"})
     assert out["status"] == 400 and out["cart"] == []

@@ -2,7 +2,8 @@
 /**
  * The checkout element's words, in English and Indonesian, chosen by the site's locale (an `id`
  * locale gets Indonesian, any other English). They travel to assets/checkout.js as its settings:
- * "{n}", "{points}", "{code}"... are filled there. Pure PHP, no WordPress calls.
+ * "{n}", "{points}", "{code}"... are filled there; the last four are the apply handler's answers.
+ * Pure PHP, no WordPress calls.
  *
  * @package SetiaLoyalty
  */
@@ -39,6 +40,10 @@ function setia_loyalty_checkout_texts( $locale ) {
 			'auth'        => 'Muat ulang halaman lalu coba lagi.',
 			'busy'        => 'Terlalu banyak permintaan. Coba lagi sebentar lagi.',
 			'error'       => 'Hadiah sedang tidak tersedia.',
+			'expired'     => 'Halaman ini sudah kedaluwarsa. Muat ulang halaman.',
+			'signed_out'  => 'Silakan masuk untuk memakai poin Anda.',
+			'not_a_code'  => 'Itu bukan kode kupon.',
+			'refused'     => 'Kode tidak dapat diterapkan.',
 		);
 	}
 	return array(
@@ -63,6 +68,10 @@ function setia_loyalty_checkout_texts( $locale ) {
 		'auth'        => 'Please reload the page and try again.',
 		'busy'        => 'Too many requests. Try again in a minute.',
 		'error'       => 'Rewards are unavailable right now.',
+		'expired'     => 'This page has expired. Please reload it.',
+		'signed_out'  => 'Please sign in to use your points.',
+		'not_a_code'  => 'That is not a coupon code.',
+		'refused'     => 'The code could not be applied.',
 	);
 }
 

@@ -205,6 +205,17 @@ function setia_loyalty_checkout_config() {
 }
 
 /**
+ * One of the checkout texts in the site's language.
+ *
+ * @param string $key A key of setia_loyalty_checkout_texts().
+ * @return string
+ */
+function setia_loyalty_checkout_text( $key ) {
+	$texts = setia_loyalty_checkout_texts( function_exists( 'determine_locale' ) ? determine_locale() : get_locale() );
+	return $texts[ $key ];
+}
+
+/**
  * The classic checkout's state: a hidden element WooCommerce's order review fragments replace.
  *
  * @param WC_Cart $cart The cart.
@@ -248,16 +259,16 @@ function setia_loyalty_checkout_fragments( $fragments ) {
  */
 function setia_loyalty_ajax_apply_coupon() {
 	if ( ! check_ajax_referer( SETIA_LOYALTY_APPLY_ACTION, 'security', false ) ) {
-		wp_send_json_error( array( 'message' => __( 'This page has expired. Please reload it.', 'setia-loyalty' ) ), 403 );
+		wp_send_json_error( array( 'message' => setia_loyalty_checkout_text( 'expired' ) ), 403 );
 	}
 	if ( ! is_user_logged_in() ) {
-		wp_send_json_error( array( 'message' => __( 'Please sign in to use your points.', 'setia-loyalty' ) ), 403 );
+		wp_send_json_error( array( 'message' => setia_loyalty_checkout_text( 'signed_out' ) ), 403 );
 	}
 	$raw  = isset( $_POST['code'] ) && is_string( $_POST['code'] ) ? sanitize_text_field( wp_unslash( $_POST['code'] ) ) : '';
 	$code = wc_format_coupon_code( $raw );
 	$cart = WC()->cart;
 	if ( '' === $code || strlen( $code ) > SETIA_LOYALTY_MAX_COUPON_CHARS || ! $cart ) {
-		wp_send_json_error( array( 'message' => __( 'That is not a coupon code.', 'setia-loyalty' ) ), 400 );
+		wp_send_json_error( array( 'message' => setia_loyalty_checkout_text( 'not_a_code' ) ), 400 );
 	}
 	if ( ! $cart->has_discount( $code ) && ! $cart->apply_coupon( $code ) ) {
 		wp_send_json_error( array( 'message' => setia_loyalty_take_error_notices() ), 400 );
@@ -278,5 +289,5 @@ function setia_loyalty_take_error_notices() {
 	}
 	wc_clear_notices();
 	$message = implode( ' ', array_filter( $texts ) );
-	return '' === $message ? __( 'The code could not be applied.', 'setia-loyalty' ) : $message;
+	return '' === $message ? setia_loyalty_checkout_text( 'refused' ) : $message;
 }
