@@ -260,11 +260,13 @@ def test_cart_changes_ask_once_per_pause_and_a_guest_sees_what_an_account_earns(
     assert "customer" not in asked[0]
     assert page.locator(f"{SLOT} .setia-loyalty-balance, {SLOT} .setia-loyalty-use").count() == 0
 
-    # Quantities clicked up three times in a row: one estimate, for the last cart.
+    # Quantities clicked up three times, 0.1 s apart (each a new cart, re-rendered): one estimate,
+    # for the last cart.
     before = len(asked)
     page.evaluate(
-        "for (const basis of ['1200.00', '2400.00', '3600.00'])"
-        " window.setCart({...window.cart.extensions.setia, basis})"
+        "async () => { for (const basis of ['1200.00', '2400.00', '3600.00']) {"
+        " window.setCart({...window.cart.extensions.setia, basis});"
+        " await new Promise((resolve) => setTimeout(resolve, 100)); } }"
     )
     expect(earn).to_have_text("Dengan akun, pesanan ini mendapatkan 3.600 poin. Masuk")
     time.sleep(0.6)  # past the debounce: nothing more was asked
