@@ -4,7 +4,7 @@ order-status pages. Those extensions run in a web worker on https://extensions.s
 authenticate with the session token Shopify signs for the app (`Authorization: Bearer <jwt>`).
 
 Every answer is the widget API's (integrator/widget_api/answers.py) for the customer the token
-names: `me`, `redemptions` (the one redemption path), `estimate` and `orders/<id>`. 401 for a bad
+names: `me`, `redemptions` (the one redemption path), `program`, `estimate` and `orders/<id>`. 401 for a bad
 token or a shop that is not connected, 403 when the buyer is not logged in (the token has no
 customer; `estimate` answers a guest too), 404 for an order Setia has not seen yet or another
 customer's. Rate-limited like the widget API, with the same per-shopper allowance."""
@@ -143,6 +143,13 @@ def me() -> Response:
 @bp.post("/redemptions")
 def redemptions() -> Response:
     return answers.redemption(*buyer())
+
+
+@bp.get("/program")
+def program() -> Response:
+    """The rewards the blocks offer (the widget API's `program`); any buyer of a connected shop."""
+    shop, _ = verified()
+    return answers.program(shop)
 
 
 @bp.get("/estimate")

@@ -104,9 +104,7 @@ def test_a_shopify_cart_drawer_gets_the_element_and_it_follows_the_cart(
     storefront.pages["/cart.js"] = json.dumps({"total_price": 18109, "item_count": 1})
     storefront.pages["/cart/change.js"] = json.dumps({"ok": True})
     drawer = "<cart-drawer><div class='drawer__footer'></div></cart-drawer>"
-    change = (
-        "<button id='more' onclick=\"fetch('/cart/change.js?line=1&quantity=2')\">+</button>"  # the theme's call
-    )
+    change = "<button id='more' onclick=\"fetch('/cart/change.js?line=1&quantity=2')\">+</button>"  # the theme's call
     tag = script_tag(app, shop, live_url, None, cart_drawer="cart-drawer .drawer__footer")
     storefront.pages["/"] = f"<html lang='en'><body>{drawer}{change}{tag}</body></html>"
     asked = estimates(page)

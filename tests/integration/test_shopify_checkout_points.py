@@ -196,3 +196,13 @@ def test_a_guest_buyer_gets_the_estimate_a_bad_subtotal_is_422(client, shop):
         assert response.status_code == 422, bad
         assert response.json["error"] == "invalid input" and "subtotal" in response.json["details"]
     assert client.get("/checkout/shopify/estimate?subtotal=1", headers=headers(aud="x")).status_code == 401
+
+
+def test_the_blocks_read_the_programmes_rewards_with_any_buyers_token(client, api, shop):
+    reward_id = api.post("/rewards", VOUCHER).json["id"]
+    for claims in ({}, {"sub": None}):
+        response = client.get("/checkout/shopify/program", headers=headers(**claims))
+        assert response.status_code == 200
+        assert [(r["id"], r["points_cost"]) for r in response.json["rewards"]] == [(reward_id, 100)]
+        assert response.json == client.get(f"/widget/v1/{shop['public_id']}/program").json
+    assert client.get("/checkout/shopify/program", headers=headers(aud="another-app")).status_code == 401
