@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from integrator.admin.settings_views import BUILTIN_TEXTS
 from integrator.loyalty.models import Shop

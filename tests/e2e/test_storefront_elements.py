@@ -1,6 +1,7 @@
 """The page elements the widget fills: the cart's "you will earn N points" (exactly what the server
 then awards, on amounts where float arithmetic would be off by one; test_storefront_cart.py has the
-rest of the cart element), and the thank-you element, which waits for a late webhook and then shows the points and the unboxing code."""
+rest of the cart element), and the thank-you element, which waits for a late webhook and then shows
+the points and the unboxing code."""
 
 from __future__ import annotations
 
