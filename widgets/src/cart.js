@@ -79,7 +79,9 @@
       text.textContent = points > 0 ? t(ctx.api.signed ? "cart" : "cart_join", {n: ctx.pts(points)}) : "";
       const rewards = (ctx.program && ctx.program.rewards) || [];
       const offer = Boolean(ctx.api.signed && ctx.me && rewards.length && points > 0);
-      line.replaceChildren(text, ...(offer ? [toggle] : [])); // the same button: focus stays on it
+      // Added or removed only when that changes: a button moved in the DOM loses the focus.
+      if (offer && !toggle.isConnected) line.append(toggle);
+      if (!offer) toggle.remove();
       const open = offer && toggle.getAttribute("aria-expanded") === "true";
       have.hidden = list.hidden = !open;
       if (!open) return;
