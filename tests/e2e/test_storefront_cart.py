@@ -117,3 +117,13 @@ def test_a_shopify_cart_drawer_gets_the_element_and_it_follows_the_cart(
     assert [url.split("subtotal=")[1] for url in asked] == ["181.09", "362.18"]
     assert page.locator("[data-setia=cart]").count() == 1  # added once, whatever the page does after
     assert page.errors == []
+
+
+def test_the_demo_cart_in_indonesian(app, client, live_url, page, monkeypatch, tmp_path):
+    seeded_demo(app, client, monkeypatch, tmp_path)
+    page.goto(f"{live_url}/demo?lang=id")
+    assert wait_text(page, ".el", "poin", host=CART).startswith("Anda akan mendapatkan 181 poin dari pesanan ini.")
+    page.get_by_role("button", name="Pakai poin Anda").click()
+    assert wait_text(page, ".sub", "Poin Anda", host=CART).startswith("Poin Anda: ")
+    assert page.locator(CART).get_by_role("button", name="Tukar: Gratis ongkir").is_enabled()
+    assert page.errors == []

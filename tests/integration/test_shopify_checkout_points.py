@@ -206,3 +206,17 @@ def test_the_blocks_read_the_programmes_rewards_with_any_buyers_token(client, ap
         assert [(r["id"], r["points_cost"]) for r in response.json["rewards"]] == [(reward_id, 100)]
         assert response.json == client.get(f"/widget/v1/{shop['public_id']}/program").json
     assert client.get("/checkout/shopify/program", headers=headers(aud="another-app")).status_code == 401
+
+
+def test_the_checkout_routes_are_rate_limited_and_the_extension_can_read_the_429(app, client, jane, monkeypatch):
+    from integrator.widget_api.limits import Limit
+
+    day = 86_400
+    monkeypatch.setitem(
+        app.config, "WIDGET_RATE_LIMITS", {"client": Limit("client", 1000, day), "shopper": Limit("shopper", 2, day)}
+    )
+    assert [me(client).status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/checkout/shopify/estimate?subtotal=1", headers=headers())  # the same buyer
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert me(client, sub="gid://shopify/Customer/42").status_code == 200  # another buyer still gets through
