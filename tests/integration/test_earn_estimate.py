@@ -4,11 +4,15 @@ delivered as a paid order earns exactly the promised points and cashback."""
 
 from __future__ import annotations
 
+import itertools
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from integrator.widget_api.limits import Limit
 from tests.conftest import Api
@@ -50,6 +54,34 @@ def test_the_estimate_is_what_the_paid_order_then_earns(client, shops, deliver, 
     assert member is not None
     assert promised.json["points"] == member["points_available"]
     assert promised.json["cashback"] == member["cashback_available"]
+
+
+@pytest.fixture()
+def awkward_shop(shops: Any) -> dict[str, Any]:
+    return shops.make(settings={"points_per_unit": "0.37", "cashback_percent": "1.7"})
+
+
+ORDER_IDS = itertools.count(5_000_000_001)  # a new order for every example
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cents=st.integers(min_value=0, max_value=10**9))
+def test_any_subtotal_is_promised_what_its_order_earns(client, awkward_shop, deliver, cents):
+    """Each example is a new paid order of Jane's at a shop with awkward rates: the points and cashback
+    it adds to her balances are the ones promised for its subtotal."""
+    member = Api(client, awkward_shop["api_key"]).member
+    subtotal = f"{cents // 100}.{cents % 100:02d}"
+    before = member(JANE_ID) or {"points_available": 0, "cashback_available": "0.00"}
+    promised = estimate(client, awkward_shop, subtotal).json
+    paid = with_changes(
+        fake30(), id=next(ORDER_IDS), current_subtotal_price=subtotal, current_subtotal_price_set=money_set(subtotal)
+    )
+    assert deliver("orders/paid", paid).status_code == 200
+    after = member(JANE_ID)
+    assert after is not None
+    assert after["points_available"] - before["points_available"] == promised["points"]
+    gained = Decimal(after["cashback_available"]) - Decimal(before["cashback_available"])
+    assert gained == Decimal(promised["cashback"])
 
 
 def test_a_signed_shopper_and_a_guest_get_the_same_figure_a_bad_signature_401(app, client, shop):
