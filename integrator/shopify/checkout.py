@@ -4,10 +4,10 @@ order-status pages. Those extensions run in a web worker on https://extensions.s
 authenticate with the session token Shopify signs for the app (`Authorization: Bearer <jwt>`).
 
 Every answer is the widget API's (integrator/widget_api/answers.py) for the customer the token
-names: `me`, `redemptions` (the one redemption path), `program`, `estimate` and `orders/<id>`. 401 for a bad
-token or a shop that is not connected, 403 when the buyer is not logged in (the token has no
-customer; `estimate` answers a guest too), 404 for an order Setia has not seen yet or another
-customer's. Rate-limited like the widget API, with the same per-shopper allowance."""
+names: `me`, `redemptions` (the one redemption path), `program`, `estimate` and `orders/<id>`.
+401 for a bad token or a shop that is not connected, 403 when the buyer is not logged in (the token
+has no customer; `program` and `estimate` answer a guest too), 404 for an order Setia has not seen
+yet or another customer's. Rate-limited like the widget API, with the same per-shopper allowance."""
 
 from __future__ import annotations
 
