@@ -129,6 +129,13 @@ def order(platform_order_id: str) -> Response:
     return answers.order(shop, customer, platform_order_id)
 
 
+@bp.get("/estimate")
+def estimate() -> Response:
+    """Shopify says who is logged in (or nobody: a guest sees what an account would earn)."""
+    shop, proxied = verified()
+    return answers.earn_estimate(shop, proxied.customer_id, request.args)
+
+
 @bp.post("/redemptions")
 def redemptions() -> Response:
     return answers.redemption(*shopper())
