@@ -67,6 +67,8 @@ class LedgerEntry(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "idempotency_key"),
         Index("ix_ledger_entries_shop_created_at", "shop_id", "created_at"),
+        # The primary key a partitioned ledger will need (partition key first: docs/scaling.md).
+        Index("ux_ledger_entries_shop_id_id", "shop_id", "id", unique=True),
     )
 
 
@@ -105,6 +107,7 @@ class Order(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "platform_order_id"),
         Index("ix_orders_shop_paid_at", "shop_id", "paid_at"),
+        Index("ux_orders_shop_id_id", "shop_id", "id", unique=True),  # as for ledger_entries
     )
 
 
