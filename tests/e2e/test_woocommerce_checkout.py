@@ -4,7 +4,8 @@ for WooCommerce: the Cart/Checkout blocks' globals on the real React 18 WordPres
 that hands its fill the cart's extensions), or the classic checkout's element. Its settings and the
 cart's `setia` data are what the plugin's PHP prints (tests/plugin_checkout_harness.php); the widget
 API is the real app with a seeded WooCommerce store (the estimate route too: its answers are checked
-against a calculation made here). Applying a code succeeds only once the fake store has that coupon."""
+against a calculation made here). Applying a code succeeds only once the fake store has that coupon.
+Last, the classic cart's element (the widget's cart.js in the plugin's `<div data-setia="cart">`)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ from tests.integration.test_woocommerce_plugin import PLUGIN
 from tests.woocommerce_deliveries import connected_store, deliver_to, fixture
 
 from .accessibility import axe_violations, node_modules
-from .storefront import Storefront, shoot, storefront_fixture  # noqa: F401 (a fixture)
+from .storefront import Storefront, script_tag, shoot, storefront_fixture, wait_text  # noqa: F401 (a fixture)
 
 PLUGIN_SCRIPT = "/wp-content/plugins/setia-loyalty/assets/checkout.js"
 CASHBACK_PERCENT = Decimal(2)
 SLOT = "#slot"
+CART_ELEMENT = "[data-setia=cart]"
 
 # The checkout page: WordPress's React and the globals the Cart and Checkout blocks define, stubbed
 # as small as the script needs. A fill registered with scope woocommerce-checkout is rendered in the
@@ -350,4 +352,30 @@ def test_the_classic_checkout_redeems_and_applies_through_the_plugins_ajax_handl
     )
     assert asked.queries[-1]["subtotal"] == ["176.09"]
     asked.agree()
+    assert page.errors == []
+
+
+def test_the_classic_cart_element_redeems_and_lands_on_the_plugins_coupon_link(
+    app, seeded, woo, live_url, storefront: Storefront, page
+):
+    """The classic cart ([woocommerce_cart]): the plugin prints `<div data-setia="cart">` with the
+    cart's basis (includes/storefront.php) and the widget's cart element fills it; "Use your points"
+    redeems there and goes to the plugin's ?coupon= link on this page, which applies the code."""
+    cart = f"<div data-setia='cart' data-subtotal='{CART_BASIS}'></div>"
+    tag = script_tag(app, seeded, live_url, seeded["customer"])
+    storefront.pages["/cart/"] = (
+        f"<html lang='en'><head><title>Cart</title></head><body><main><h1>Cart</h1>{cart}</main>"
+    )
+    storefront.pages["/cart/"] += tag + "</body></html>"
+    page.goto(storefront.origin + "/cart/")
+    assert wait_text(page, ".el", "points", host=CART_ELEMENT).startswith("You will earn 181 points with this order.")
+    page.locator(CART_ELEMENT).get_by_role("button", name="Use your points").click()
+    assert wait_text(page, ".sub", "You have", host=CART_ELEMENT) == "You have 30 points."
+    assert axe_violations(page) == []
+    page.locator(CART_ELEMENT).get_by_role("button", name="Redeem: $5 off").click()
+    page.locator(CART_ELEMENT).get_by_role("button", name="Yes, spend").click()
+    page.wait_for_url(re.compile(r"/cart/\?coupon=SETIA-"), timeout=15_000)
+    drain()  # with Redis, the worker makes the code on the store
+    [posted] = woo.posted
+    assert page.url == f"{storefront.origin}/cart/?coupon={posted['code']}"
     assert page.errors == []
