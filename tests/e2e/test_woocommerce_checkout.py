@@ -3,8 +3,9 @@ for WooCommerce: the Cart/Checkout blocks' globals on the real React 18 WordPres
 (wp.plugins, wp.data's cart store and wc.blocksCheckout's ExperimentalOrderMeta stubbed as a slot
 that hands its fill the cart's extensions), or the classic checkout's element. Its settings and the
 cart's `setia` data are what the plugin's PHP prints (tests/plugin_checkout_harness.php); the widget
-API is the real app with a seeded WooCommerce store, except the estimate route, which another
-change adds and is answered here. Applying a code succeeds only once the fake store has that coupon."""
+API is the real app with a seeded WooCommerce store (the estimate route too: its answers are checked
+against a calculation made here). Applying a code succeeds only once the fake store has that coupon.
+Last, the classic cart's element (the widget's cart.js in the plugin's `<div data-setia="cart">`)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ from tests.integration.test_woocommerce_plugin import PLUGIN
 from tests.woocommerce_deliveries import connected_store, deliver_to, fixture
 
 from .accessibility import axe_violations, node_modules
-from .storefront import Storefront, shoot, storefront_fixture  # noqa: F401 (a fixture)
+from .storefront import Storefront, script_tag, shoot, storefront_fixture, wait_text  # noqa: F401 (a fixture)
 
 PLUGIN_SCRIPT = "/wp-content/plugins/setia-loyalty/assets/checkout.js"
 CASHBACK_PERCENT = Decimal(2)
 SLOT = "#slot"
+CART_ELEMENT = "[data-setia=cart]"
 
 # The checkout page: WordPress's React and the globals the Cart and Checkout blocks define, stubbed
 # as small as the script needs. A fill registered with scope woocommerce-checkout is rendered in the
@@ -133,9 +135,28 @@ def expected(basis: str) -> dict[str, Any]:
     return {"points": int(amount.to_integral_value(ROUND_DOWN)), "cashback": str(cashback), "currency": "USD"}
 
 
-def serve(page: Any, storefront: Storefront, live_url: str, store: dict[str, Any]) -> list[dict[str, list[str]]]:
-    """The page's scripts (the plugin's file, WordPress's React) and the estimate route's answers;
-    returns the estimate requests' queries as they arrive."""
+class Estimates:
+    """The estimate requests the page makes to the real app's widget API, as they arrive."""
+
+    def __init__(self, page: Any, prefix: str) -> None:
+        self.responses: list[Any] = []
+        page.on("response", lambda response: response.url.startswith(prefix) and self.responses.append(response))
+
+    @property
+    def queries(self) -> list[dict[str, list[str]]]:
+        return [parse_qs(urlsplit(response.url).query) for response in self.responses]
+
+    def agree(self) -> None:
+        """Every answer is what this test computes for the basis asked (a second formula, not the app's)."""
+        for response in self.responses:
+            assert response.status == 200
+            basis = parse_qs(urlsplit(response.url).query)["subtotal"][0]
+            assert {key: response.json()[key] for key in ("points", "cashback", "currency")} == expected(basis)
+
+
+def serve(page: Any, storefront: Storefront, live_url: str, store: dict[str, Any]) -> Estimates:
+    """The page's scripts (the plugin's file, WordPress's React); returns the estimate requests the
+    page makes to the real app as they arrive."""
     modules = node_modules()
     scripts = {
         PLUGIN_SCRIPT: PLUGIN_JS,
@@ -144,17 +165,7 @@ def serve(page: Any, storefront: Storefront, live_url: str, store: dict[str, Any
     }
     for path, source in scripts.items():
         page.route(storefront.origin + path, lambda route, _, source=source: route.fulfill(path=str(source)))
-    asked: list[dict[str, list[str]]] = []
-
-    def estimate(route: Any) -> None:
-        query = parse_qs(urlsplit(route.request.url).query)
-        asked.append(query)
-        headers = {"Access-Control-Allow-Origin": storefront.origin}
-        route.fulfill(status=200, headers=headers, json=expected(query["subtotal"][0]))
-
-    prefix = f"{live_url}/widget/v1/{store['public_id']}/estimate?"
-    page.route(lambda url: url.startswith(prefix), estimate)
-    return asked
+    return Estimates(page, f"{live_url}/widget/v1/{store['public_id']}/estimate?")
 
 
 def applies_on(woo: FakeWooCommerce, page: Any) -> list[str]:
@@ -193,7 +204,7 @@ def test_the_blocks_fill_earns_shows_the_balance_and_applies_a_redeemed_code(
 
     earn = page.locator(f"{SLOT} .setia-loyalty-earn")
     expect(earn).to_have_text("You will earn 181 points and $3.62 cashback with this order.")
-    assert asked[0]["subtotal"] == [CART_BASIS] and asked[0]["customer"] == [seeded["customer"]]
+    assert asked.queries[0]["subtotal"] == [CART_BASIS] and asked.queries[0]["customer"] == [seeded["customer"]]
     balance = page.locator(f"{SLOT} .setia-loyalty-balance")
     expect(balance).to_have_text("Your balance: 30 points")
 
@@ -220,7 +231,8 @@ def test_the_blocks_fill_earns_shows_the_balance_and_applies_a_redeemed_code(
     assert member["points_available"] == 10
     # The cart changed (the code): the earn line follows it.
     expect(earn).to_have_text("You will earn 176 points and $3.52 cashback with this order.")
-    assert asked[-1]["subtotal"] == ["176.09"]
+    assert asked.queries[-1]["subtotal"] == ["176.09"]
+    asked.agree()
     shoot(page, "woocommerce-checkout-blocks")
     assert axe_violations(page) == []
 
@@ -257,20 +269,22 @@ def test_cart_changes_ask_once_per_pause_and_a_guest_sees_what_an_account_earns(
     href = urlsplit(link.get_attribute("href") or "")
     assert href.path.endswith("/wp-login.php")
     assert parse_qs(href.query)["redirect_to"] == [storefront.origin + "/checkout"]
-    assert "customer" not in asked[0]
+    assert "customer" not in asked.queries[0]
     assert page.locator(f"{SLOT} .setia-loyalty-balance, {SLOT} .setia-loyalty-use").count() == 0
 
     # Quantities clicked up three times, 0.1 s apart (each a new cart, re-rendered): one estimate,
-    # for the last cart.
-    before = len(asked)
+    # for the last cart. 3599.99 at 2 % is 71.9998: the cashback is rounded down to the cent (71.99).
+    before = len(asked.queries)
     page.evaluate(
-        "async () => { for (const basis of ['1200.00', '2400.00', '3600.00']) {"
+        "async () => { for (const basis of ['1199.99', '2399.99', '3599.99']) {"
         " window.setCart({...window.cart.extensions.setia, basis});"
         " await new Promise((resolve) => setTimeout(resolve, 100)); } }"
     )
-    expect(earn).to_have_text("Dengan akun, pesanan ini mendapatkan 3.600 poin. Masuk")
+    expect(earn).to_have_text("Dengan akun, pesanan ini mendapatkan 3.599 poin. Masuk")
     time.sleep(0.6)  # past the debounce: nothing more was asked
-    assert [query["subtotal"] for query in asked[before:]] == [["3600.00"]]
+    assert [query["subtotal"] for query in asked.queries[before:]] == [["3599.99"]]
+    assert asked.responses[-1].json()["cashback"] == "71.99"
+    asked.agree()
     assert page.errors == []
 
 
@@ -336,5 +350,32 @@ def test_the_classic_checkout_redeems_and_applies_through_the_plugins_ajax_handl
     expect(page.locator(f"{root} .setia-loyalty-earn")).to_have_text(
         "You will earn 176 points and $3.52 cashback with this order."
     )
-    assert asked[-1]["subtotal"] == ["176.09"]
+    assert asked.queries[-1]["subtotal"] == ["176.09"]
+    asked.agree()
+    assert page.errors == []
+
+
+def test_the_classic_cart_element_redeems_and_lands_on_the_plugins_coupon_link(
+    app, seeded, woo, live_url, storefront: Storefront, page
+):
+    """The classic cart ([woocommerce_cart]): the plugin prints `<div data-setia="cart">` with the
+    cart's basis (includes/storefront.php) and the widget's cart element fills it; "Use your points"
+    redeems there and goes to the plugin's ?coupon= link on this page, which applies the code."""
+    cart = f"<div data-setia='cart' data-subtotal='{CART_BASIS}'></div>"
+    tag = script_tag(app, seeded, live_url, seeded["customer"])
+    storefront.pages["/cart/"] = (
+        f"<html lang='en'><head><title>Cart</title></head><body><main><h1>Cart</h1>{cart}</main>"
+    )
+    storefront.pages["/cart/"] += tag + "</body></html>"
+    page.goto(storefront.origin + "/cart/")
+    assert wait_text(page, ".el", "points", host=CART_ELEMENT).startswith("You will earn 181 points with this order.")
+    page.locator(CART_ELEMENT).get_by_role("button", name="Use your points").click()
+    assert wait_text(page, ".sub", "You have", host=CART_ELEMENT) == "You have 30 points."
+    assert axe_violations(page) == []
+    page.locator(CART_ELEMENT).get_by_role("button", name="Redeem: $5 off").click()
+    page.locator(CART_ELEMENT).get_by_role("button", name="Yes, spend").click()
+    page.wait_for_url(re.compile(r"/cart/\?coupon=SETIA-"), timeout=15_000)
+    drain()  # with Redis, the worker makes the code on the store
+    [posted] = woo.posted
+    assert page.url == f"{storefront.origin}/cart/?coupon={posted['code']}"
     assert page.errors == []

@@ -120,6 +120,22 @@ def test_the_extension_renders_on_the_thank_you_and_order_status_pages_and_in_th
     assert extension["capabilities"]["network_access"] is True
 
 
+def test_the_merchant_sees_the_extensions_name_in_english_or_indonesian() -> None:
+    """The checkout editor names the block in the admin's language: the toml's "t:name", resolved from
+    the locales the Shopify CLI sends on deploy (its loadLocalesConfig: exactly one *.default.json,
+    no empty file, 20 KB at most each)."""
+    [extension] = tomllib.loads((EXTENSION / "shopify.extension.toml").read_text())["extensions"]
+    assert extension["name"] == "t:name"
+    locales = sorted(path.name for path in (EXTENSION / "locales").glob("*.json"))
+    assert locales == ["en.default.json", "id.json"]
+    names = {}
+    for name in locales:
+        path = EXTENSION / "locales" / name
+        assert 0 < path.stat().st_size <= 20 * 1024
+        names[name] = json.loads(path.read_text())["name"]
+    assert names == {"en.default.json": "Setia points for this order", "id.json": "Poin Setia untuk pesanan ini"}
+
+
 def test_the_logic_module_imports_nothing_and_the_blocks_use_it() -> None:
     assert not re.search(r"^\s*import\b", LOGIC.read_text(), re.M)  # pure: runs under node as is
     block = (EXTENSION / "src" / "OrderPoints.jsx").read_text()
