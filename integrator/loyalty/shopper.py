@@ -15,6 +15,7 @@ from .errors import NotFound
 from .members import find_member
 from .models import Coupon, Order, Shop, utcnow
 from .money import display, format_minor_string
+from .pending import pending_of
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
 from .shapes import OFFERED_REWARD, SHOPPER_CODE, UNBOXING_COUPON
@@ -53,6 +54,7 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
             "cashback_pending": display(cashback[1], currency, locale),
         },
         "tier": None,  # no tiers yet; the widget shows tier and progress when this is an object
+        "pending": pending_of(session, shop.id, member.id, currency) if member else [],
     }
 
 
