@@ -28,7 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "birthday_bonus": {"en": "Birthday bonus {value}", "id": "Bonus ulang tahun {value}"},
     "newsletter_bonus": {"en": "Newsletter sign-up", "id": "Berlangganan newsletter"},
     "social_bonus": {"en": "Following us on {value}", "id": "Mengikuti kami di {value}"},
-    "custom_action": {"en": "Bonus: {value}", "id": "Bonus: {value}"},
+    "custom_action": {"en": "Custom action: {value}", "id": "Aksi khusus: {value}"},
 }
 LANGUAGES = ("en", "id")
 # The English sentences stored before the codes, read back as their codes.
