@@ -155,3 +155,18 @@ def test_the_earn_answer_shows_when_the_birthday_comes(client: Any, app: Flask, 
         periodic.credit_birthdays()
         (way,) = client.get(url, query_string=query()).json["items"]
         assert (way["state"], way["next_at"]) == ("done", date(2028, 3, 5).isoformat())
+
+
+def test_the_birthday_is_in_the_privacy_export_and_gone_after_erasure(client: Any, app: Flask, birthday_shop: Any, deliver: Any, api: Any) -> None:
+    from integrator.loyalty.models import MemberBirthday
+    from tests.integration.test_shopify_compliance import compliance
+
+    assert put_birthday(client, app, birthday_shop, {"month": 8, "day": 17}).status_code == 200
+    shopper = {"customer": {"id": int(SHOPPER), "email": None, "phone": None}, "orders_requested": []}
+    deliver("customers/data_request", compliance("customers/data_request", **shopper))
+    [listed] = api.get("/data-requests").json["items"]
+    export = api.get(f"/data-requests/{listed['id']}").json["export"]
+    assert (export["birthday"]["month"], export["birthday"]["day"]) == (8, 17)
+    deliver("customers/redact", compliance("customers/redact", customer=shopper["customer"], orders_to_redact=[]))
+    with app.extensions["setia_db"].session() as session:
+        assert session.execute(select(MemberBirthday)).scalars().all() == []
