@@ -175,7 +175,9 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
         paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
         refund_ids=refund_ids(order),
         discount_codes=_coupon_codes(order.get("coupon_lines")),
-        fulfilled_at=_gmt(order.get("date_completed_gmt"), "date_completed_gmt") if order.get("status") == "completed" else None,
+        fulfilled_at=_gmt(order.get("date_completed_gmt"), "date_completed_gmt")
+        if order.get("status") == "completed"
+        else None,
     )
 
 

@@ -15,7 +15,14 @@ from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
 from integrator.http_errors import json_error
 from integrator.loyalty.action_schemas import ACTION, ActionIn, ActionPatch
-from integrator.loyalty.custom_actions import PERIODS, actions_of, create_action, delete_action, get_action, update_action
+from integrator.loyalty.custom_actions import (
+    PERIODS,
+    actions_of,
+    create_action,
+    delete_action,
+    get_action,
+    update_action,
+)
 from integrator.loyalty.models import Shop
 from integrator.loyalty.settings import current_settings
 from integrator.loyalty.ways_to_earn import ways_of

@@ -11,7 +11,14 @@ from marshmallow import Schema, fields
 
 from integrator import jobs
 from integrator.loyalty.action_schemas import ActionIn, ActionOut, ActionPatch, CreditIn
-from integrator.loyalty.custom_actions import actions_of, create_action, credit_action, delete_action, get_action, update_action
+from integrator.loyalty.custom_actions import (
+    actions_of,
+    create_action,
+    credit_action,
+    delete_action,
+    get_action,
+    update_action,
+)
 from integrator.loyalty.members import get_member
 from integrator.loyalty.models import CustomAction, Shop
 from integrator.loyalty.shapes import EntrySchema, MemberSchema, entry_values, member_values
@@ -62,7 +69,9 @@ class ActionDetail(MethodView):
     @blp.alt_response(404, description="No such action in this shop")
     def patch(self, body: dict[str, Any], action_id: int) -> CustomAction:
         """Change points, limit or period (credits already made stay)."""
-        return jobs.in_transaction(lambda session: update_action(session, get_action(session, g.shop.id, action_id), body))
+        return jobs.in_transaction(
+            lambda session: update_action(session, get_action(session, g.shop.id, action_id), body)
+        )
 
     @blp.response(204)
     @blp.alt_response(404, description="No such action in this shop")
@@ -75,9 +84,13 @@ class ActionDetail(MethodView):
 class MemberActions(MethodView):
     @blp.arguments(CreditIn)
     @blp.response(201, CreditResult)
-    @blp.alt_response(200, schema=CreditResult, description="Replay of an idempotency key: the first credit, nothing more")
+    @blp.alt_response(
+        200, schema=CreditResult, description="Replay of an idempotency key: the first credit, nothing more"
+    )
     @blp.alt_response(404, description="No such member or action")
-    @blp.alt_response(409, description="The action's limit for the period is reached, or the key was used for another credit")
+    @blp.alt_response(
+        409, description="The action's limit for the period is reached, or the key was used for another credit"
+    )
     def post(self, body: dict[str, Any], member_id: int) -> tuple[dict[str, Any], int]:
         """Credit a custom action to a member (e.g. a product review from a reviews app)."""
 

@@ -77,7 +77,9 @@ class PendingLine(Schema):
     order = fields.String(allow_none=True, metadata={"description": "the order's name (#1001)"})
     points = fields.Integer()
     cashback = fields.String(metadata={"description": "decimal, shop currency"})
-    available_at = fields.String(allow_none=True, metadata={"description": "ISO 8601; null while it waits for fulfilment"})
+    available_at = fields.String(
+        allow_none=True, metadata={"description": "ISO 8601; null while it waits for fulfilment"}
+    )
     waits_for = fields.String(allow_none=True, metadata={"description": '"fulfilment" or null'})
 
 

@@ -39,7 +39,9 @@ class ActionOut(Schema):
     name = fields.String()
     points = fields.Integer()
     limit = fields.Integer()
-    period = fields.String(metadata={"description": "day | week | month | year | lifetime (days in the shop's time zone)"})
+    period = fields.String(
+        metadata={"description": "day | week | month | year | lifetime (days in the shop's time zone)"}
+    )
     created_at = fields.DateTime()
 
 

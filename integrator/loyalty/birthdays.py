@@ -42,7 +42,9 @@ def birthday_of(session: Session, member: Member) -> MemberBirthday | None:
     return session.get(MemberBirthday, member.id)
 
 
-def set_birthday(session: Session, member: Member, month: object, day: object, now: datetime | None = None) -> MemberBirthday:
+def set_birthday(
+    session: Session, member: Member, month: object, day: object, now: datetime | None = None
+) -> MemberBirthday:
     """Give or change the member's birthday. The same date again changes nothing; another date
     within a year of the last change → BirthdayLocked."""
     month, day = checked_date(month, day)
@@ -53,7 +55,9 @@ def set_birthday(session: Session, member: Member, month: object, day: object, n
         session.add(row)
     elif (row.month, row.day) != (month, day):
         if now < row.set_at + CHANGE_AFTER:
-            raise BirthdayLocked("a birthday can change once a year", {"changeable_at": (row.set_at + CHANGE_AFTER).isoformat()})
+            raise BirthdayLocked(
+                "a birthday can change once a year", {"changeable_at": (row.set_at + CHANGE_AFTER).isoformat()}
+            )
         row.month, row.day, row.set_at = month, day, now
     session.flush()
     return row
@@ -63,7 +67,12 @@ def birthday_view(row: MemberBirthday | None) -> dict[str, object] | None:
     """The birthday as the shopper and the privacy export see it."""
     if row is None:
         return None
-    return {"month": row.month, "day": row.day, "set_at": row.set_at.isoformat(), "changeable_at": (row.set_at + CHANGE_AFTER).isoformat()}
+    return {
+        "month": row.month,
+        "day": row.day,
+        "set_at": row.set_at.isoformat(),
+        "changeable_at": (row.set_at + CHANGE_AFTER).isoformat(),
+    }
 
 
 def _candidates(today: date) -> dict[tuple[int, int], date]:
@@ -89,7 +98,9 @@ def credit_birthdays(session: Session, shop: Shop, now: datetime | None = None) 
     rows = session.execute(
         select(MemberBirthday, Member)
         .join(Member, Member.id == MemberBirthday.member_id)
-        .where(MemberBirthday.shop_id == shop.id, tuple_(MemberBirthday.month, MemberBirthday.day).in_(list(candidates)))
+        .where(
+            MemberBirthday.shop_id == shop.id, tuple_(MemberBirthday.month, MemberBirthday.day).in_(list(candidates))
+        )
     ).all()
     credited = 0
     for birthday, member in rows:

@@ -72,11 +72,19 @@ def take_customer(session: Session, shop: Shop, customer: Customer) -> Member | 
     record) only refreshes a member it already is. A subscribed member gets the newsletter bonus once."""
     if customer.account:
         member = enroll(session, shop, customer)
-        credit(session, member, bonus_points(shop, "signup_points"), bonus_key("signup", member.id), "signup", "signup_bonus")
+        credit(
+            session,
+            member,
+            bonus_points(shop, "signup_points"),
+            bonus_key("signup", member.id),
+            "signup",
+            "signup_bonus",
+        )
     else:
-        member = find_member(session, shop.id, customer.platform_customer_id)
-        if member is None:
+        known = find_member(session, shop.id, customer.platform_customer_id)
+        if known is None:
             return None
+        member = known
         update_profile(member, customer)
     if customer.marketing_subscribed:
         points = bonus_points(shop, "newsletter_points")

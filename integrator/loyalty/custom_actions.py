@@ -106,11 +106,17 @@ def credit_action(
         .where(LedgerEntry.member_id == member.id, LedgerEntry.idempotency_key.startswith(prefix, autoescape=True))
     ).scalar_one()
     if used >= action.limit:
-        raise ActionLimitReached("this action's limit for the period is reached", {"period": period, "limit": action.limit})
+        raise ActionLimitReached(
+            "this action's limit for the period is reached", {"period": period, "limit": action.limit}
+        )
     entry = credit(session, member, action.points, f"{prefix}{used + 1}", f"action:{name}", "custom_action", name)
     if entry is None:  # an erased member earns nothing
         raise NotFound("no such member")
-    session.add(ActionCredit(shop_id=shop.id, member_id=member.id, action=name, idempotency_key=idempotency_key, entry_id=entry.id))
+    session.add(
+        ActionCredit(
+            shop_id=shop.id, member_id=member.id, action=name, idempotency_key=idempotency_key, entry_id=entry.id
+        )
+    )
     session.flush()
     return Credited(entry, True)
 

@@ -14,9 +14,9 @@ from connectors.base import Customer, Refund
 from connectors.base import Order as OrderSnapshot
 
 from . import earning
+from .bonuses import take_customer
 from .coupons import issue_unboxing_coupon
 from .ledger import lock_member, post_many
-from .bonuses import take_customer
 from .members import enroll
 from .models import Member, Order, OrderRefund, Shop, utcnow
 from .money import to_minor

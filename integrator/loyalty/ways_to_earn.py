@@ -29,10 +29,18 @@ def ways_of(session: Session, shop: Shop) -> list[dict[str, Any]]:
     for network in SOCIAL_NETWORKS:
         url = social_url(shop, network)
         if social > 0 and url:
-            ways.append({"kind": "social", "network": network, "name": NETWORK_NAMES[network], "url": url, "points": social})
+            ways.append(
+                {"kind": "social", "network": network, "name": NETWORK_NAMES[network], "url": url, "points": social}
+            )
     for action in actions_of(session, shop.id):
         ways.append(
-            {"kind": "action", "name": action.name, "points": action.points, "limit": action.limit, "period": action.period}
+            {
+                "kind": "action",
+                "name": action.name,
+                "points": action.points,
+                "limit": action.limit,
+                "period": action.period,
+            }
         )
     return ways
 
@@ -59,7 +67,9 @@ def _birthday_state(session: Session, shop: Shop, member: Member, today: date) -
     return {"state": "waiting", "next_at": this_year.isoformat()}
 
 
-def _state(session: Session, shop: Shop, member: Member, way: dict[str, Any], today: date, counts: dict[str, int]) -> dict[str, Any]:
+def _state(
+    session: Session, shop: Shop, member: Member, way: dict[str, Any], today: date, counts: dict[str, int]
+) -> dict[str, Any]:
     kind = way["kind"]
     if kind == "birthday":
         return _birthday_state(session, shop, member, today)

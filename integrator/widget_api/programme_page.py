@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 
 from integrator.loyalty.models import Shop
 from integrator.loyalty.money import display, exponent
-from integrator.loyalty.shopper import locale_of, programme_of
 from integrator.loyalty.settings import current_settings
+from integrator.loyalty.shopper import locale_of, programme_of
 from integrator.platform_registry import apply_path
 
 from . import answers, bp
@@ -38,7 +38,9 @@ def rate_words(points_per_unit: str, currency: str, locale: str) -> str | None:
     amount = 1
     while rate < 1 and amount < 10**9:
         rate, amount = rate * 10, amount * 10
-    points = ngettext("%(count)s point", "%(count)s points", 1 if rate == 1 else 2, count=format_decimal(rate.normalize()))
+    points = ngettext(
+        "%(count)s point", "%(count)s points", 1 if rate == 1 else 2, count=format_decimal(rate.normalize())
+    )
     money = display(amount * 10 ** exponent(currency), currency, locale)
     return _("%(points)s per %(amount)s spent", points=points, amount=money)
 

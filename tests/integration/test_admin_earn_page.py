@@ -16,13 +16,20 @@ from .test_admin_frame import sign_in
 
 def test_the_page_saves_bonuses_and_shows_the_preview(app: Flask, client: FlaskClient, shop: dict[str, Any]) -> None:
     csrf = sign_in(app, client, shop["id"])
-    body = {"bonus": {"signup_points": 50, "social_points": 10}, "social": {"tiktok_url": "https://www.tiktok.com/@tokobudi"}}
+    body = {
+        "bonus": {"signup_points": 50, "social_points": 10},
+        "social": {"tiktok_url": "https://www.tiktok.com/@tokobudi"},
+    }
     saved = client.patch("/admin/api/settings", json=body, headers={"X-CSRF-Token": csrf})
     assert saved.status_code == 200, saved.json
     page = client.get("/admin/earn").get_data(as_text=True)
     assert "Ways to earn" in page and 'value="50"' in page
     assert "Follow us on TikTok" in page and "Create an account" in page
-    bad = client.patch("/admin/api/settings", json={"social": {"facebook_url": "https://evil.example/x"}}, headers={"X-CSRF-Token": csrf})
+    bad = client.patch(
+        "/admin/api/settings",
+        json={"social": {"facebook_url": "https://evil.example/x"}},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert bad.status_code == 422 and "facebook_url" in bad.json["details"]["social"]
 
 
@@ -33,7 +40,11 @@ def test_custom_actions_from_the_page(app: Flask, client: FlaskClient, shop: dic
     headers = {"X-CSRF-Token": csrf}
     bad = client.post("/admin/api/actions", json={"name": "Bad Name", "points": "ten"}, headers=headers)
     assert bad.status_code == 422 and {"name", "points"} <= set(bad.json["details"])
-    made = client.post("/admin/api/actions", json={"name": "product_review", "points": 25, "limit": 2, "period": "week"}, headers=headers)
+    made = client.post(
+        "/admin/api/actions",
+        json={"name": "product_review", "points": 25, "limit": 2, "period": "week"},
+        headers=headers,
+    )
     assert made.status_code == 201
     action_id = made.json["action"]["id"]
     changed = client.patch(f"/admin/api/actions/{action_id}", json={"points": 30}, headers=headers)

@@ -54,7 +54,9 @@ def run_hourly_through(start: datetime, days: int, every_hours: int = 23) -> Non
         moment += timedelta(hours=every_hours)  # drifts through every hour, never skips a day
 
 
-def test_birthday_is_credited_once_a_year_on_the_day_in_the_shop_time_zone(client: Any, app: Flask, birthday_shop: Any) -> None:
+def test_birthday_is_credited_once_a_year_on_the_day_in_the_shop_time_zone(
+    client: Any, app: Flask, birthday_shop: Any
+) -> None:
     with time_machine.travel(datetime(2027, 1, 10, 9, 0, tzinfo=UTC), tick=False):
         answer = put_birthday(client, app, birthday_shop, {"month": 3, "day": 5})
         assert answer.status_code == 200, answer.json
@@ -85,7 +87,9 @@ def test_a_birthday_given_after_the_day_waits_for_next_year(client: Any, app: Fl
     assert birthday_entries(app) == [("2028-03-05", 100)]
 
 
-def test_a_change_within_a_year_is_refused_and_the_same_date_is_fine(client: Any, app: Flask, birthday_shop: Any) -> None:
+def test_a_change_within_a_year_is_refused_and_the_same_date_is_fine(
+    client: Any, app: Flask, birthday_shop: Any
+) -> None:
     start = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
         assert put_birthday(client, app, birthday_shop, {"month": 3, "day": 5}).status_code == 200
@@ -132,7 +136,8 @@ def test_an_impossible_date_is_422_and_stores_nothing(client: Any, app: Flask, b
     answer = put_birthday(client, app, birthday_shop, body)
     assert answer.status_code == 422 and answer.json["error"]
     earn = client.get(
-        f"/widget/v1/{birthday_shop['public_id']}/earn", query_string=signed(SHOPPER, widget_secret(app, birthday_shop["id"]))
+        f"/widget/v1/{birthday_shop['public_id']}/earn",
+        query_string=signed(SHOPPER, widget_secret(app, birthday_shop["id"])),
     )
     assert earn.json["birthday"] is None
 
@@ -157,7 +162,9 @@ def test_the_earn_answer_shows_when_the_birthday_comes(client: Any, app: Flask, 
         assert (way["state"], way["next_at"]) == ("done", date(2028, 3, 5).isoformat())
 
 
-def test_the_birthday_is_in_the_privacy_export_and_gone_after_erasure(client: Any, app: Flask, birthday_shop: Any, deliver: Any, api: Any) -> None:
+def test_the_birthday_is_in_the_privacy_export_and_gone_after_erasure(
+    client: Any, app: Flask, birthday_shop: Any, deliver: Any, api: Any
+) -> None:
     from integrator.loyalty.models import MemberBirthday
     from tests.integration.test_shopify_compliance import compliance
 

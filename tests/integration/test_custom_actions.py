@@ -44,7 +44,9 @@ def test_a_custom_action_credits_once_per_idempotency_key(api: Any, jane: dict[s
     assert api.member(JANE)["points_available"] == 181 + 25
 
 
-def test_the_limit_per_period_is_counted_in_the_shop_time_zone(api: Any, jane: dict[str, Any], app: Flask, shop: Any) -> None:
+def test_the_limit_per_period_is_counted_in_the_shop_time_zone(
+    api: Any, jane: dict[str, Any], app: Flask, shop: Any
+) -> None:
     with app.extensions["setia_db"].session() as session:
         session.get(Shop, shop["id"]).timezone = "Asia/Jakarta"
     api.post("/actions", {"name": "quiz", "points": 10, "limit": 2, "period": "day"})
@@ -66,7 +68,10 @@ def test_bad_credits_are_refused_and_change_nothing(api: Any, jane: dict[str, An
     assert credit(api, jane, "no_such_action", "k1").status_code == 404
     assert api.post("/members/999999/actions", {"action": "survey", "idempotency_key": "k1"}).status_code == 404
     assert api.post(f"/members/{jane['id']}/actions", {"action": "survey"}).status_code == 422
-    assert api.post(f"/members/{jane['id']}/actions", {"action": "survey", "idempotency_key": "x" * 101}).status_code == 422
+    assert (
+        api.post(f"/members/{jane['id']}/actions", {"action": "survey", "idempotency_key": "x" * 101}).status_code
+        == 422
+    )
     assert credit(api, jane, "survey", "k1").status_code == 201
     other = api.post("/actions", {"name": "other", "points": 5})
     assert other.status_code == 201
@@ -122,12 +127,18 @@ def social_shop(api: Any, shop: dict[str, Any]) -> dict[str, Any]:
     return shop
 
 
-def test_a_social_click_through_earns_once_per_network(client: Any, app: Flask, social_shop: Any, api: Any, jane: Any) -> None:
+def test_a_social_click_through_earns_once_per_network(
+    client: Any, app: Flask, social_shop: Any, api: Any, jane: Any
+) -> None:
     query = signed(JANE, widget_secret(app, social_shop["id"]))
     url = f"/widget/v1/{social_shop['public_id']}/social/instagram"
     first = client.post(url, query_string=query)
     assert first.status_code == 200
-    assert (first.json["credited"], first.json["points"], first.json["url"]) == (True, 15, "https://www.instagram.com/tokobudi")
+    assert (first.json["credited"], first.json["points"], first.json["url"]) == (
+        True,
+        15,
+        "https://www.instagram.com/tokobudi",
+    )
     again = client.post(url, query_string=query)
     assert (again.status_code, again.json["credited"]) == (200, False)
     assert client.post(f"/widget/v1/{social_shop['public_id']}/social/tiktok", query_string=query).status_code == 404

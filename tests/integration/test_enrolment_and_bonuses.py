@@ -106,7 +106,9 @@ def test_a_guest_record_that_subscribes_is_still_no_member(deliver: Any, api: An
     assert api.get("/members").json["items"] == []
 
 
-def test_the_history_names_the_bonus_in_the_shop_language(deliver: Any, api: Any, client: Any, shop: Any, app: Flask) -> None:
+def test_the_history_names_the_bonus_in_the_shop_language(
+    deliver: Any, api: Any, client: Any, shop: Any, app: Flask
+) -> None:
     from integrator.loyalty.models import Shop
     from tests.integration.test_widget_api import signed, widget_secret
 

@@ -35,13 +35,20 @@ def me(client: Any, app: Flask, shop: dict[str, Any]) -> dict[str, Any]:
     return answer.json
 
 
-def test_points_wait_for_fulfilment_then_vest_pending_days_later(deliver: Any, api: Any, client: Any, app: Flask, shop: Any) -> None:
+def test_points_wait_for_fulfilment_then_vest_pending_days_later(
+    deliver: Any, api: Any, client: Any, app: Flask, shop: Any
+) -> None:
     assert api.patch("/settings", {"pending_days": 14, "pending_from": "fulfilled"}).status_code == 200
     deliver("orders/paid", recent_order())
     member = api.member(JANE)
     assert (member["points_available"], member["points_pending"]) == (0, 181)
     (line,) = me(client, app, shop)["pending"]
-    assert (line["order"], line["points"], line["available_at"], line["waits_for"]) == ("#1777", 181, None, "fulfilment")
+    assert (line["order"], line["points"], line["available_at"], line["waits_for"]) == (
+        "#1777",
+        181,
+        None,
+        "fulfilment",
+    )
     with app.extensions["setia_db"].session() as session:
         assert orders.vest_due(session, now=utcnow() + timedelta(days=400)) == 0  # never before fulfilment
     fulfilled_at = utcnow() + timedelta(days=2)
@@ -83,7 +90,9 @@ def test_an_order_fulfilled_when_paid_with_no_pending_days_is_available_at_once(
     assert (member["points_available"], member["points_pending"]) == (181, 0)
 
 
-def test_pending_from_payment_shows_its_date_in_me_and_history(deliver: Any, api: Any, client: Any, app: Flask, shop: Any) -> None:
+def test_pending_from_payment_shows_its_date_in_me_and_history(
+    deliver: Any, api: Any, client: Any, app: Flask, shop: Any
+) -> None:
     api.patch("/settings", {"pending_days": 7})
     deliver("orders/paid", recent_order())
     (line,) = me(client, app, shop)["pending"]

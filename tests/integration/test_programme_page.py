@@ -27,8 +27,15 @@ def programme(api: Any) -> None:
         "pending_days": 14,
     }
     assert api.patch("/settings", settings).status_code == 200
-    assert api.post("/actions", {"name": "product_review", "points": 25, "limit": 3, "period": "month"}).status_code == 201
-    assert api.post("/rewards", {"name": "Voucher <b>10</b>", "points_cost": 500, "kind": "percentage", "value": "10"}).status_code == 201
+    assert (
+        api.post("/actions", {"name": "product_review", "points": 25, "limit": 3, "period": "month"}).status_code == 201
+    )
+    assert (
+        api.post(
+            "/rewards", {"name": "Voucher <b>10</b>", "points_cost": 500, "kind": "percentage", "value": "10"}
+        ).status_code
+        == 201
+    )
 
 
 @pytest.mark.usefixtures("programme")
@@ -36,16 +43,30 @@ def test_the_programme_page_lists_ways_rewards_and_faq_in_english(client: FlaskC
     page = client.get(f"/widget/v1/{shop['public_id']}/programme")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    for text in ("Ways to earn", "1 point per $1.00 spent", "Create an account", "50 points", "Your birthday, once a year",
-                 "Follow us on Instagram", "https://www.instagram.com/tokobudi", "product review", "up to 3 times a month",
-                 "Voucher &lt;b&gt;10&lt;/b&gt;", "500 points", "14 days after payment", "29 February"):
+    for text in (
+        "Ways to earn",
+        "1 point per $1.00 spent",
+        "Create an account",
+        "50 points",
+        "Your birthday, once a year",
+        "Follow us on Instagram",
+        "https://www.instagram.com/tokobudi",
+        "product review",
+        "up to 3 times a month",
+        "Voucher &lt;b&gt;10&lt;/b&gt;",
+        "500 points",
+        "14 days after payment",
+        "29 February",
+    ):
         assert text in html, text
     assert "<b>10</b>" not in html
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
 
 
 @pytest.mark.usefixtures("programme")
-def test_the_programme_page_speaks_indonesian_for_an_indonesian_shop(client: FlaskClient, shop: dict[str, Any], app: Flask) -> None:
+def test_the_programme_page_speaks_indonesian_for_an_indonesian_shop(
+    client: FlaskClient, shop: dict[str, Any], app: Flask
+) -> None:
     with app.extensions["setia_db"].session() as session:
         session.get(Shop, shop["id"]).language = "id"
     html = client.get(f"/widget/v1/{shop['public_id']}/programme").get_data(as_text=True)
@@ -75,7 +96,9 @@ def test_ways_to_earn_through_the_app_proxy(client: FlaskClient, shop: dict[str,
     assert api.member(JANE)["points_available"] == 181 + 15
 
 
-def test_the_program_answer_lists_the_ways_to_earn_and_nothing_personal(client: FlaskClient, shop: dict[str, Any], api: Any) -> None:
+def test_the_program_answer_lists_the_ways_to_earn_and_nothing_personal(
+    client: FlaskClient, shop: dict[str, Any], api: Any
+) -> None:
     api.patch("/settings", {"bonus": {"signup_points": 50}})
     program = client.get(f"/widget/v1/{shop['public_id']}/program").json
     assert program["ways_to_earn"] == [{"kind": "signup", "points": 50}]
