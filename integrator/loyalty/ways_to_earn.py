@@ -92,4 +92,6 @@ def ways_for(session: Session, shop: Shop, platform_customer_id: str, now: datet
     today = local_date(shop, now or utcnow())
     counts = member_action_counts(session, shop, member, now)
     items = [{**way, **_state(session, shop, member, way, today, counts)} for way in ways]
+    # A member without the sign-up bonus joined before it existed or by an order: nothing to do there.
+    items = [item for item in items if item["kind"] != "signup" or item["state"] == "done"]
     return {"items": items, "birthday": birthday_view(birthday_of(session, member))}
