@@ -226,6 +226,7 @@ class ShopInfo:
     currency: str
     language: str | None = None
     email: str | None = None
+    timezone: str | None = None  # IANA name ("Asia/Jakarta"): the shop's days (birthdays, periods)
 
 
 @dataclass(frozen=True)
