@@ -164,3 +164,29 @@ def test_a_profile_url_must_be_on_the_network(api: Any, url: str) -> None:
     answer = api.patch("/settings", {"social": {"instagram_url": url}})
     assert answer.status_code == 422
     assert api.get("/settings").json["social"]["instagram_url"] is None
+
+
+def test_the_earn_answer_says_what_is_done_and_when_it_comes_back(
+    client: Any, app: Flask, shop: Any, api: Any, deliver: Any
+) -> None:
+    from tests.deliveries import fixture, with_changes
+
+    api.patch("/settings", {"bonus": {"signup_points": 50}})
+    bob = "706405506930370084"
+    deliver("customers/create", with_changes(fixture("customers_create__guest_checkout_record"), state="enabled"))
+    member = api.member(bob)
+    api.post("/actions", {"name": "quiz", "points": 10, "limit": 1, "period": "week"})
+    with time_machine.travel(datetime(2027, 5, 5, 10, 0, tzinfo=UTC), tick=False):  # a Wednesday
+        ways = client.get(
+            f"/widget/v1/{shop['public_id']}/earn", query_string=signed(bob, widget_secret(app, shop["id"]))
+        )
+        assert [(w["kind"], w["state"], w["next_at"]) for w in ways.json["items"]] == [
+            ("signup", "done", None),
+            ("action", "available", None),
+        ]
+        assert credit(api, member, "quiz", "w1").status_code == 201
+        ways = client.get(
+            f"/widget/v1/{shop['public_id']}/earn", query_string=signed(bob, widget_secret(app, shop["id"]))
+        )
+        assert ways.json["items"][1]["state"] == "done"
+        assert ways.json["items"][1]["next_at"] == "2027-05-10"  # the next Monday

@@ -43,3 +43,35 @@ def test_a_customer_account_is_enrolled_with_the_signup_bonus_once(client: Flask
 def test_a_user_of_another_role_is_no_member(client: FlaskClient, api: Api) -> None:
     deliver(client, "customer.created", {**fixture("customer.created__customer"), "role": "subscriber"})
     assert api.get("/members").json["items"] == []
+
+
+def test_with_pending_from_fulfilment_a_woocommerce_order_waits_for_completed(
+    client: FlaskClient, api: Api, app: Flask
+) -> None:
+    from datetime import timedelta
+
+    from integrator.loyalty import orders
+    from integrator.loyalty.models import utcnow
+
+    assert (
+        api.patch("/settings", {"points_per_unit": "1", "pending_days": 7, "pending_from": "fulfilled"}).status_code
+        == 200
+    )
+    paid = fixture("order.created__processing_customer_coupon")  # processing, paid by card: 30.00 of lines
+    deliver(client, "order.created", paid)
+    member = api.member("11")
+    assert (member["points_available"], member["points_pending"]) == (0, 30)
+    assert api.get(f"/members/{member['id']}/pending").json["items"][0]["waits_for"] == "fulfilment"
+    completed_at = (utcnow() - timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%S")
+    done = {
+        **paid,
+        "status": "completed",
+        "date_completed_gmt": completed_at,
+        "date_modified_gmt": "2018-04-04T10:00:00",
+    }
+    deliver(client, "order.updated", done)
+    # Completed 8 days ago, 7 pending days: available at once.
+    member = api.member("11")
+    assert (member["points_available"], member["points_pending"]) == (30, 0)
+    with app.extensions["setia_db"].session() as session:
+        assert orders.vest_due(session, now=utcnow()) == 0
