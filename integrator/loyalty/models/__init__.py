@@ -9,9 +9,11 @@ from .base import MAX_ROW_ID, NAMING, Base, BigId, UTCDateTime, utcnow
 from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
+from .programme import ActionCredit, CustomAction, MemberBirthday
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
 
 __all__ = [
+    "ActionCredit",
     "AnalyticsDay",
     "AnalyticsSnapshot",
     "ApiKey",
@@ -19,10 +21,12 @@ __all__ = [
     "BigId",
     "Coupon",
     "CreditTransfer",
+    "CustomAction",
     "DataRequest",
     "LedgerEntry",
     "MAX_ROW_ID",
     "Member",
+    "MemberBirthday",
     "MemberImport",
     "NAMING",
     "Order",

@@ -92,6 +92,9 @@ class Order(Base):
     points_per_unit: Mapped[str | None] = mapped_column(String(32), nullable=True)
     cashback_percent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     pending_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Where the pending days count from, fixed with the rates: "paid" or "fulfilled" (NULL: paid).
+    pending_from: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # What this order's entries hold now, per account and state.
     points_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     points_held: Mapped[int] = mapped_column(BigInteger, default=0)

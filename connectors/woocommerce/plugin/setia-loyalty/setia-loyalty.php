@@ -33,6 +33,7 @@ require_once SETIA_LOYALTY_DIR . 'unboxing.php';
 require_once SETIA_LOYALTY_DIR . 'coupon-link.php';
 require_once SETIA_LOYALTY_DIR . 'api-client.php';
 require_once SETIA_LOYALTY_DIR . 'privacy.php';
+require_once SETIA_LOYALTY_DIR . 'programme.php';
 
 /**
  * Loads the translations.
@@ -57,6 +58,7 @@ function setia_loyalty_boot() {
 	setia_loyalty_register_unboxing_hooks();
 	setia_loyalty_register_coupon_link_hooks();
 	setia_loyalty_register_privacy_hooks();
+	setia_loyalty_register_programme_hooks();
 }
 add_action( 'plugins_loaded', 'setia_loyalty_boot' );
 
