@@ -88,6 +88,10 @@ TEMPLATES: dict[str, Any] = {
     "no such API key": _l("no such API key"),
     "unknown order": _l("unknown order"),
     "not signed in": _l("not signed in"),
+    "referrals are off": _l("referrals are off"),
+    "no such referral": _l("no such referral"),
+    "this referral is not waiting for review": _l("this referral is not waiting for review"),
+    "unknown referral link": _l("unknown referral link"),
 }
 
 

@@ -23,6 +23,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "cashback_code": {"en": "Cashback code", "id": "Kode cashback"},
     "opening_balance": {"en": "Opening balance", "id": "Saldo awal"},  # as the shopper reads it
     "opening_balance_file": {"en": "Opening balance from {value}", "id": "Saldo awal dari {value}"},
+    # A referral's entries name the friend (first name only) when shown, never in the ledger.
+    "referral_reward": {"en": "{value}'s first order (referral)", "id": "Pesanan pertama {value} (ajakan)"},
+    "referral_reward_friend": {"en": "A friend's first order (referral)", "id": "Pesanan pertama teman (ajakan)"},
+    "referral_takeback": {
+        "en": "{value}'s order was refunded (referral)",
+        "id": "Pesanan {value} dikembalikan (ajakan)",
+    },
+    "referral_takeback_friend": {
+        "en": "A friend's order was refunded (referral)",
+        "id": "Pesanan teman dikembalikan (ajakan)",
+    },
 }
 LANGUAGES = ("en", "id")
 # The English sentences stored before the codes, read back as their codes.

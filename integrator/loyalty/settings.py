@@ -23,6 +23,16 @@ DEFAULTS: dict[str, Any] = {
     "cashback_store_credit": False,
     "points_expiry_days": 0,  # 0 = points never expire (integrator/loyalty/expiry.py has the rule)
     "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
+    # Referrals (integrator/loyalty/referrals.py): the advocate's points once a friend's order has
+    # stayed paid for hold_days; the friend's discount; at most monthly_cap referrals per advocate in
+    # 30 days before the rest wait for review (0 = no cap).
+    "referrals": {
+        "enabled": False,
+        "advocate_points": 100,
+        "friend_discount_percent": "10",
+        "hold_days": 14,
+        "monthly_cap": 0,
+    },
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
 
@@ -54,6 +64,17 @@ class UnboxingSchema(Schema):
     enabled = StrictBoolean()
     discount_percent = _decimal("0.01", "100", 2)
     expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
+
+
+class ReferralsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    enabled = StrictBoolean()
+    advocate_points = fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000_000))
+    friend_discount_percent = _decimal("1", "100", 2)
+    hold_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
+    monthly_cap = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000))
 
 
 WIDGET_LANGUAGES = ("en", "id")
@@ -116,6 +137,7 @@ class SettingsSchema(Schema):
     cashback_store_credit = StrictBoolean()
     points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
+    referrals = fields.Nested(ReferralsSchema)
     widget = fields.Nested(WidgetSchema)
 
 

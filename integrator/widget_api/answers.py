@@ -17,6 +17,7 @@ from integrator.http_errors import json_error
 from integrator.loyalty.history import MAX_PAGE_SIZE, history_of
 from integrator.loyalty.input_fields import WholeNumber
 from integrator.loyalty.models import Coupon, Shop
+from integrator.loyalty.referrals import friend_code_of
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shapes import REDEEMED_COUPON
 from integrator.loyalty.shopper import balances_of, codes_of, order_of, programme_of, unboxing_of
@@ -105,3 +106,13 @@ def redemption(shop: Shop, customer: str) -> Response:
         return json_error(422, "invalid input", {"reward_id": ["An integer reward id is required."]})
     coupon_id = jobs.in_transaction(lambda session: redeem(session, shop, customer, reward_id).id)
     return issued(shop, customer, coupon_id, REDEEMED_COUPON)
+
+
+def referral(shop: Shop, customer: str) -> Response:
+    """The shopper's friend code and its link (`APP_URL/ref/<code>`), recorded on first ask (the
+    shopper enrolled); a new code is made on the store by a job. 404 when referrals are off."""
+    link, created = jobs.in_transaction(lambda session: friend_code_of(session, shop, customer))
+    if created is not None:
+        jobs.enqueue(jobs.push_friend_codes, shop.id)
+    url = f"{services().config.app_url}/ref/{link.code}"
+    return answer({"code": link.code, "url": url}, PRIVATE)

@@ -9,6 +9,7 @@ from .base import MAX_ROW_ID, NAMING, Base, BigId, UTCDateTime, utcnow
 from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
+from .referrals import BuyerKey, FriendCode, Referral, ReferralClick, ReferralProgram
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
 
 __all__ = [
@@ -16,10 +17,12 @@ __all__ = [
     "AnalyticsSnapshot",
     "ApiKey",
     "Base",
+    "BuyerKey",
     "BigId",
     "Coupon",
     "CreditTransfer",
     "DataRequest",
+    "FriendCode",
     "LedgerEntry",
     "MAX_ROW_ID",
     "Member",
@@ -29,6 +32,9 @@ __all__ = [
     "OrderRefund",
     "PendingConnect",
     "PeriodicMark",
+    "Referral",
+    "ReferralClick",
+    "ReferralProgram",
     "Reward",
     "SettingsChange",
     "Shop",
