@@ -97,7 +97,7 @@ def _decide(
     buyer = snapshot.buyer or Buyer()
     ip_hash = keyed_hash(secret, "ip", buyer.ip) if buyer.ip else None
     counts = Counts(
-        earlier_orders=people.earlier_orders(session, shop.id, order, hashes),
+        earlier_orders=people.earlier_orders(session, shop.id, order, hashes, advocate.id),
         from_ip_this_week=_count(
             session, Referral.shop_id == shop.id, Referral.buyer_ip_hash == ip_hash, Referral.created_at >= now - WEEK
         )

@@ -5,7 +5,7 @@ compare them; the friend's earlier orders."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -92,8 +92,10 @@ def friend(snapshot: OrderSnapshot, hashes: dict[str, str]) -> Person:
     )
 
 
-def earlier_orders(session: Session, shop_id: int, order: Order, hashes: dict[str, str]) -> int:
-    """The friend's other paid orders Setia knows: as a member, or by the same email as a guest."""
+def earlier_orders(session: Session, shop_id: int, order: Order, hashes: dict[str, str], advocate_id: int) -> int:
+    """The friend's other paid orders Setia knows: as a member, or by the same email (as a guest, or
+    under another account). The advocate's own orders are not the friend's: sharing the advocate's
+    email is a check of its own."""
     mine = (
         select(Order.platform_order_id).where(
             Order.shop_id == shop_id, Order.member_id == order.member_id, Order.paid_at.is_not(None)
@@ -111,6 +113,7 @@ def earlier_orders(session: Session, shop_id: int, order: Order, hashes: dict[st
                 )
                 .where(BuyerKey.shop_id == shop_id, BuyerKey.kind == "email", BuyerKey.key_hash == hashes["email"])
                 .where(Order.paid_at.is_not(None))
+                .where(or_(BuyerKey.member_id.is_(None), BuyerKey.member_id != advocate_id))
             ).scalars()
         )
     ids.discard(order.platform_order_id)
