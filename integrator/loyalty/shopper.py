@@ -82,6 +82,19 @@ def programme_of(session: Session, shop: Shop, apply_path: str) -> dict[str, Any
         "rewards": OFFERED_REWARD.dump(rewards_of(session, shop.id), many=True),
         "theme": _theme(settings),
         "apply_path": apply_path,
+        "referrals": _referrals(shop, settings["referrals"]),
+    }
+
+
+def _referrals(shop: Shop, referrals: dict[str, Any]) -> dict[str, Any] | None:
+    """What the share panel says (null when the shop has referrals off): the friend's discount, the
+    advocate's points, and the shop's name for the message friends receive."""
+    if not referrals["enabled"]:
+        return None
+    return {
+        "friend_discount_percent": str(referrals["friend_discount_percent"]),
+        "advocate_points": int(referrals["advocate_points"]),
+        "shop_name": shop.name or None,
     }
 
 

@@ -134,7 +134,12 @@
       });
       return ctx.loading;
     };
-    const opened = () => more().then((ready) => ready.opened(), () => say(t("error")));
+    // A member of a shop with referrals on gets the share panel (refer.js), once.
+    let refer = null;
+    const opened = () => {
+      if (ctx.api.signed && ctx.program && ctx.program.referrals && !refer) refer = S.lazy("refer.js").then(() => S.refer(ctx, extra), () => (refer = null));
+      return more().then((ready) => ready.opened(), () => say(t("error")));
+    };
     const show = (open, from) => {
       panel.hidden = !open;
       launcher.setAttribute("aria-expanded", String(open));
