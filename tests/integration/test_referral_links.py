@@ -140,3 +140,12 @@ def test_woocommerce_friend_code_is_a_coupon_once_per_customer_and_a_guest_order
     with app.extensions["setia_db"].session() as session:
         [referral] = session.execute(select(Referral)).scalars().all()
         assert (referral.status, referral.friend_member_id, referral.reasons) == ("paid", None, [])
+
+
+def test_the_referral_answer_through_the_shopify_app_proxy(client, app, link):
+    from tests.integration.test_shopify_proxy_routes import proxied
+
+    shop, friend = link  # asked through the widget API by the advocate (7001)
+    answer = client.get(f"/proxy/shopify/referral?{proxied('7001')}")
+    assert answer.status_code == 200 and answer.json == friend
+    assert client.get(f"/proxy/shopify/referral?{proxied('')}").status_code == 401  # nobody logged in
