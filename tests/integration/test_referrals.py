@@ -176,3 +176,20 @@ def test_referrals_off_asks_for_no_code_and_makes_no_referral(shops, store, clie
     response = client.get(f"/widget/v1/{shop['public_id']}/referral", query_string=query)
     assert response.status_code == 404 and response.json["error"] == "referrals are off"
     assert store.calls == []
+
+
+def test_erasing_the_friend_forgets_their_keys_and_first_name(client, app, api, deliver, advocate):
+    from sqlalchemy import func, select
+
+    from integrator.loyalty.models import BuyerKey
+    from tests.integration.test_shopify_compliance import compliance, jane
+
+    deliver("orders/paid", person(5001, FRIEND, codes=(advocate["code"],)))
+    with app.extensions["setia_db"].session() as session:
+        assert session.execute(select(func.count()).where(BuyerKey.platform_order_id == "5001")).scalar_one() == 3
+    deliver("customers/redact", compliance("customers/redact", **jane(orders_to_redact=[5001])))
+    with app.extensions["setia_db"].session() as session:
+        assert session.execute(select(func.count()).where(BuyerKey.platform_order_id == "5001")).scalar_one() == 0
+        assert session.execute(select(func.count()).select_from(BuyerKey)).scalar_one() == 3  # the advocate's stay
+    [referral] = referrals(app)
+    assert referral.friend_first_name is None and referral.status == "holding"
