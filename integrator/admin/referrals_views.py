@@ -22,6 +22,7 @@ from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.referral_checks import REASONS
 from integrator.loyalty.referral_orders import review
 from integrator.loyalty.referral_stats import referral_out, referrals_of, summary
+from integrator.loyalty.rewards import rewards_of
 from integrator.loyalty.settings import current_settings, update_settings
 from integrator.services import services
 
@@ -34,6 +35,7 @@ def _render(merchant: Merchant, shop: Shop, errors: dict[str, str], status: int 
         queue, waiting = referrals_of(session, shop.id, "review", 1, QUEUE_SIZE)
         recent, _ = referrals_of(session, shop.id, None, 1, 20)
         numbers = summary(session, shop.id, utcnow() - WINDOW, shop.currency)
+        rewards = [{"id": r.id, "name": r.name} for r in rewards_of(session, shop.id)]
     page = render_page(
         "admin/referrals.html",
         merchant,
@@ -45,6 +47,7 @@ def _render(merchant: Merchant, shop: Shop, errors: dict[str, str], status: int 
         recent=recent,
         numbers=numbers,
         reasons=REASONS,
+        rewards=rewards,
         saved=request.args.get("saved"),
     )
     return page, status

@@ -29,6 +29,7 @@ LABELS: dict[str, Any] = {
     "referrals.friend_discount_percent": _l("Friend's discount"),
     "referrals.hold_days": _l("Referral hold (days)"),
     "referrals.monthly_cap": _l("Referrals per member in 30 days"),
+    "referrals.advocate_reward_id": _l("Referral reward code"),
     "widget.accent_color": _l("Widget accent colour"),
     "widget.position": _l("Widget position"),
     "widget.texts": _l("Widget texts"),

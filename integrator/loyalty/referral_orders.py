@@ -20,9 +20,10 @@ from connectors.base import Order as OrderSnapshot
 
 from . import domain_events
 from . import referral_people as people
+from .coupons import issue_reward_code
 from .errors import DomainError, NotFound
 from .ledger import lock_member, post_many
-from .models import FriendCode, Member, Order, OrderRefund, Referral, Shop, utcnow
+from .models import FriendCode, Member, Order, OrderRefund, Referral, Reward, Shop, utcnow
 from .postings import Posting
 from .referral_checks import Counts, flags
 from .referrals import keyed_hash, program_of, settings_of
@@ -107,6 +108,7 @@ def _decide(
         monthly_cap=int(settings["monthly_cap"]),
     )
     friend = people.friend(snapshot, hashes)
+    reward_id = _chosen_reward(session, shop, settings.get("advocate_reward_id"))
     found = flags(people.advocate(session, advocate, secret), friend, counts)
     first_name = buyer.first_name or (snapshot.customer.first_name if snapshot.customer else None)
     values = {
@@ -122,7 +124,8 @@ def _decide(
         "status": "review" if found else "holding",
         "reasons": list(found),
         "evidence": found,
-        "reward_points": int(settings["advocate_points"]),
+        "reward_points": 0 if reward_id else int(settings["advocate_points"]),
+        "reward_id": reward_id,
         "pays_at": now + timedelta(days=int(settings["hold_days"])),
         "created_at": now,
         "updated_at": now,
@@ -133,6 +136,12 @@ def _decide(
         settle(session, shop, order, referral)
         if referral.status == "holding" and referral.pays_at is not None and referral.pays_at <= now:
             _pay(session, shop, order, referral, now)
+
+
+def _chosen_reward(session: Session, shop: Shop, reward_id: Any) -> int | None:
+    """The merchant's chosen reward for advocates, if it is still one of the shop's active rewards."""
+    reward = session.get(Reward, reward_id) if isinstance(reward_id, int) else None
+    return reward.id if reward is not None and reward.shop_id == shop.id and reward.active else None
 
 
 def _refunded(session: Session, order: Order) -> bool:
@@ -168,11 +177,10 @@ def _pay(session: Session, shop: Shop, order: Order, referral: Referral, now: da
         referral.status = "void"
         return
     if referral.reward_points > 0:
-        _post(
-            session,
-            referral,
-            [Posting("points", "available", referral.reward_points, "earn", f"referral:{referral.id}:reward")],
-        )
+        reward = Posting("points", "available", referral.reward_points, "earn", f"referral:{referral.id}:reward")
+        _post(session, referral, [reward])
+    if referral.reward_id is not None:
+        issue_reward_code(session, shop, referral.advocate_id, referral.reward_id, f"referral:{referral.id}")
     referral.status, referral.paid_at = "paid", now
     domain_events.record(
         session,

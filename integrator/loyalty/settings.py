@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
         "friend_discount_percent": "10",
         "hold_days": 14,
         "monthly_cap": 0,
+        "advocate_reward_id": None,  # a reward of the shop: the advocate gets its code instead of points
     },
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
@@ -75,6 +76,7 @@ class ReferralsSchema(Schema):
     friend_discount_percent = _decimal("1", "100", 2)
     hold_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
     monthly_cap = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000))
+    advocate_reward_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=2**63 - 1))
 
 
 WIDGET_LANGUAGES = ("en", "id")

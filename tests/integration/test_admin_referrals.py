@@ -73,6 +73,7 @@ def test_settings_saved_as_a_form_post_and_refused_with_field_errors(app, client
         "referrals.advocate_points": "250",
         "referrals.hold_days": "7",
         "referrals.monthly_cap": "5",
+        "referrals.advocate_reward_id": "",  # the select's "No: points"
     }
     saved = client.post("/admin/referrals", data=form)
     assert saved.status_code == 303
@@ -83,6 +84,7 @@ def test_settings_saved_as_a_form_post_and_refused_with_field_errors(app, client
         "advocate_points": 250,
         "hold_days": 7,
         "monthly_cap": 5,
+        "advocate_reward_id": None,
     }
     refused = client.post("/admin/referrals", data={**form, "referrals.hold_days": "-1"})
     assert refused.status_code == 422 and "Must be greater than or equal to 0" in refused.get_data(as_text=True)

@@ -169,3 +169,32 @@ def test_a_rejected_referral_never_pays(shops, shopify, client, app, deliver, ap
     assert review(client, shop["api_key"], referral.id, "approve").status_code == 409
     periodic.pay_referrals()
     assert api.member(ADVOCATE)["points_available"] == before
+
+
+def test_the_merchant_may_give_a_rewards_code_instead_of_points(shops, shopify, client, app, deliver, api):
+    shopify.answer("SetiaDiscountCreate", FRIEND_DISCOUNT_CREATED, always=True)
+    shop = shops.make(settings=referral_settings(hold_days=0))
+    headers = {"Authorization": f"Bearer {shop['api_key']}"}
+    voucher = {"name": "Voucher 5", "points_cost": 50, "kind": "fixed_amount", "value": "5.00"}
+    reward_id = client.post("/api/v1/rewards", headers=headers, json=voucher).json["id"]
+    changed = client.patch("/api/v1/settings", headers=headers, json={"referrals": {"advocate_reward_id": reward_id}})
+    assert changed.status_code == 200 and changed.json["referrals"]["advocate_reward_id"] == reward_id
+    deliver("orders/paid", advocate_order())
+    code = friend_code(client, app, shop)["code"]
+    before = api.member(ADVOCATE)["points_available"]
+    deliver("orders/paid", order_of(5001, stranger(1), (code,)))
+    [referral] = referrals(app)
+    assert (referral.status, referral.reward_points, referral.reward_id) == ("paid", 0, reward_id)
+    advocate = api.member(ADVOCATE)
+    assert advocate["points_available"] == before
+    [coupon] = client.get(f"/api/v1/members/{advocate['id']}/coupons", headers=headers).json["items"]
+    assert (coupon["kind"], coupon["value_type"], coupon["value"], coupon["status"]) == (
+        "reward",
+        "fixed_amount",
+        "5.00",
+        "pending",
+    )
+    periodic.pay_referrals()  # again: nothing more
+    assert len(client.get(f"/api/v1/members/{advocate['id']}/coupons", headers=headers).json["items"]) == 1
+    unset = client.patch("/api/v1/settings", headers=headers, json={"referrals": {"advocate_reward_id": None}})
+    assert unset.json["referrals"]["advocate_reward_id"] is None

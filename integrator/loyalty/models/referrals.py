@@ -83,6 +83,8 @@ class Referral(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # the fraud checks that flagged it
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what each check saw, masked
     reward_points: Mapped[int] = mapped_column(BigInteger, default=0)  # fixed when it is decided
+    # The merchant's reward whose code the advocate gets instead of points (fixed when it is decided).
+    reward_id: Mapped[int | None] = mapped_column(ForeignKey("rewards.id", ondelete="SET NULL"), nullable=True)
     pays_at: Mapped[datetime | None] = mapped_column(nullable=True)
     paid_at: Mapped[datetime | None] = mapped_column(nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(255), nullable=True)  # who approved or rejected
