@@ -88,3 +88,28 @@ def test_settings_saved_as_a_form_post_and_refused_with_field_errors(app, client
     }
     refused = client.post("/admin/referrals", data={**form, "referrals.hold_days": "-1"})
     assert refused.status_code == 422 and "Must be greater than or equal to 0" in refused.get_data(as_text=True)
+
+
+def test_the_numbers_count_referred_orders_revenue_rewards_and_blocks(app, client, deliver, flagged):
+    code = friend_code(client, app, flagged)["code"]  # the advocate's, asked again
+    deliver(
+        "orders/paid",
+        person(
+            5002,
+            "8002",
+            codes=(code,),
+            email="dewi@example.com",
+            first="Dewi",
+            last="Lestari",
+            phone="+62 811 0000 0002",
+            street="Jalan Mawar 2",
+            subtotal="80.00",
+        ),
+    )
+    sign_in(app, client, flagged["id"])
+    page = client.get("/admin/referrals").get_data(as_text=True)
+    # The flagged one (in review) and the honest one (paid at once: no hold) were both kept by the friend.
+    assert '<dd data-number="referred_orders">2</dd>' in page
+    assert '<dd data-number="revenue">180.00</dd>' in page
+    assert '<dd data-number="rewards_paid">1 (500 points)</dd>' in page
+    assert "<li>Same phone number as the advocate: 1</li>" in page
