@@ -25,6 +25,7 @@ from tests.referral_helpers import (
 )
 from tests.woocommerce_deliveries import PUBLIC_STORE, connected_store, deliver_to, fixture
 
+pytestmark = pytest.mark.usefixtures("ledger_checked")
 PHONE_BROWSER = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
 
 
