@@ -2,8 +2,8 @@
 (Shopify `https://<shop domain>/discount/<CODE>?redirect=/`, WooCommerce `<store url>/?coupon=<CODE>`),
 built from the shop's stored data alone, never cached; the click is counted (its IP address and user
 agent hashed with the shop's secret) unless it is a HEAD request or a link-preview bot. Only friend
-codes are looked up; an unknown code is a 404, and an address asking for too many unknown codes is
-refused (429) for a while."""
+codes are looked up; an unknown code is a 404, and an address asking for too many unknown codes, or
+too many links at all, is refused (429) for a while."""
 
 from __future__ import annotations
 
@@ -22,8 +22,10 @@ from integrator.services import services
 from .limits import too_many
 
 bp = Blueprint("referral_links", __name__)
-# Unknown codes an address may ask for per minute before every /ref/ answer is a 429 for it.
+# Unknown codes an address may ask for per minute before every /ref/ answer is a 429 for it; and
+# links in all (each click is a row: a flood from one address is refused, not stored).
 UNKNOWN_PER_MINUTE = 20
+LINKS_PER_MINUTE = 60
 # Link previews (WhatsApp, Facebook, X, Telegram, Slack, Discord, LinkedIn...) and crawlers.
 BOTS = re.compile(
     r"bot|crawl|spider|preview|facebookexternalhit|whatsapp|telegram|slack|discord|embedly|curl|wget", re.I
@@ -41,6 +43,7 @@ def store_target(shop: Shop, code: str) -> str:
 
 
 def register_limits(limiter: Limiter) -> None:
+    limiter.limit(f"{LINKS_PER_MINUTE} per 60 second", key_func=lambda: f"ref-all:{request.remote_addr}")(bp)
     limiter.limit(
         f"{UNKNOWN_PER_MINUTE} per 60 second",
         key_func=lambda: f"ref:{request.remote_addr}",

@@ -89,6 +89,14 @@ def test_unknown_codes_are_404_and_an_address_guessing_them_is_stopped(client, a
     assert len(clicks(app)) == 1  # the refused request counted nothing
 
 
+def test_a_flood_of_clicks_from_one_address_is_refused_and_not_stored(client, app, link):
+    _, friend = link
+    flood = {"REMOTE_ADDR": "198.51.100.70"}
+    answers = [client.get(f"/ref/{friend['code']}", environ_base=flood).status_code for _ in range(61)]
+    assert answers == [302] * 60 + [429]
+    assert len(clicks(app)) == 60
+
+
 def test_only_friend_codes_are_links_and_not_when_referrals_are_off(client, app, link):
     shop, friend = link
     with app.extensions["setia_db"].session() as session:
