@@ -13,7 +13,15 @@ from tests.deliveries import fake30
 from .accessibility import axe_violations
 from .test_admin_members import JANE_ID, sign_in
 
-PAGES = ["/admin/", "/admin/settings", "/admin/rewards", "/admin/members", "member", "/admin/referrals", "/admin/analytics"]
+PAGES = [
+    "/admin/",
+    "/admin/settings",
+    "/admin/rewards",
+    "/admin/members",
+    "member",
+    "/admin/referrals",
+    "/admin/analytics",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
