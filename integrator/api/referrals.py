@@ -59,6 +59,8 @@ def _decide(referral_id: int, approve: bool) -> dict[str, Any]:
 class Approve(MethodView):
     @blp.arguments(Decision)
     @blp.response(200, ReferralOut)
+    @blp.alt_response(404, description="No such referral in this shop")
+    @blp.alt_response(409, description="The referral is not waiting for review")
     def post(self, _: dict[str, Any], referral_id: int) -> dict[str, Any]:
         """Approve a referral in review: it pays once its hold has passed (at once if it has), exactly
         once. 409 when it is not in review."""
@@ -69,6 +71,8 @@ class Approve(MethodView):
 class Reject(MethodView):
     @blp.arguments(Decision)
     @blp.response(200, ReferralOut)
+    @blp.alt_response(404, description="No such referral in this shop")
+    @blp.alt_response(409, description="The referral is not waiting for review")
     def post(self, _: dict[str, Any], referral_id: int) -> dict[str, Any]:
         """Reject a referral in review: it never pays. 409 when it is not in review."""
         return _decide(referral_id, False)
