@@ -22,7 +22,7 @@ from connectors.base import Customer, FriendCodeSpec
 from .coupons import CODE_ALPHABET
 from .errors import DomainError
 from .members import enroll
-from .models import FriendCode, Member, ReferralClick, ReferralProgram, Shop, utcnow
+from .models import FriendCode, Member, Referral, ReferralClick, ReferralProgram, Shop, utcnow
 from .rows import insert_ignore
 from .settings import current_settings
 
@@ -230,3 +230,34 @@ def prune_clicks(session: Session, now: datetime, limit: int = 1000) -> int:
     if ids:
         session.execute(delete(ReferralClick).where(ReferralClick.id.in_(ids)))
     return len(ids)
+
+
+def received_code(session: Session, shop: Shop, member: Member, code: str | None) -> dict[str, Any] | None:
+    """A friend's code the shopper arrived with (the widget reads it from the store's discount
+    cookie or the `?coupon=` link), as a "My codes" item with `source: referral`: another member's
+    code of this shop, while no order of this shopper has used it yet. None otherwise."""
+    if not code or len(code) > 32 or not settings_of(shop)["enabled"]:
+        return None
+    row = session.execute(
+        select(FriendCode).where(
+            FriendCode.shop_id == shop.id, FriendCode.code == code.strip().upper(), FriendCode.status != "failed"
+        )
+    ).scalar_one_or_none()
+    if row is None or row.member_id == member.id:
+        return None
+    used = session.execute(
+        select(Referral.id).where(Referral.friend_code_id == row.id, Referral.friend_member_id == member.id).limit(1)
+    ).first()
+    if used is not None:
+        return None
+    return {
+        "code": row.code,
+        "status": row.status,
+        "kind": "referral",
+        "source": "referral",
+        "value_type": "percentage",
+        "value": row.percent,
+        "min_order": None,
+        "expires_at": None,
+        "reward_id": None,
+    }

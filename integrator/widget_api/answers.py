@@ -74,8 +74,10 @@ def unboxing(shop: Shop, customer: str) -> Response:
 
 
 def codes(shop: Shop, customer: str) -> Response:
-    """My codes: the shopper's usable codes, newest first (integrator/loyalty/shopper.py codes_of)."""
-    return answer(_read(lambda session: codes_of(session, shop, customer)), PRIVATE)
+    """My codes: the shopper's usable codes, newest first (integrator/loyalty/shopper.py codes_of);
+    `received`: a friend's code the shopper arrived with, listed first (source `referral`)."""
+    received = request.args.get("received")
+    return answer(_read(lambda session: codes_of(session, shop, customer, received=received)), PRIVATE)
 
 
 def order(shop: Shop, customer: str, platform_order_id: str) -> Response:

@@ -68,3 +68,23 @@ def test_no_share_panel_when_referrals_are_off(app, shops, shopify, live_url, st
     page.locator("#setia-loyalty .launcher").click()
     wait_text(page, ".issued", "No codes yet.")
     assert shadow_text(page, ".refer") == "" and shopify.calls == []
+
+
+def test_a_friend_who_arrived_with_the_code_finds_it_under_my_codes(
+    app, client, shops, shopify, deliver, live_url, storefront: Storefront, page
+):
+    from tests.deliveries import fake30
+    from tests.referral_helpers import friend_code
+
+    shopify.answer("SetiaDiscountCreate", FRIEND_DISCOUNT_CREATED, always=True)
+    shopify.answer("SetiaRedeemCodesAdd", CODES_ADDED, always=True)  # Jane's own code, for her share panel
+    shop = shops.make(settings=referral_settings())
+    code = friend_code(client, app, shop, customer="7001")["code"]
+    deliver("orders/paid", fake30())  # Jane is a member
+    storefront.pages["/"] = f"<html lang='en'><body>{script_tag(app, shop, live_url, JANE)}</body></html>"
+    # What Shopify's /discount/<code> link leaves on the storefront.
+    page.context.add_cookies([{"name": "discount_code", "value": code, "url": storefront.origin}])
+    page.goto(storefront.origin + "/")
+    page.locator("#setia-loyalty .launcher").click()
+    assert code in wait_text(page, ".issued", code)
+    assert page.errors == []

@@ -158,3 +158,35 @@ def test_the_referral_answer_through_the_shopify_app_proxy(client, app, link):
     answer = client.get(f"/proxy/shopify/referral?{proxied('7001')}")
     assert answer.status_code == 200 and answer.json == friend
     assert client.get(f"/proxy/shopify/referral?{proxied('')}").status_code == 401  # nobody logged in
+
+
+def test_a_friends_code_they_arrived_with_is_in_their_codes_as_a_referral(client, app, link, deliver):
+    from tests.deliveries import fake30
+    from tests.referral_helpers import FRIEND, person
+
+    shop, friend = link  # the advocate 7001's code
+    deliver("orders/paid", fake30())  # the friend (Jane) is a member
+    secret = widget_secret(app, shop["id"])
+
+    def codes(customer: str, received: str) -> list[dict]:
+        query = {**signed(customer, secret), "received": received}
+        answer = client.get(f"/widget/v1/{shop['public_id']}/codes", query_string=query)
+        assert answer.status_code == 200
+        return list(answer.json["items"])
+
+    [item] = codes(FRIEND, friend["code"].lower())
+    assert item == {
+        "code": friend["code"],
+        "status": "active",
+        "kind": "referral",
+        "source": "referral",
+        "value_type": "percentage",
+        "value": "15",
+        "min_order": None,
+        "expires_at": None,
+        "reward_id": None,
+    }
+    assert codes("7001", friend["code"]) == []  # the advocate's own code is not a friend's
+    assert codes(FRIEND, "REF-AAAA-BBBB") == []  # not a friend code of this shop
+    deliver("orders/paid", person(5001, FRIEND, codes=(friend["code"],)))
+    assert [i["source"] for i in codes(FRIEND, friend["code"])] == []  # used: gone
