@@ -147,6 +147,20 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class Buyer:
+    """The person behind an order, as far as the payload says: contact email, phone, names (the
+    billing or customer name), the shipping address's lines and the buyer's IP address. On Shopify,
+    names, phones and addresses arrive only with protected customer data access (level 2)."""
+
+    email: str | None = None
+    phone: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    shipping_address: tuple[str, ...] = ()  # street lines, city, postcode, country code
+    ip: str | None = None
+
+
+@dataclass(frozen=True)
 class Order:
     """One order as it stands now. `status` is "paid" (money received), "unpaid", or "void"
     (cancelled, refunded or voided)."""
@@ -168,6 +182,9 @@ class Order:
     # When the order was fulfilled in full (Shopify `fulfillment_status: fulfilled`, WooCommerce
     # `completed`); None while it is not.
     fulfilled_at: datetime | None = None
+    # Who placed it, as the referral fraud checks compare people (a guest too); None when the
+    # payload does not say.
+    buyer: Buyer | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +221,19 @@ class CouponSpec:
     # The shopper's (billing) email: WooCommerce limits a coupon by email, not by customer id.
     customer_email: str | None = None
     min_subtotal: Decimal | None = None  # the order subtotal the code needs, shop currency; None = any
+
+
+@dataclass(frozen=True)
+class FriendCodeSpec:
+    """An advocate's friend code: a discount of `percent` usable by any shopper, once per customer,
+    with no end date. `holder_id` is the platform discount that already holds the shop's friend
+    codes (Shopify keeps every advocate's code in one discount), None for the first."""
+
+    code: str
+    title: str
+    percent: Decimal
+    starts_at: datetime
+    holder_id: str | None = None
 
 
 class CouponRejected(PlatformError):
@@ -252,6 +282,12 @@ class Connector(Protocol):
     def create_coupon(self, spec: CouponSpec) -> str: ...
 
     def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str: ...
+
+    def create_friend_code(self, spec: FriendCodeSpec) -> str:
+        """Make an advocate's friend code on the store; returns the platform id of the discount
+        that holds it (pass it back as `holder_id` for the next code where the platform keeps them
+        together)."""
+        ...
 
     def attach_coupon_to_order(self, order_id: str, code: str) -> None:
         """Show an unboxing code with the order it was made for, where the platform shows it from the

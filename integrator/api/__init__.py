@@ -125,9 +125,17 @@ def init_api(app: Flask) -> SetiaApi:
     )
     api = SetiaApi(app)
     api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
-    from . import actions, coupons, data_requests, members, rewards, settings
+    from . import actions, coupons, data_requests, members, referrals, rewards, settings
 
-    for blueprint in (members.blp, settings.blp, coupons.blp, data_requests.blp, rewards.blp, actions.blp):
+    for blueprint in (
+        members.blp,
+        settings.blp,
+        coupons.blp,
+        data_requests.blp,
+        rewards.blp,
+        actions.blp,
+        referrals.blp,
+    ):
         blueprint.before_request(authenticate)
         blueprint.before_request(require_json_object)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -29,6 +29,17 @@ DEFAULTS: dict[str, Any] = {
     # Ways to earn besides buying (integrator/loyalty/bonuses.py); 0 = off.
     "bonus": {"signup_points": 0, "birthday_points": 0, "newsletter_points": 0, "social_points": 0},
     "social": {"instagram_url": None, "tiktok_url": None, "facebook_url": None},
+    # Referrals (integrator/loyalty/referrals.py): the advocate's points once a friend's order has
+    # stayed paid for hold_days; the friend's discount; at most monthly_cap referrals per advocate in
+    # 30 days before the rest wait for review (0 = no cap).
+    "referrals": {
+        "enabled": False,
+        "advocate_points": 100,
+        "friend_discount_percent": "10",
+        "hold_days": 14,
+        "monthly_cap": 0,
+        "advocate_reward_id": None,  # a reward of the shop: the advocate gets its code instead of points
+    },
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
 
@@ -102,6 +113,18 @@ class SocialSchema(Schema):
     facebook_url = _profile_url("facebook")
 
 
+class ReferralsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    enabled = StrictBoolean()
+    advocate_points = fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000_000))
+    friend_discount_percent = _decimal("1", "100", 2)
+    hold_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
+    monthly_cap = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000))
+    advocate_reward_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=2**63 - 1))
+
+
 WIDGET_LANGUAGES = ("en", "id")
 WIDGET_POSITIONS = ("bottom-right", "bottom-left")
 
@@ -162,6 +185,7 @@ class SettingsSchema(Schema):
     cashback_store_credit = StrictBoolean()
     points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
+    referrals = fields.Nested(ReferralsSchema)
     widget = fields.Nested(WidgetSchema)
     pending_from = PlainText(validate=validate.OneOf(("paid", "fulfilled")))
     bonus = fields.Nested(BonusSchema)
