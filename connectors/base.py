@@ -148,9 +148,8 @@ class Customer:
 
 @dataclass(frozen=True)
 class Buyer:
-    """The person behind an order, as far as the payload says: contact email, phone, names (the
-    billing or customer name), the shipping address's lines and the buyer's IP address. On Shopify,
-    names, phones and addresses arrive only with protected customer data access (level 2)."""
+    """The person behind an order, as far as the payload says (email, phone, billing or customer name,
+    shipping address lines, IP). Shopify sends names, phones, addresses with protected data level 2."""
 
     email: str | None = None
     phone: str | None = None
