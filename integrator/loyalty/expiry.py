@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from . import domain_events
 from .errors import InsufficientPoints
 from .ledger import Posting, lock_member, spend
 from .models import LedgerEntry, Member, Shop
@@ -108,6 +109,8 @@ def expire_member(session: Session, shop: Shop, member_id: int, now: datetime) -
         spend(session, member, posting, "expiry", str(last_entry or 0), reason=coded_reason("no_activity", days))
     except InsufficientPoints:  # the member is locked: cannot happen, and never expire what is not there
         return 0
+    data = {"points": amount, "inactive_days": days}
+    domain_events.record(session, shop.id, domain_events.POINTS_EXPIRED, data, member_id=member.id, key=posting.key)
     return amount
 
 

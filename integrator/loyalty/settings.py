@@ -15,6 +15,17 @@ from .errors import InvalidSettings
 from .input_fields import DecimalText, PlainText
 from .models import SettingsChange, Shop
 
+# The shopper emails, each with its own switch under notifications.email (integrator/notify/texts.py).
+EMAIL_KINDS = (
+    "points_earned",
+    "code_issued",
+    "cashback_available",
+    "points_expiring",
+    "tier_reached",
+    "referral_reward",
+    "birthday",
+)
+
 DEFAULTS: dict[str, Any] = {
     "points_per_unit": "1",
     "cashback_percent": "0",
@@ -24,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "points_expiry_days": 0,  # 0 = points never expire (integrator/loyalty/expiry.py has the rule)
     "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
+    # Shopper emails (integrator/notify): off until the merchant turns them on; one switch per email.
+    "notifications": {"email": {"enabled": False, **dict.fromkeys(EMAIL_KINDS, True)}},
 }
 
 # Shops in currencies with large numbers (1 USD ≈ 16,000 IDR) get a rate that gives a
@@ -105,6 +118,24 @@ class WidgetSchema(Schema):
         return data
 
 
+class EmailNotificationsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    enabled = StrictBoolean()
+
+
+for _kind in EMAIL_KINDS:
+    EmailNotificationsSchema._declared_fields[_kind] = StrictBoolean()
+
+
+class NotificationsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    email = fields.Nested(EmailNotificationsSchema)
+
+
 class SettingsSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -117,6 +148,7 @@ class SettingsSchema(Schema):
     points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
     widget = fields.Nested(WidgetSchema)
+    notifications = fields.Nested(NotificationsSchema)
 
 
 def defaults_for(currency: str) -> dict[str, Any]:
@@ -127,11 +159,15 @@ def defaults_for(currency: str) -> dict[str, Any]:
 
 def current_settings(shop: Shop) -> dict[str, Any]:
     """The shop's settings with defaults filled in, in the shape the API shows."""
-    merged = defaults_for(shop.currency)
-    stored = shop.settings or {}
+    return _merged(defaults_for(shop.currency), shop.settings or {})
+
+
+def _merged(base: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """`stored` over `base`, at every depth (a nested default missing from `stored` stays)."""
+    merged = dict(base)
     for key, value in stored.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key != "texts":
+            merged[key] = _merged(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -172,23 +208,29 @@ def update_settings(session: Session, shop: Shop, patch: Any, actor: str) -> dic
     before = current_settings(shop)
     stored = copy.deepcopy(shop.settings or {})
     changes: dict[str, Any] = {}
-    for key, value in _normalised(loaded).items():
-        if isinstance(value, dict):
-            merged = dict(stored.get(key, {}))
-            for sub, sub_value in value.items():
-                if not _same(before[key].get(sub), sub_value):
-                    changes[f"{key}.{sub}"] = {"from": before[key].get(sub), "to": sub_value}
-                    merged[sub] = sub_value
-            stored[key] = merged
-        else:
-            if not _same(before.get(key), value):
-                changes[key] = {"from": before.get(key), "to": value}
-                stored[key] = value
+    _apply(stored, before, _normalised(loaded), "", changes)
     if changes:
         shop.settings = stored
         session.add(SettingsChange(shop_id=shop.id, actor=actor, changes=changes))
         session.flush()
     return current_settings(shop)
+
+
+def _apply(
+    stored: dict[str, Any], before: dict[str, Any], patch: dict[str, Any], path: str, changes: dict[str, Any]
+) -> None:
+    """Write each changed leaf of `patch` into `stored`, noting it in `changes` as "a.b.c". A dict
+    is merged key by key, but `texts` (whose post_load fills every language) is one leaf per language."""
+    for key, value in patch.items():
+        name = f"{path}{key}"
+        old = before.get(key) if isinstance(before, dict) else None
+        if isinstance(value, dict) and isinstance(old, dict) and key != "texts":
+            if not isinstance(stored.get(key), dict):
+                stored[key] = {}
+            _apply(stored[key], old, value, f"{name}.", changes)
+        elif not _same(old, value):
+            changes[name] = {"from": old, "to": value}
+            stored[key] = value
 
 
 def changes_of(session: Session, shop_id: int, limit: int = 50) -> list[SettingsChange]:

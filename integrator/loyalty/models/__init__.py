@@ -9,6 +9,7 @@ from .base import MAX_ROW_ID, NAMING, Base, BigId, UTCDateTime, utcnow
 from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
+from .notify import Delivery, DomainEvent, EmailOptOut, WebhookEndpoint
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "Coupon",
     "CreditTransfer",
     "DataRequest",
+    "Delivery",
+    "DomainEvent",
+    "EmailOptOut",
     "LedgerEntry",
     "MAX_ROW_ID",
     "Member",
@@ -34,6 +38,7 @@ __all__ = [
     "Shop",
     "UTCDateTime",
     "UsedLoginLink",
+    "WebhookEndpoint",
     "WebhookEvent",
     "utcnow",
 ]
