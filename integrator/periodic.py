@@ -17,6 +17,7 @@ from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
 from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
 from integrator.loyalty import coupons, expiry, orders, store_credit
 from integrator.loyalty.models import Shop, utcnow
+from integrator.notify.jobs import deliver_due
 from integrator.platform_registry import store_credit_platforms
 from integrator.queue import SWEEP_AFTER, enqueue, in_transaction, retry_due
 from integrator.services import services
@@ -185,4 +186,5 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),
     (prune_webhook_bodies, 600),
+    (deliver_due, 60),  # emails and webhooks: events never fanned out, retries whose time has come
 ]

@@ -98,7 +98,7 @@ def record_spent_code(session: Session, shop: Shop, member: Member, code: str, t
     )
     session.add(coupon)
     session.flush()
-    data = {"code": code, "kind": terms.kind, "reward_id": terms.source_id}
+    data: dict[str, object] = {"code": code, "kind": terms.kind, "reward_id": terms.source_id}
     if terms.kind == "cashback":
         data.update(points=0, cashback=terms.value, currency=shop.currency)
     else:

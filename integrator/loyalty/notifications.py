@@ -124,15 +124,32 @@ def fan_out(session: Session, event_id: int, mail_domain: str, now: datetime) ->
     recipient = _email_recipient(session, shop, event, kind) if kind else None
     if kind and recipient:
         message_id = f"<setia.{event.id}.{shop.public_id}@{mail_domain}>"
-        _add(session, event, now, channel="email", dedupe=f"email:{event.id}", message_id=message_id,
-             template=kind, recipient=recipient)
+        _add(
+            session,
+            event,
+            now,
+            channel="email",
+            dedupe=f"email:{event.id}",
+            message_id=message_id,
+            template=kind,
+            recipient=recipient,
+        )
     endpoints = session.execute(
         select(WebhookEndpoint).where(WebhookEndpoint.shop_id == shop.id, WebhookEndpoint.disabled_at.is_(None))
     ).scalars()
     for endpoint in endpoints:
         if event.type in (endpoint.events or []):
-            _add(session, event, now, channel="webhook", dedupe=f"webhook:{event.id}:{endpoint.id}",
-                 message_id=f"msg_{event.id}", endpoint_id=endpoint.id, recipient=endpoint.url, template=event.type)
+            _add(
+                session,
+                event,
+                now,
+                channel="webhook",
+                dedupe=f"webhook:{event.id}:{endpoint.id}",
+                message_id=f"msg_{event.id}",
+                endpoint_id=endpoint.id,
+                recipient=endpoint.url,
+                template=event.type,
+            )
     event.fanned_out_at = now
     return True
 
@@ -182,7 +199,7 @@ def claim(session: Session, delivery_id: int, now: datetime) -> bool:
 class Outcome:
     """What one attempt gave: sent, recorded (no SMTP), or an error worth trying again (`retry`)."""
 
-    status: str  # sent | recorded | error | refused
+    status: str  # sent | recorded | error (tried again) | refused (for good) | skipped (not to send)
     error: str | None = None
     response_status: int | None = None
     body: str | None = None
@@ -201,6 +218,8 @@ def finish(session: Session, delivery_id: int, outcome: Outcome, now: datetime) 
         delivery.body = outcome.body
     if outcome.status in ("sent", "recorded"):
         delivery.status, delivery.sent_at, delivery.last_error = outcome.status, now, None
+    elif outcome.status == "skipped":
+        delivery.status, delivery.last_error = "skipped", outcome.error
     elif outcome.status == "error" and delivery.attempts < MAX_ATTEMPTS:
         delivery.last_error = (outcome.error or "")[:2000]
         delivery.next_attempt_at = now + RETRY_DELAYS[max(delivery.attempts - 1, 0)]

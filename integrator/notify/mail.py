@@ -8,6 +8,7 @@ be smuggled into a message."""
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from urllib.parse import unquote, urlsplit
 from integrator.loyalty.models import utcnow
 
 TIMEOUT = 30.0
+# RFC 5322's hard line limit: long headers (the unsubscribe URL) stay on one line, unfolded.
+POLICY = email.policy.default.clone(max_line_length=998)
 
 
 class HeaderInjection(ValueError):
@@ -52,7 +55,7 @@ def compose(mail: Mail, mail_from: str) -> EmailMessage:
     List-Unsubscribe-Post)."""
     default_name, address = parseaddr(mail_from)
     name = _clean("From", mail.sender_name or default_name)
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = str(Address(display_name=name, addr_spec=address)) if name else address
     message["To"] = _clean("To", mail.to)
     message["Subject"] = _clean("Subject", mail.subject)

@@ -96,8 +96,9 @@ def fill(kind: str, brand: Brand, data: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-def render(kind: str, brand: Brand, data: dict[str, Any], balance: int | None, name: str | None,
-           unsubscribe_url: str) -> Rendered:
+def render(
+    kind: str, brand: Brand, data: dict[str, Any], balance: int | None, name: str | None, unsubscribe_url: str
+) -> Rendered:
     language = language_of(brand.language)
     texts, common = EMAILS[kind][language], COMMON[language]
     values = fill(kind, brand, data)
@@ -116,4 +117,6 @@ def render(kind: str, brand: Brand, data: dict[str, Any], balance: int | None, n
         "unsubscribe_url": unsubscribe_url,
     }
     subject = texts["subject"].format(**values)
-    return Rendered(subject, _ENV.get_template("email.txt").render(context), _ENV.get_template("email.html").render(context))
+    return Rendered(
+        subject, _ENV.get_template("email.txt").render(context), _ENV.get_template("email.html").render(context)
+    )
