@@ -69,6 +69,8 @@ TEMPLATES: dict[str, Any] = {
     "a percentage is more than 0 and at most 100": _l("a percentage is more than 0 and at most 100"),
     "a percentage has at most {places} decimals": _l("a percentage has at most {places} decimals"),
     "must not be zero": _l("must not be zero"),
+    "Must be a public http or https URL.": _l("Must be a public http or https URL."),
+    "A shop has at most {count} webhook endpoints.": _l("A shop has at most {count} webhook endpoints."),
     # DomainError messages (integrator/loyalty/, the widget API, the app proxy)
     "unknown shop": _l("unknown shop"),
     "shop not connected": _l("shop not connected"),
@@ -88,6 +90,9 @@ TEMPLATES: dict[str, Any] = {
     "no such API key": _l("no such API key"),
     "unknown order": _l("unknown order"),
     "not signed in": _l("not signed in"),
+    "invalid input": _l("invalid input"),
+    "no such webhook endpoint": _l("no such webhook endpoint"),
+    "no such delivery": _l("no such delivery"),
 }
 
 
