@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
 from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
-from integrator.loyalty import coupons, expiry, orders, store_credit
+from integrator.loyalty import coupons, expiry, expiry_warnings, orders, store_credit
 from integrator.loyalty.models import Shop, utcnow
 from integrator.notify.jobs import deliver_due
 from integrator.platform_registry import store_credit_platforms
@@ -73,9 +73,11 @@ def _expire(session: Session, due: expiry.Due, now: datetime) -> int:
 
 
 def expire_points() -> int:
-    """Expire the available points of members inactive for their shop's `points_expiry_days`, one
-    transaction per member. Returns how many members' points expired."""
+    """Warn members whose points expire in 30 or 7 days (points.expiring events), then expire the
+    available points of members inactive for their shop's `points_expiry_days`, one transaction per
+    member. Returns how many members' points expired."""
     now = utcnow()
+    in_transaction(lambda session: expiry_warnings.record_warnings(session, now))
     with services().db.session() as session:
         members = expiry.members_to_expire(session, now)
     expired = 0
