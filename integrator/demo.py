@@ -155,7 +155,12 @@ def seed() -> None:
             shop.name, shop.currency, shop.language = "Toko Setia (demo)", "IDR", "id"
             # Set like a merchant sets them, so the settings page's change log tells the truth from day one.
             session.flush()
-            update_settings(session, shop, {"cashback_percent": "2", "unboxing": {"enabled": True}}, "demo")
+            settings = {
+                "cashback_percent": "2",
+                "unboxing": {"enabled": True},
+                "notifications": {"email": {"enabled": True}},  # recorded, not sent: /demo/emails shows them
+            }
+            update_settings(session, shop, settings, "demo")
         if not rewards_of(session, shop.id):
             for reward in REWARDS:
                 create_reward(session, shop, reward)
@@ -232,6 +237,7 @@ def serve(port: int) -> None:
         click.echo(f"  merchant:      {base}/admin/login/{link}  (home, settings, rewards...; one use, 15 minutes;")
         click.echo(f"                 a new one: .venv/bin/flask --app wsgi shops login-link {DEMO_DOMAIN})")
     click.echo(f"  storefront:    {base}/demo  (the widget as the demo shopper Sari sees it; ?lang=id)")
+    click.echo(f"  emails:        {base}/demo/emails  (the shopper emails, recorded instead of sent without SMTP_URL)")
     click.echo(f"  widget:        {base}/widgets/loyalty.js\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()

@@ -59,3 +59,13 @@ def test_the_demo_pages_hint_names_the_launcher_where_the_widget_puts_it(
     widget = {"position": "bottom-left", "texts": {"en": {"title": "Perks"}, "id": {"title": "Poin Saya"}}}
     assert api.patch("/settings", {"widget": widget}).status_code == 200
     assert hint("en") == ("Perks", "bottom left") and hint("id") == ("Poin Saya", "kiri bawah")
+
+
+def test_the_demo_shows_its_recorded_shopper_emails(app: Flask, client: Any, monkeypatch: Any, tmp_path: Any) -> None:
+    monkeypatch.setattr(demo, "DEMO_FILE", tmp_path / "demo.json")
+    assert client.get("/demo/emails").status_code == 404  # no demo shop yet
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    page = client.get("/demo/emails").get_data(as_text=True)
+    # The demo shop speaks Indonesian; without SMTP_URL its emails are recorded, not sent.
+    assert 'data-email-status="recorded"' in page and "Anda mendapat" in page
+    assert "<iframe sandbox=" in page
