@@ -1,5 +1,5 @@
 """axe-core on every merchant page, signed in with a login link: the home page, settings, rewards,
-members, a member and analytics show no WCAG 2.1 A/AA violation."""
+members, a member, analytics, notifications and webhooks show no WCAG 2.1 A/AA violation."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from tests.deliveries import fake30
 from .accessibility import axe_violations
 from .test_admin_members import JANE_ID, sign_in
 
-PAGES = ["/admin/", "/admin/settings", "/admin/rewards", "/admin/members", "member", "/admin/analytics"]
+PAGES = [
+    "/admin/",
+    "/admin/settings",
+    "/admin/rewards",
+    "/admin/members",
+    "member",
+    "/admin/analytics",
+    "/admin/notifications",
+    "/admin/webhooks",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
