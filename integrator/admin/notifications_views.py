@@ -13,12 +13,15 @@ from werkzeug.wrappers import Response
 
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, refused, render_page
+from integrator.error_texts import translated_details
+from integrator.loyalty.errors import InvalidSettings
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.settings import EMAIL_KINDS, current_settings, update_settings
 from integrator.loyalty.webhook_endpoints import disabled_endpoints
+from integrator.loyalty.whatsapp_accounts import account_of, save_account
 from integrator.notify import mail
 from integrator.notify.jobs import brand_of
-from integrator.notify.render import LANGUAGES, render
+from integrator.notify.render import LANGUAGES, language_of, render
 from integrator.services import services
 
 KIND_LABELS = {
@@ -57,6 +60,14 @@ def sample_data(kind: str, currency: str) -> dict[str, Any]:
 def _render(merchant: Merchant, shop: Shop, **extra: Any) -> str:
     with services().db.session() as session:
         disabled = [endpoint.url for endpoint in disabled_endpoints(session, shop.id)]
+        account = account_of(session, shop.id)
+        whatsapp = {
+            "enabled": bool(account and account.enabled),
+            "phone_number_id": account.phone_number_id if account else "",
+            "language": account.language if account else language_of(shop.language),
+            "templates": dict(account.templates or {}) if account else {},
+            "has_token": account is not None,
+        }
     email = current_settings(shop)["notifications"]["email"]
     return render_page(
         "admin/notifications.html",
@@ -67,6 +78,7 @@ def _render(merchant: Merchant, shop: Shop, **extra: Any) -> str:
         languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         smtp=services().config.smtp_url is not None,
         disabled_endpoints=disabled,
+        whatsapp=extra.pop("whatsapp", whatsapp),
         saved=request.args.get("saved") == "1",
         **extra,
     )
@@ -110,6 +122,29 @@ def send_test_email(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     except (mail.MailRefused, mail.HeaderInjection, OSError, mail.smtplib.SMTPException) as exc:
         return _render(merchant, shop, test_result="failed", test_error=str(exc)[:300], test_address=address), 502
     return _render(merchant, shop, test_result="sent", test_address=address)
+
+
+@bp.post("/notifications/whatsapp")
+@merchant_action
+def save_whatsapp(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
+    """The WhatsApp Cloud API sender: switched on per shop, the token kept encrypted (a blank token
+    field keeps the stored one)."""
+    form = request.form
+    token = form.get("token", "").strip()[:1000]
+    templates = {kind: form.get(f"template_{kind}", "").strip()[:512] for kind in EMAIL_KINDS}
+    enabled = form.get("whatsapp_enabled") == "on"
+    phone_number_id = form.get("phone_number_id", "").strip()[:32]
+    language = form.get("language", "").strip()[:16]
+    typed = {"enabled": enabled, "phone_number_id": phone_number_id, "language": language, "templates": templates}
+    try:
+        with services().db.session() as session:
+            token_enc = services().box.encrypt(token) if token else None
+            save_account(session, shop.id, phone_number_id, token_enc, language, templates, enabled)
+    except InvalidSettings as exc:
+        errors = translated_details(exc.details)
+        page = _render(merchant, shop, whatsapp={**typed, "has_token": False}, whatsapp_errors=errors)
+        return page, 422
+    return redirect(url_for("admin.notifications_page", saved=1) + "#whatsapp", code=303)
 
 
 def _unsubscribe() -> str:

@@ -101,3 +101,24 @@ def test_the_member_page_shows_the_email_log_and_whatsapp_links(
     text = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["text"][0]
     assert text.endswith(": 181 points for your order #1002\nThank you for your order. They are ready to spend now.")
     assert csrf_of(page)
+
+
+def test_the_whatsapp_sender_is_switched_on_in_the_page_with_its_token_encrypted(
+    app: Flask, client: FlaskClient, csrf: str, shop: dict[str, Any]
+) -> None:
+    from integrator.loyalty.whatsapp_accounts import account_of
+
+    form = {"csrf_token": csrf, "whatsapp_enabled": "on", "phone_number_id": "106540352242922", "language": "id"}
+    missing_token = client.post("/admin/notifications/whatsapp", data=form)
+    assert missing_token.status_code == 422 and 'id="error-token"' in missing_token.get_data(as_text=True)
+    saved = client.post(
+        "/admin/notifications/whatsapp",
+        data={**form, "token": "EAAG-secret", "template_points_earned": "points_earned"},
+    )
+    assert saved.status_code == 303
+    page = client.get("/admin/notifications").get_data(as_text=True)
+    assert "EAAG-secret" not in page and 'value="points_earned"' in page
+    with app.extensions["setia_db"].session() as session:
+        account = account_of(session, shop["id"])
+        assert account is not None and account.enabled
+        assert app.extensions["setia_box"].decrypt(account.access_token_enc) == "EAAG-secret"

@@ -9,7 +9,7 @@ from .base import MAX_ROW_ID, NAMING, Base, BigId, UTCDateTime, utcnow
 from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
-from .notify import Delivery, DomainEvent, EmailOptOut, WebhookEndpoint
+from .notify import Delivery, DomainEvent, EmailOptOut, WebhookEndpoint, WhatsAppAccount
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "UsedLoginLink",
     "WebhookEndpoint",
     "WebhookEvent",
+    "WhatsAppAccount",
     "utcnow",
 ]

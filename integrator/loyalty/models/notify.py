@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -103,3 +104,18 @@ class EmailOptOut(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     __table_args__ = (UniqueConstraint("member_id"),)
+
+
+class WhatsAppAccount(Base):
+    """A shop's WhatsApp Cloud API sender: the business phone number id, its access token (encrypted
+    like store tokens), the approved utility template per email kind, and whether it is on."""
+
+    __tablename__ = "whatsapp_accounts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), unique=True)
+    phone_number_id: Mapped[str] = mapped_column(String(32))
+    access_token_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    language: Mapped[str] = mapped_column(String(16), default="id")
+    templates: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
