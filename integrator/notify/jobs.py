@@ -10,6 +10,7 @@ import logging
 import smtplib
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parseaddr
 from functools import partial
 from typing import Any
@@ -51,11 +52,16 @@ def mail_domain() -> str:
 def deliver_events(event_ids: list[int]) -> int:
     """Fan out these events and send their deliveries; how many were sent or recorded."""
     domain, now = mail_domain(), utcnow()
-    for event_id in event_ids:
-        in_transaction(partial(notifications.fan_out, event_id=event_id, mail_domain=domain, now=now))
+    in_transaction(partial(_fan_out_all, event_ids=event_ids, domain=domain, now=now))
     with services().db.session() as session:
         pending = notifications.pending_of(session, event_ids)
     return sum(send_delivery(delivery_id) in ("sent", "recorded") for delivery_id in pending)
+
+
+def _fan_out_all(session: Session, event_ids: list[int], domain: str, now: datetime) -> None:
+    """One transaction for the events of one commit (an order's: enrolled, earned)."""
+    for event_id in event_ids:
+        notifications.fan_out(session, event_id, domain, now)
 
 
 def deliver_due() -> int:
