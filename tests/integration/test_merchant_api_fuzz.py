@@ -48,17 +48,37 @@ def _exercise(
     run()
 
 
-def _existing_rows(api: Api, deliver: Any) -> dict[str, int]:
-    """A member, a reward and a data request, so generated requests also reach real rows."""
+def _existing_rows(app: Flask, shop_id: int, api: Api, deliver: Any) -> dict[str, int]:
+    """A member, a reward, a data request, a webhook endpoint and one of its deliveries, so generated
+    requests also reach real rows. The endpoint is on a documentation address (192.0.2.1): the guard
+    refuses every delivery there without a packet sent."""
+    from sqlalchemy import select
+
+    from integrator.loyalty.models import Delivery
+    from integrator.loyalty.webhook_endpoints import create_endpoint
+
+    with app.extensions["setia_db"].session() as session:
+        secret = app.extensions["setia_box"].encrypt("whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")
+        endpoint_id = create_endpoint(session, shop_id, "https://192.0.2.1/hook", ["points.earned"], secret).id
     assert deliver("orders/paid", fake30()).status_code == 200
     member = api.get("/members").json["items"][0]
     reward = api.post("/rewards", {"name": "Tote", "points_cost": 100, "kind": "percentage", "value": "10"}).json
     request = api.post("/data-requests", {"kind": "data_request", "email": member["email"]}).json
-    return {"member_id": member["id"], "reward_id": reward["id"], "request_id": request["id"]}
+    with app.extensions["setia_db"].session() as session:
+        delivery_id = session.execute(select(Delivery.id)).scalar_one()
+    return {
+        "member_id": member["id"],
+        "reward_id": reward["id"],
+        "request_id": request["id"],
+        "endpoint_id": endpoint_id,
+        "delivery_id": delivery_id,
+    }
 
 
-def test_the_merchant_api_answers_every_generated_request_as_documented(app: Flask, api: Api, deliver: Any) -> None:
-    rows = _existing_rows(api, deliver)
+def test_the_merchant_api_answers_every_generated_request_as_documented(
+    app: Flask, shop: dict[str, Any], api: Api, deliver: Any
+) -> None:
+    rows = _existing_rows(app, shop["id"], api, deliver)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
