@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
 from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
-from integrator.loyalty import coupons, expiry, expiry_warnings, orders, store_credit
+from integrator.loyalty import coupons, expiry, expiry_warnings, notifications, orders, store_credit
 from integrator.loyalty.models import Shop, utcnow
 from integrator.notify.jobs import deliver_due
 from integrator.platform_registry import store_credit_platforms
@@ -174,6 +174,12 @@ def _prune_ignored(session: Session, platform: str, shop_key: str) -> int:
     return inbox.prune_ignored_beyond_cap(session, platform, shop_key, PRUNE_BATCH)
 
 
+def prune_notifications() -> int:
+    """Forget domain events and their deliveries older than 90 days (none pending), in batches."""
+    before = utcnow() - notifications.KEEP
+    return _in_batches(lambda session: notifications.prune(session, before, PRUNE_BATCH))
+
+
 # (job, seconds between runs). Every job is idempotent: a second scheduler does no harm.
 SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (beat, periodic_marks.BEAT_EVERY),
@@ -189,4 +195,5 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (analytics_jobs.refresh_snapshots, 3600),
     (prune_webhook_bodies, 600),
     (deliver_due, 60),  # emails and webhooks: events never fanned out, retries whose time has come
+    (prune_notifications, 3600),
 ]

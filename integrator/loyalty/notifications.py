@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import domain_events as types
@@ -250,3 +250,24 @@ def redeliver(session: Session, shop_id: int, delivery_id: int, now: datetime) -
     delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, now
     delivery.claimed_until = None
     return delivery
+
+
+KEEP = timedelta(days=90)
+
+
+def prune(session: Session, before: datetime, limit: int = 1000) -> int:
+    """Delete events recorded before `before` (and their deliveries, by the foreign key) once none of
+    their deliveries is pending: the log keeps 90 days. Returns how many events went."""
+    pending = select(Delivery.id).where(Delivery.event_id == DomainEvent.id, Delivery.status == "pending").exists()
+    ids = list(
+        session.execute(
+            select(DomainEvent.id)
+            .where(DomainEvent.created_at < before, DomainEvent.fanned_out_at.is_not(None), ~pending)
+            .order_by(DomainEvent.id)
+            .limit(limit)
+        ).scalars()
+    )
+    if ids:
+        session.execute(delete(Delivery).where(Delivery.event_id.in_(ids)))
+        session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids)))
+    return len(ids)

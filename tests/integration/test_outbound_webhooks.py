@@ -183,3 +183,22 @@ def test_an_endpoint_failing_for_days_is_disabled(app, api, deliver, receiver):
     sweep(app)
     assert len(receiver.received) == 1  # a disabled endpoint is sent nothing more
     assert json.loads(receiver.received[0].body)["type"] == "points.earned"
+
+
+def test_events_older_than_90_days_are_pruned_unless_a_delivery_is_pending(app, api, deliver, receiver):
+    from integrator.loyalty.models import DomainEvent
+    from tests.deliveries import with_changes
+
+    register(api, receiver.url, ["points.earned"])
+    receiver.answers = [500]
+    deliver("orders/paid", fake30())  # member.enrolled (no delivery) and points.earned (pending: a 500)
+    deliver("orders/paid", with_changes(fake30(), id=1073459990, name="#1003"))  # points.earned, sent
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(DomainEvent).values(created_at=utcnow() - timedelta(days=91)))
+    assert scheduled("prune_notifications")() == 2
+    with app.extensions["setia_db"].session() as session:
+        [kept] = session.execute(select(DomainEvent)).scalars()
+        assert kept.type == "points.earned" and kept.data["order_id"] == "1073459981"
+    [row] = deliveries(app)
+    assert row.status == "pending"
+    assert scheduled("prune_notifications")() == 0
