@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 from .models import DomainEvent, utcnow
 from .rows import insert_ignore
 
-# The contract's event names (CONTRACT.md, outbound webhooks).
+# The contract's event names (CONTRACT.md, outbound webhooks). What `data` carries is documented in
+# docs/webhooks.md; the emails (loyalty/notifications.email_kind, notify/render.py) read:
+#   points.earned      points, cashback, currency, state, available_at, source ("order", "birthday" with
+#                      accepts_marketing: the platform's marketing consent, "referral", ...), order_name
+#   coupon.created     code, kind, value_type, value, min_order, expires_at
+#   points.expiring    points, expires_at, days_before (30 or 7)
+#   tier.changed       tier (the new tier's name), previous, direction ("up" | "down")
+#   referral.completed points (what the advocate earned)
 MEMBER_ENROLLED = "member.enrolled"
 POINTS_EARNED = "points.earned"
 POINTS_AVAILABLE = "points.available"
