@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -47,18 +48,25 @@ def email_kind(event_type: str, data: dict[str, Any]) -> str | None:
             return "birthday"
         if source == "referral":
             return "referral_reward"
-        return "points_earned" if int(data.get("points") or 0) > 0 else None
+        return "points_earned" if _positive(data.get("points")) else None
     if event_type == types.COUPON_CREATED:
         return "code_issued"
     if event_type == types.POINTS_AVAILABLE:
-        return "cashback_available" if data.get("cashback") not in (None, "0", "0.00", "0.0") else None
+        return "cashback_available" if _positive(data.get("cashback")) else None
     if event_type == types.POINTS_EXPIRING:
         return "points_expiring"
     if event_type == types.TIER_CHANGED:
         return "tier_reached" if data.get("direction", "up") == "up" else None
     if event_type == types.REFERRAL_COMPLETED:
-        return "referral_reward" if int(data.get("points") or 0) > 0 else None
+        return "referral_reward" if _positive(data.get("points")) else None
     return None
+
+
+def _positive(amount: Any) -> bool:
+    try:
+        return Decimal(str(amount)) > 0
+    except (InvalidOperation, ValueError):
+        return False
 
 
 def email_switched_on(shop: Shop, kind: str) -> bool:

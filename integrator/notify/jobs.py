@@ -116,6 +116,7 @@ class Attempt:
     message_id: str | None = None
     body: bytes | None = None
     skip: str | None = None  # why this delivery is no longer to be sent
+    refuse: str | None = None  # why it can never be sent
 
 
 def _member_shape(member: Member | None) -> dict[str, Any] | None:
@@ -190,6 +191,8 @@ def _send_email(message: mail.Mail) -> notifications.Outcome:
 
 
 def _attempt(attempt: Attempt) -> notifications.Outcome:
+    if attempt.refuse:
+        return notifications.Outcome("refused", attempt.refuse)
     if attempt.skip:
         return notifications.Outcome("skipped", attempt.skip)
     if attempt.mail is not None:
@@ -207,8 +210,12 @@ def send_delivery(delivery_id: int) -> str:
     """One attempt at one delivery: its status afterwards ("skipped" when it was not ours to send)."""
     if not in_transaction(lambda session: notifications.claim(session, delivery_id, utcnow())):
         return "skipped"
-    with services().db.session() as session:
-        attempt = _prepare(session, delivery_id)
+    try:
+        with services().db.session() as session:
+            attempt = _prepare(session, delivery_id)
+    except Exception as exc:  # noqa: BLE001 (an event this code cannot word: failed, not retried forever)
+        log.exception("delivery %s cannot be prepared", delivery_id)
+        attempt = Attempt(delivery_id, "unknown", refuse=f"cannot be prepared: {exc.__class__.__name__}")
     outcome = _attempt(attempt)
     status: str = in_transaction(lambda session: notifications.finish(session, delivery_id, outcome, utcnow()))
     return status
