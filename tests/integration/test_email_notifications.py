@@ -4,6 +4,9 @@ the commit and the send still sends it once; unsubscribing stops the next one.""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,7 +15,7 @@ from sqlalchemy import select, update
 
 from integrator.loyalty.models import Delivery, Shop
 from integrator.periodic import SCHEDULE
-from tests.conftest import drain
+from tests.conftest import drain, requires_postgres
 from tests.deliveries import fake30, with_changes
 from tests.notify_servers import smtp_server, use_config
 
@@ -132,3 +135,60 @@ def test_one_click_unsubscribe_stops_the_next_email_and_a_get_only_asks(app, cli
     deliver("orders/paid", order(2))
     assert len(inbox.wait_for(3, seconds=0.5)) == 2
     assert client.post(path + "x").status_code == 404  # a token changed by a byte names no one
+
+
+@pytest.mark.usefixtures("emails_on")
+def test_a_worker_killed_mid_send_leaves_a_claim_that_expires_and_the_email_goes_once(
+    app, shop, deliver, inbox, monkeypatch
+):
+    import time_machine
+
+    from integrator.loyalty import notifications
+    from integrator.loyalty.models import utcnow
+    from integrator.notify import jobs
+
+    with monkeypatch.context() as patched:  # the worker dies after claiming, before sending
+        patched.setattr(jobs, "_attempt", lambda attempt: (_ for _ in ()).throw(SystemExit("killed")))
+        with contextlib.suppress(SystemExit):  # inline it reaches the caller; a worker records the job failed
+            deliver("orders/paid", fake30())
+    [row] = deliveries(app)
+    assert (row.status, row.attempts) == ("pending", 1) and row.claimed_until is not None
+    scheduled("deliver_due")()  # the claim still holds: nothing is sent twice at once
+    drain()
+    assert inbox.wait_for(1, seconds=0.3) == []
+    with time_machine.travel(utcnow() + notifications.CLAIM + timedelta(seconds=5), tick=True):
+        scheduled("deliver_due")()
+        drain()
+    [message] = inbox.wait_for(1)
+    assert message["Message-ID"] == row.message_id
+    assert [d.status for d in deliveries(app)] == ["sent"]
+
+
+@requires_postgres
+@pytest.mark.usefixtures("emails_on")
+def test_parallel_attempts_send_one_email(app, shop, deliver, inbox, monkeypatch):
+    from integrator.notify import jobs
+
+    with monkeypatch.context() as patched:
+        patched.setattr(jobs, "send_delivery", lambda delivery_id: "skipped")  # fanned out, not sent yet
+        deliver("orders/paid", fake30())
+    [row] = deliveries(app)
+    barrier, results = threading.Barrier(6), []
+
+    def attempt() -> None:
+        with app.app_context():
+            barrier.wait()
+            results.append(jobs.send_delivery(row.id))
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["sent"] + ["skipped"] * 5
+    assert len(inbox.wait_for(2, seconds=0.5)) == 1
+
+
+def deliveries(app) -> list[Delivery]:
+    with app.extensions["setia_db"].session() as session:
+        return list(session.execute(select(Delivery).order_by(Delivery.id)).scalars())
