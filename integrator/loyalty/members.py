@@ -133,4 +133,7 @@ def adjust_points(
         entry = spend(session, locked, posting, "adjustment", reason=text)
     else:
         entry = post(session, locked, posting, "adjustment", reason=text)
+        data = {"points": points, "cashback": "0", "state": "available", "available_at": None, "source": "adjustment"}
+        event = domain_events.POINTS_EARNED
+        domain_events.record(session, member.shop_id, event, data, member_id=member.id, key=f"{event}:{key}")
     return entry, True

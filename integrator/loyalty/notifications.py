@@ -48,6 +48,8 @@ def email_kind(event_type: str, data: dict[str, Any]) -> str | None:
             return "birthday"
         if source == "referral":
             return "referral_reward"
+        if source not in (None, "order"):
+            return None  # an adjustment, a bonus...: webhooks hear of it, the "your order" email does not fit
         return "points_earned" if _positive(data.get("points")) else None
     if event_type == types.COUPON_CREATED:
         return "code_issued"

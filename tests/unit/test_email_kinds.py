@@ -18,6 +18,7 @@ from integrator.notify.texts import EMAILS
         ("points.earned", {"points": 0, "cashback": "1.00", "source": "order"}, None),
         ("points.earned", {"points": 50, "source": "birthday"}, "birthday"),
         ("points.earned", {"points": "garbage"}, None),
+        ("points.earned", {"points": 5, "source": "adjustment"}, None),
         ("points.available", {"points": 10, "cashback": "0.000"}, None),
         ("points.available", {"points": 0, "cashback": "2.50"}, "cashback_available"),
         ("coupon.created", {"code": "X"}, "code_issued"),
