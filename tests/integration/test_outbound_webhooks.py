@@ -171,7 +171,9 @@ def test_manual_redelivery_and_delete(app, api, deliver, receiver):
     assert api.get("/webhook-endpoints").json["items"] == []
 
 
-def test_an_endpoint_failing_for_days_is_disabled(app, api, deliver, receiver):
+def test_an_endpoint_failing_for_days_is_disabled_with_a_notice_to_the_merchant(
+    app, client, shop, api, deliver, receiver
+):
     endpoint = register(api, receiver.url, ["points.earned"])
     with app.extensions["setia_db"].session() as session:
         session.execute(update(WebhookEndpoint).values(failing_since=utcnow() - timedelta(days=6)))
@@ -183,6 +185,12 @@ def test_an_endpoint_failing_for_days_is_disabled(app, api, deliver, receiver):
     sweep(app)
     assert len(receiver.received) == 1  # a disabled endpoint is sent nothing more
     assert json.loads(receiver.received[0].body)["type"] == "points.earned"
+    from tests.integration.test_admin_members import sign_in
+
+    sign_in(app, client, shop["id"])
+    for page in ("/admin/", "/admin/notifications"):
+        text = client.get(page).get_data(as_text=True)
+        assert f"The webhook endpoint {receiver.url} failed for days and was disabled." in text, page
 
 
 def test_events_older_than_90_days_are_pruned_unless_a_delivery_is_pending(app, api, deliver, receiver):
