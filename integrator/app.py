@@ -53,11 +53,15 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     db.configure(config.database_url)
     box = SecretBox(config.token_encryption_key, config.secret_key)
     install_services(app, db, config, box, ShopSecrets(), StoreSecrets())
+    from integrator.notify.jobs import kick
+
+    db.after_commit.append(kick)
 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
 
     from integrator import admin, health, storefront_demo, widget_api, widget_assets
+    from integrator.notify import views as notify_views
     from integrator.shopify.registration import PLATFORM as SHOPIFY
     from integrator.woocommerce.registration import PLATFORM as WOOCOMMERCE
 
@@ -73,6 +77,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
         widget_api.referral_links.bp,
         widget_assets.bp,
         storefront_demo.bp,
+        notify_views.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -161,6 +161,7 @@ def seed() -> None:
                 "unboxing": {"enabled": True},
                 "bonus": {"signup_points": 50, "birthday_points": 100, "social_points": 10},
                 "social": {"instagram_url": "https://www.instagram.com/tokosetia"},
+                "notifications": {"email": {"enabled": True}},  # recorded, not sent: /demo/emails shows them
             }
             update_settings(session, shop, demo_settings, "demo")
         if not rewards_of(session, shop.id):
@@ -239,6 +240,7 @@ def serve(port: int) -> None:
         click.echo(f"  merchant:      {base}/admin/login/{link}  (home, settings, rewards...; one use, 15 minutes;")
         click.echo(f"                 a new one: .venv/bin/flask --app wsgi shops login-link {DEMO_DOMAIN})")
     click.echo(f"  storefront:    {base}/demo  (the widget as the demo shopper Sari sees it; ?lang=id)")
+    click.echo(f"  emails:        {base}/demo/emails  (the shopper emails, recorded instead of sent without SMTP_URL)")
     click.echo(f"  widget:        {base}/widgets/loyalty.js\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()

@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, redirect, render_template, request
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from integrator.admin.settings_views import BUILTIN_TEXTS
-from integrator.loyalty.models import Shop
+from integrator.loyalty.models import Delivery, Shop
 from integrator.loyalty.settings import current_settings
 from integrator.loyalty.shops import find_shop
 from integrator.services import services
@@ -66,6 +67,24 @@ def _launcher(shop: Shop, language: str) -> dict[str, str]:
     widget = current_settings(shop)["widget"]
     title = widget["texts"].get(language, {}).get("title") or BUILTIN_TEXTS[language]["title"]
     return {"label": title, "side": "left" if widget["position"] == "bottom-left" else "right"}
+
+
+@bp.get("/demo/emails")
+def demo_emails() -> str:
+    """The demo shop's shopper emails, newest first: without SMTP_URL they are recorded, not sent."""
+    shop, _ = _demo_shop()
+    with services().db.session() as session:
+        rows = session.execute(
+            select(Delivery)
+            .where(Delivery.shop_id == shop.id, Delivery.channel == "email")
+            .order_by(Delivery.id.desc())
+            .limit(50)
+        ).scalars()
+        emails = [
+            {"to": row.recipient, "subject": row.subject, "status": row.status, "html": row.body, "at": row.created_at}
+            for row in rows
+        ]
+    return render_template("storefront/emails.html", shop=shop, emails=emails)
 
 
 @bp.get("/discount/<code>")

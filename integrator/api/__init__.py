@@ -125,7 +125,7 @@ def init_api(app: Flask) -> SetiaApi:
     )
     api = SetiaApi(app)
     api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
-    from . import actions, coupons, data_requests, members, referrals, rewards, settings
+    from . import actions, coupons, data_requests, members, referrals, rewards, settings, webhook_endpoints
 
     for blueprint in (
         members.blp,
@@ -135,6 +135,7 @@ def init_api(app: Flask) -> SetiaApi:
         rewards.blp,
         actions.blp,
         referrals.blp,
+        webhook_endpoints.blp,
     ):
         blueprint.before_request(authenticate)
         blueprint.before_request(require_json_object)

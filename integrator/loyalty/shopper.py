@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
+from .expiry import member_expires_at
 from .members import find_member
-from .models import Coupon, Order, Shop, utcnow
+from .models import Coupon, Member, Order, Shop, utcnow
 from .money import display, format_minor_string
 from .pending import pending_of
 from .referrals import received_code
@@ -57,7 +58,14 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
         },
         "tier": None,  # no tiers yet; the widget shows tier and progress when this is an object
         "pending": pending_of(session, shop.id, member.id, currency) if member else [],
+        # The day the available points expire if nothing happens meanwhile (UTC), or None.
+        "points_expire_at": _expiry_date(session, shop, member),
     }
+
+
+def _expiry_date(session: Session, shop: Shop, member: Member | None) -> str | None:
+    moment = member_expires_at(session, shop, member) if member is not None else None
+    return moment.date().isoformat() if moment is not None else None
 
 
 def _theme(settings: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """axe-core on every merchant page, signed in with a login link: the home page, settings, rewards,
-members, a member and analytics show no WCAG 2.1 A/AA violation."""
+members, a member, analytics, notifications and webhooks show no WCAG 2.1 A/AA violation."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ PAGES = [
     "member",
     "/admin/referrals",
     "/admin/analytics",
+    "/admin/notifications",
+    "/admin/webhooks",
 ]
 
 

@@ -82,6 +82,7 @@ def test_signed_member_gets_balances(client: FlaskClient, shop: dict[str, Any], 
         "display": {"cashback_available": "$3.62", "cashback_pending": "$0.00"},
         "tier": None,
         "pending": [],
+        "points_expire_at": None,  # points never expire by default
     }
     assert response.headers["Cache-Control"] == "private, no-store"
     assert JANE_EMAIL not in response.get_data(as_text=True)

@@ -41,6 +41,8 @@
     if (!me) return [];
     const b = me.balances;
     const sub = [t("pending", {n: S.number(b.points_pending, ctx.language)})];
+    // A date without a time: noon UTC is that same day from UTC-11 to UTC+11.
+    if (me.points_expire_at) sub.push(t("expires", {d: S.date(me.points_expire_at + "T12:00Z", ctx.language)}));
     if (Number(b.cashback_available) > 0 || Number(ctx.program && ctx.program.earning.cashback_percent) > 0) {
       sub.push(t("cashback", {v: ctx.money(b.cashback_available)}));
     }
