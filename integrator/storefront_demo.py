@@ -1,16 +1,28 @@
 """GET /demo: a plain shop-like page on the app's own origin for `make run`, with the contract's
 script tag and the demo shopper's identity signed here (as a shop's server signs it), a cart element
 and a thank-you element for one of her orders. 404 unless the demo shop (`flask demo seed`) exists.
-GET /discount/<code> stands in for the store's checkout link the widget's "apply at checkout" opens."""
+GET /discount/<code> is the demo store's cart with a code applied (the widget's "apply at checkout"
+link, Shopify's /discount/CODE): the demo store (integrator/demo_store.py) made the code, and applies
+it only while it is active, unused, within its dates and minimum; POST /discount/<code> places the
+demo order with it (delivered to Setia's inbox as the store would deliver it: the code is then used)."""
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
+from integrator import jobs
 from integrator.admin.settings_views import BUILTIN_TEXTS
+from integrator.demo_store import CURRENCY, DOMAIN, SARI, Applied, apply_code, order_payload
+from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.models import Shop
+from integrator.loyalty.money import display, to_minor
 from integrator.loyalty.settings import current_settings
 from integrator.loyalty.shops import find_shop
 from integrator.services import services
@@ -18,11 +30,17 @@ from integrator.widget_api.identity import sign_shopper
 
 bp = Blueprint("storefront_demo", __name__, template_folder="templates")
 
-DEMO_DOMAIN = "setia-demo.myshopify.com"
-DEMO_SHOPPER = "7001"  # Sari, whose paid orders integrator/demo.py seeds
+DEMO_DOMAIN = DOMAIN
+DEMO_SHOPPER = str(SARI[0])  # Sari, whose paid orders integrator/demo.py seeds
 DEMO_ORDER = "9002"
-DEMO_SUBTOTAL = "181000"  # rupiah in the demo cart
+# The demo cart: what Sari is about to buy (rupiah), and the shipping a free-shipping code takes off.
+CART = (("Batik shirt", Decimal(125000)), ("Kopi Toraja 250 g", Decimal(56000)))
+DEMO_SUBTOTAL = str(sum(price for _, price in CART))
+SHIPPING = Decimal(20000)
+PRODUCTS = (*CART, ("Rattan basket", Decimal(89000)))
 LANGUAGES = ("en", "id")
+# Orders placed from the demo cart get ids from here on (the seeded ones are 9001...9014).
+PLACED_ORDER_BASE = 900_000
 
 
 def _demo_shop() -> tuple[Shop, str]:
@@ -37,8 +55,7 @@ def _demo_shop() -> tuple[Shop, str]:
 @bp.get("/demo")
 def demo() -> str:
     shop, secret = _demo_shop()
-    language = request.args.get("lang", "en")
-    language = language if language in LANGUAGES else "en"
+    language = _language()
     ts = str(int(time.time()))
     return render_template(
         "storefront/demo.html",
@@ -50,7 +67,21 @@ def demo() -> str:
         sig=sign_shopper(secret, DEMO_SHOPPER, ts),
         order=DEMO_ORDER,
         subtotal=DEMO_SUBTOTAL,
+        products=[(name, rupiah(price, language)) for name, price in PRODUCTS],
+        cart_total=rupiah(Decimal(DEMO_SUBTOTAL), language),
     )
+
+
+def _language() -> str:
+    """?lang=en|id, else the browser's choice (the widget's "apply" link carries no language)."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def rupiah(amount: Decimal, language: str) -> str:
+    return display(to_minor(amount, CURRENCY), CURRENCY, language)
 
 
 def _launcher(shop: Shop, language: str) -> dict[str, str]:
@@ -64,4 +95,60 @@ def _launcher(shop: Shop, language: str) -> dict[str, str]:
 @bp.get("/discount/<code>")
 def discount(code: str) -> str:
     shop, _ = _demo_shop()
-    return render_template("storefront/discount.html", shop=shop, code=code)
+    return _cart(shop, code, _applied(shop, code), placed=request.args.get("placed") == "1")
+
+
+@bp.post("/discount/<code>")
+def place_order(code: str) -> Response | tuple[str, int]:
+    """The demo order with the code: refused (409, the cart with the reason) unless the code applies."""
+    shop, _ = _demo_shop()
+    applied = _applied(shop, code)
+    if applied.verdict != "applied" or applied.coupon is None:
+        return _cart(shop, code, applied), 409
+    coupon = applied.coupon
+    order_id = PLACED_ORDER_BASE + coupon.id  # one order per code: placing it again changes nothing
+    paid = Decimal(DEMO_SUBTOTAL) - applied.discount
+    now = datetime.now(UTC)
+    body = order_payload(order_id, SARI, str(paid), "paid", now, (coupon.code,))
+    incoming = Incoming(
+        "shopify", DOMAIN, shop.id, "orders/paid", f"demo-cart-{order_id}", None, now, json.dumps(body).encode()
+    )
+    with services().db.session() as session:
+        event_id = store_delivery(session, incoming, "received")
+    if event_id is not None:
+        jobs.notify(event_id)
+    return redirect(url_for("storefront_demo.discount", code=coupon.code, lang=_language(), placed="1"), 303)
+
+
+def _applied(shop: Shop, code: str) -> Applied:
+    with services().db.session() as session:
+        applied = apply_code(session, shop, code[:64], Decimal(DEMO_SUBTOTAL), datetime.now(UTC))
+        if applied.coupon is not None:
+            session.expunge(applied.coupon)
+    return applied
+
+
+def _cart(shop: Shop, code: str, applied: Applied, placed: bool = False) -> str:
+    language = _language()
+    subtotal = Decimal(DEMO_SUBTOTAL)
+    shipping = Decimal(0) if applied.shipping_free else SHIPPING
+    total = subtotal - applied.discount + shipping
+    coupon = applied.coupon
+    facts: dict[str, Any] = {
+        "minimum": rupiah(Decimal(coupon.min_order), language) if coupon and coupon.min_order else "",
+        "expired": coupon.expires_at.date().isoformat() if coupon and coupon.expires_at else "",
+    }
+    return render_template(
+        "storefront/discount.html",
+        shop=shop,
+        code=code[:64],
+        language=language,
+        applied=applied,
+        facts=facts,
+        placed=placed,
+        lines=[(name, rupiah(price, language)) for name, price in CART],
+        subtotal=rupiah(subtotal, language),
+        discount=rupiah(applied.discount, language),
+        shipping=rupiah(shipping, language),
+        total=rupiah(total, language),
+    )

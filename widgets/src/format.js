@@ -1,5 +1,6 @@
-/* Numbers as the server shows them (integrator/loyalty/money.py display): Rupiah without decimals
-   ("Rp 10.000") in any language, other currencies by Intl for the language ("$181.09"). Points are
+/* Numbers as the server shows them (integrator/loyalty/money.py display): the reader's language sets
+   the separators; Rupiah as "Rp" without decimals ("Rp 10,000" in English, "Rp 10.000" in Indonesian),
+   other currencies by Intl for the language ("$181.09", "US$181,09"). Points are
    computed like integrator/loyalty/earning.py: floor(subtotal × points_per_unit), on exact decimals
    (BigInt digits and a scale), never on floats. */
 (function (S) {
@@ -8,7 +9,7 @@
   S.money = (amount, currency, language) => {
     const value = Number(amount);
     if (!Number.isFinite(value)) return "";
-    if (currency === "IDR") return "Rp " + new Intl.NumberFormat("id").format(Math.trunc(value));
+    if (currency === "IDR") return "Rp " + S.number(Math.trunc(value), language);
     try {
       return new Intl.NumberFormat(language, {style: "currency", currency}).format(value);
     } catch (error) {
