@@ -13,6 +13,7 @@ from tests.conftest import Api
 from tests.deliveries import fake30
 
 from .accessibility import axe_violations
+from .english import english_left
 from .test_admin_members import JANE_ID, sign_in, upload_and_check
 
 PAGES = [
@@ -77,5 +78,7 @@ def test_axe_finds_no_wcag_violation_on_the_merchant_page(
     page.goto(live_url + path)
     assert page.url.endswith(path)
     assert page.locator("html").get_attribute("lang") == language
+    if language == "id":
+        assert english_left(page) == []  # no English fallback on an Indonesian page
     assert axe_violations(page) == []
     assert page.errors == []

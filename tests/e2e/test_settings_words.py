@@ -15,6 +15,7 @@ from integrator.admin import login_links
 from integrator.loyalty.money import display, to_minor
 from tests.conftest import Api
 
+from .english import english_left
 from .storefront import Storefront, script_tag, set_shop, shadow_text, shoot, storefront_fixture, wait_text  # noqa: F401
 from .test_settings_page import sign_in
 
@@ -37,6 +38,7 @@ def test_an_indonesian_merchants_bad_change_is_refused_in_indonesian_only(app, c
     assert "Perbaiki kolom yang ditandai" in page.locator("#settings-status").inner_text()
     whole = page.locator("body").inner_text()
     assert [word for word in ENGLISH if word in whole] == []
+    assert english_left(page) == []  # no text of the page is an English message of the catalog
     # The status line sits by the first marked field, which has the focus.
     beside = page.evaluate("document.getElementById('settings-status').previousElementSibling.dataset.errorFor")
     assert beside == "cashback_percent"
