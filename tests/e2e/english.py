@@ -22,8 +22,8 @@ SHOWN_TEXTS = """() => {
   // A text marked as written in another language (the switch's "English") is meant to be so.
   const other = (el) => { const marked = el?.closest('[lang]'); return marked && marked !== document.documentElement; };
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
-    acceptNode: (node) => ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(node.parentElement?.tagName)
-      || node.parentElement?.closest('code, pre, kbd, samp') || other(node.parentElement) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    acceptNode: (node) => node.parentElement?.closest('script, style, noscript, template, code, pre, kbd, samp')
+      || other(node.parentElement) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
   });
   while (walk.nextNode()) out.push(walk.currentNode.textContent);
   for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt], input[type=submit]')) {
