@@ -7,6 +7,7 @@ import json
 
 from tests.conftest import Api, drain
 
+from .accessibility import axe_violations
 from .storefront import shadow_text, shoot, wait_text
 
 SARI = "7001"
@@ -67,6 +68,8 @@ def test_a_demo_shopper_redeems_reloads_finds_the_active_code_and_applies_it_in_
     before = api.member(SARI)["points_available"]
 
     page.goto(f"{live_url}/demo?lang=en")
+    wait_text(page, ".launcher", "Rewards")
+    assert axe_violations(page) == []  # the demo storefront itself
     page.locator("#setia-loyalty .launcher").click()
     page.get_by_role("button", name="Redeem: Potongan Rp 10.000").click()
     assert wait_text(page, ".ask", "Spend").replace("\u00a0", " ").startswith("Spend 500 points on Rp 10,000 off?")
@@ -88,6 +91,7 @@ def test_a_demo_shopper_redeems_reloads_finds_the_active_code_and_applies_it_in_
     assert page.locator("tr.discount td").inner_text() == "−Rp 10,000"
     assert page.locator("#cart-total").inner_text() == "Rp 191,000"  # Rp 181,000 + Rp 20,000 shipping − Rp 10,000
     shoot(page, "demo-cart-code-applied")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Place the order").click()
     assert "Order placed with the code" in page.locator("#discount-status").inner_text()
     drain()
@@ -96,6 +100,7 @@ def test_a_demo_shopper_redeems_reloads_finds_the_active_code_and_applies_it_in_
     page.goto(f"{live_url}/discount/SETIA-NOPE?lang=id")
     assert page.locator("#discount-status").inner_text() == "Toko tidak mengenal kode SETIA-NOPE."
     shoot(page, "demo-cart-code-refused")
+    assert axe_violations(page) == []
     # 500 points spent, 171 earned by the order (Rp 171.000 paid at 1 point per Rp 1.000).
     assert api.member(SARI)["points_available"] == before - 500 + 171
     assert page.errors == []
