@@ -65,7 +65,8 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     platforms = (SHOPIFY, WOOCOMMERCE)
     for platform in platforms:
         register_platform(platform)
-    register_stand_in(demo_store.INSTALL_KIND, demo_store.stand_in)  # make run's demo shop only
+    # make run's demo shop only: its codes are made on the demo store.
+    register_stand_in(demo_store.INSTALL_KIND, demo_store.stand_in, demo_store.DemoStore.supports_store_credit)
     blueprints = (
         health.bp,
         *(platform.webhook_blueprint for platform in platforms),

@@ -90,8 +90,9 @@ class Platform:
 
 _platforms: dict[str, Platform] = {}
 # Stores standing in for a platform, by the install kind of the shops they serve (make run's demo
-# store: install kind "demo"). A shop of any other kind always reaches its platform.
-_stand_ins: dict[str, Callable[[Shop], Connector]] = {}
+# store: install kind "demo"), with whether they keep store credit. A shop of any other kind always
+# reaches its platform.
+_stand_ins: dict[str, tuple[Callable[[Shop], Connector], bool]] = {}
 
 
 def register(platform: Platform) -> None:
@@ -99,9 +100,10 @@ def register(platform: Platform) -> None:
     _platforms[platform.name] = platform
 
 
-def register_stand_in(install_kind: str, factory: Callable[[Shop], Connector]) -> None:
-    """Shops installed as `install_kind` get `factory(shop)` as their connector (create_app)."""
-    _stand_ins[install_kind] = factory
+def register_stand_in(install_kind: str, factory: Callable[[Shop], Connector], store_credit: bool) -> None:
+    """Shops installed as `install_kind` get `factory(shop)` as their connector (create_app);
+    `store_credit`: whether that store keeps store credit (its connector's supports_store_credit)."""
+    _stand_ins[install_kind] = (factory, store_credit)
 
 
 def registered() -> tuple[Platform, ...]:
@@ -130,7 +132,7 @@ def connector_for(config: Config, box: SecretBox, shop: Shop) -> Connector:
     has no usable credentials or its platform is not registered."""
     stand_in = _stand_ins.get(shop.install_kind)
     if stand_in is not None:
-        return stand_in(shop)
+        return stand_in[0](shop)
     found = _platforms.get(shop.platform)
     if found is None:
         raise NotConnected(f"no connector for {shop.platform}")
@@ -149,7 +151,8 @@ def apply_path(shop: Shop) -> str:
 
 
 def store_credit_supported(shop: Shop) -> bool:
-    return platform_of(shop).store_credit
+    stand_in = _stand_ins.get(shop.install_kind)
+    return stand_in[1] if stand_in is not None else platform_of(shop).store_credit
 
 
 def webhooks_to_restore(shop: Shop) -> WebhookTarget | None:

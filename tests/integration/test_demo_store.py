@@ -20,7 +20,7 @@ from sqlalchemy import select
 from integrator import demo
 from integrator.demo_store import DemoStore
 from integrator.loyalty.models import Coupon, Shop
-from integrator.platform_registry import NotConnected, connector_for, has_credentials
+from integrator.platform_registry import NotConnected, connector_for, has_credentials, store_credit_supported
 from integrator.storefront_demo import DEMO_DOMAIN
 from tests.conftest import Api, drain
 from tests.integration.test_widget_api import signed, widget_secret
@@ -67,6 +67,7 @@ def test_the_seed_makes_its_unboxing_codes_on_the_demo_store_and_says_nothing_of
     with app.extensions["setia_db"].session() as session:
         shop = session.execute(select(Shop).where(Shop.domain == DEMO_DOMAIN)).scalar_one()
         assert shop.install_kind == "demo" and has_credentials(shop)
+        assert not store_credit_supported(shop)  # the demo store keeps none: the settings do not offer it
 
 
 def test_a_redeemed_code_is_active_and_applies_in_the_demo_cart_once(
@@ -127,7 +128,7 @@ def test_a_real_shop_on_the_demo_domain_reaches_its_platform(app: Flask, seeded:
         shop.install_kind = "custom_app"  # as `shops add-shopify` leaves a shop, here with no token
         with pytest.raises(NotConnected):
             connector_for(config, box, shop)
-        assert not has_credentials(shop)
+        assert not has_credentials(shop) and store_credit_supported(shop)
         session.rollback()
 
 
