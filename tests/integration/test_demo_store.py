@@ -95,6 +95,8 @@ def test_a_redeemed_code_is_active_and_applies_in_the_demo_cart_once(
     drain()
     assert status(client, code, lang="en")[0] == f"The code {code} was already used on an order."
     assert status(client, code, lang="id")[0] == f"Kode {code} sudah dipakai pada pesanan sebelumnya."
+    listed = client.get(f"/widget/v1/{seeded['public_id']}/codes", query_string=signed(SARI, secret)).json["items"]
+    assert code not in [c["code"] for c in listed]  # used: no longer under My codes
     again = client.post(f"/discount/{code}", query_string={"lang": "en"})
     assert again.status_code == 409  # a used code places no second order
     sari = api.member(SARI)
