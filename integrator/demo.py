@@ -132,7 +132,11 @@ def seed() -> None:
             # Set like a merchant sets them, so the settings page's change log tells the truth from day one.
             session.flush()
             update_settings(session, shop, {"cashback_percent": "2", "unboxing": {"enabled": True}}, "demo")
-        shop.install_kind = INSTALL_KIND  # a demo shop seeded before the demo store existed reaches it too
+        if shop.install_kind != INSTALL_KIND:
+            if shop.access_token_enc is not None:
+                click.echo(f"error: {DEMO_DOMAIN} is a shop connected to Shopify, not the demo shop", err=True)
+                sys.exit(1)
+            shop.install_kind = INSTALL_KIND  # a demo shop seeded before the demo store existed reaches it too
         if not rewards_of(session, shop.id):
             for reward in REWARDS:
                 create_reward(session, shop, reward)

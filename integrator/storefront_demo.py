@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from integrator import jobs
 from integrator.admin.settings_views import BUILTIN_TEXTS
-from integrator.demo_store import CURRENCY, DOMAIN, SARI, Applied, apply_code, order_payload
+from integrator.demo_store import CURRENCY, DOMAIN, INSTALL_KIND, SARI, Applied, apply_code, order_payload
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.models import Shop
 from integrator.loyalty.money import display, to_minor
@@ -46,7 +46,7 @@ PLACED_ORDER_BASE = 900_000
 def _demo_shop() -> tuple[Shop, str]:
     with services().db.session() as session:
         shop = find_shop(session, "shopify", DEMO_DOMAIN)
-        if shop is None:
+        if shop is None or shop.install_kind != INSTALL_KIND:  # a real shop on that domain is no demo
             abort(404, "no demo shop: run `flask --app wsgi demo seed` (make run does)")
         session.expunge(shop)
     return shop, services().box.decrypt(shop.widget_secret_enc)

@@ -148,3 +148,18 @@ def test_the_cart_refuses_a_code_below_its_minimum(app: Flask, client: FlaskClie
 def test_no_demo_shop_no_cart(client: FlaskClient) -> None:
     assert client.get("/discount/SETIA-ANY").status_code == 404
     assert client.post("/discount/SETIA-ANY").status_code == 404
+
+
+def test_a_real_shop_on_the_demo_domain_gets_no_demo_pages_and_is_not_seeded_over(
+    app: Flask, client: FlaskClient, shops: Any, monkeypatch: Any, tmp_path: Any
+) -> None:
+    shops.make(domain=DEMO_DOMAIN)  # connected with a token, as `shops add-shopify` makes it
+    for path in ("/demo", "/discount/SETIA-ANY"):
+        assert client.get(path).status_code == 404, path
+    assert client.post("/discount/SETIA-ANY").status_code == 404
+    monkeypatch.setattr(demo, "DEMO_FILE", tmp_path / "demo.json")
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 1 and "not the demo shop" in result.output
+    with app.extensions["setia_db"].session() as session:
+        assert session.execute(select(Shop.install_kind).where(Shop.domain == DEMO_DOMAIN)).scalar_one() != "demo"
+        assert session.execute(select(Coupon)).first() is None
