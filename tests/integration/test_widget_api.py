@@ -116,7 +116,7 @@ def test_rupiah_is_displayed_without_decimals(client: FlaskClient, app: Flask, s
     assert response.status_code == 200
     assert response.json["balances"]["points_available"] == 500
     assert response.json["balances"]["cashback_available"] == "10000"
-    assert response.json["display"]["cashback_available"] == "Rp 10.000"
+    assert response.json["display"]["cashback_available"] == "Rp 10,000"  # an English shop's separators
 
 
 @pytest.mark.parametrize(("language", "shown"), [("id", "US$3,62"), ("id-ID", "US$3,62"), ("xx-ZZ", "$3.62")])

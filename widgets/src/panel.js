@@ -56,11 +56,12 @@
     return [h("p", {class: "big"}, ctx.pts(b.points_available)), h("p", {class: "sub"}, sub.join(" · ")), ...tier];
   };
 
-  // "Rp 10.000 off" in a reward's line unless its name says it already (no repeated description).
+  // "Rp 10.000 off" in a reward's line unless its name says it already (no repeated description),
+  // whatever separators the name was written with ("Potongan Rp 10.000" read in English).
   const reward = (ctx, item, redeem) => {
     const worth = S.worth(ctx, item.kind, item.value);
-    const bare = (text) => text.toLowerCase().replace(/\s/g, "");
-    const amount = item.kind === "free_shipping" ? worth : item.kind === "percentage" ? item.value + "%" : ctx.money(item.value);
+    const bare = (text) => text.toLowerCase().replace(/[\s.,]/g, "");
+    const amount = item.kind === "free_shipping" ? worth : item.kind === "percentage" ? S.number(Number(item.value), ctx.language) + "%" : ctx.money(item.value);
     const details = bare(item.name).includes(bare(amount)) ? [] : [worth];
     if (item.min_order) details.push(ctx.t("min", {v: ctx.money(item.min_order)}));
     const name = [h("span", {}, S.nb(item.name)), ...(details.length ? [h("br"), h("span", {class: "sub"}, S.nb(details.join(", ")))] : [])];
