@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
 from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
-from integrator.loyalty import coupons, expiry, orders, store_credit
+from integrator.loyalty import coupons, expiry, orders, store_credit, tiers
 from integrator.loyalty.models import Shop, utcnow
 from integrator.platform_registry import store_credit_platforms
 from integrator.queue import SWEEP_AFTER, enqueue, in_transaction, retry_due
@@ -84,6 +84,22 @@ def expire_points() -> int:
     if expired:
         log.info("points expired for %d inactive members", expired)
     return expired
+
+
+def recalculate_tiers() -> int:
+    """Every hour: each member of a shop with tiers is placed again (tier_status.py): up when what
+    counts reaches a higher tier, down when the tier's window has passed or refunds took what it
+    counted below the threshold. One transaction per batch of members. Returns how many changed."""
+    now, after, changed = utcnow(), 0, 0
+    while True:
+        moved, last = in_transaction(partial(tiers.recalculate_batch, after_member_id=after, now=now))
+        changed += moved
+        if last is None:
+            break
+        after = last
+    if changed:
+        log.info("tiers recalculated: %d members changed tier", changed)
+    return changed
 
 
 def reconcile_shops() -> int:
@@ -182,6 +198,7 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (check_woocommerce_webhooks, 900),
     (forget_pending_connects, 3600),
     (expire_points, 3600),
+    (recalculate_tiers, 3600),
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),
     (prune_webhook_bodies, 600),

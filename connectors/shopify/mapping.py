@@ -13,6 +13,7 @@ from connectors.base import (
     PrivacyRequest,
     Refund,
     bounded,
+    line_product_ids,
     to_amount,
     to_key,
     to_text,
@@ -135,6 +136,7 @@ def to_order(payload: Any) -> Order:
             to_key(r["id"], "refunds[].id") for r in refunds if isinstance(r, dict) and r.get("id") is not None
         ),
         discount_codes=_discount_codes(payload.get("discount_codes")),
+        product_ids=line_product_ids(payload.get("line_items")),
     )
 
 

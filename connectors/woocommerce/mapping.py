@@ -6,7 +6,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, bounded, to_amount, to_key, to_text, to_time
+from connectors.base import (
+    Customer,
+    Order,
+    PayloadError,
+    bounded,
+    line_product_ids,
+    to_amount,
+    to_key,
+    to_text,
+    to_time,
+)
 
 # wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
 # `processing` before any money is collected, so a `cod` order is paid only once `completed`.
@@ -174,6 +184,7 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
         paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
         refund_ids=refund_ids(order),
         discount_codes=_coupon_codes(order.get("coupon_lines")),
+        product_ids=line_product_ids(order.get("line_items")),
     )
 
 

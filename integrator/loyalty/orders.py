@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from connectors.base import Customer, Refund
 from connectors.base import Order as OrderSnapshot
 
-from . import earning
+from . import earning, tier_status
+from .boost import boost_for
 from .coupons import issue_unboxing_coupon
 from .ledger import lock_member, post_many
 from .members import enroll, find_member, update_profile
 from .models import Member, Order, OrderRefund, Shop, utcnow
-from .money import to_minor
+from .money import from_minor, to_minor
 from .postings import Balance, Holding, MemberBalances, OrderState, order_postings
 from .rows import insert_ignore, upsert_locked
 from .settings import current_settings, rates_of
@@ -83,6 +84,8 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
     order.name = snapshot.name or order.name
     if snapshot.discount_codes is not None:
         order.discount_codes = list(snapshot.discount_codes) or None
+    if snapshot.product_ids is not None and order.points_per_unit is None:
+        order.product_ids = sorted(set(snapshot.product_ids)) or None
     if status == "paid" and order.paid_at is None:
         order.paid_at = snapshot.paid_at or utcnow()
     if snapshot.customer is not None and order.member_id is None:
@@ -121,20 +124,33 @@ def _unseen_refunds(session: Session, order: Order) -> list[int]:
     return [basis for refund_id, basis in refunds if refund_id not in seen]
 
 
-def _fix_rates(shop: Shop, order: Order) -> earning.Rates:
+def _fix_rates(session: Session, shop: Shop, order: Order, basis: int) -> earning.Rates:
+    """At the first earning, fix on the order the shop's rates and what its member's tier and the
+    running campaigns add (boost.py), under the member's lock: later changes rewrite no history."""
     if order.points_per_unit is None or order.cashback_percent is None:
         rates = rates_of(shop)
         order.points_per_unit = format(rates.points_per_unit, "f")
         order.cashback_percent = format(rates.cashback_percent, "f")
         order.pending_days = int(current_settings(shop)["pending_days"])
+        member = lock_member(session, order.member_id) if order.member_id is not None else None
+        at = order.paid_at or utcnow()
+        boost = boost_for(session, shop.id, member, at, from_minor(basis, order.currency), order.product_ids)
+        order.multiplier = format(boost.multiplier, "f")
+        order.bonus_points = boost.bonus_points
+        order.tier_id = boost.tier_id
+        order.campaign_ids = list(boost.campaign_ids) or None
     return earning.Rates(Decimal(order.points_per_unit), Decimal(order.cashback_percent))
 
 
 def target_of(session: Session, shop: Shop, order: Order) -> earning.Target:
     basis = earning.basis_after_refunds(order.basis_minor, _unseen_refunds(session, order))
-    if order.status not in earning.EARNING_STATUSES or basis <= 0:
+    earns = order.status in earning.EARNING_STATUSES and basis > 0
+    order.qualifying_minor = basis if earns else 0
+    if not earns:
         return earning.Target(0, 0)
-    return earning.target_for(basis, order.currency, order.status, _fix_rates(shop, order))
+    rates = _fix_rates(session, shop, order, basis)
+    multiplier = Decimal(order.multiplier) if order.multiplier is not None else Decimal(1)
+    return earning.target_for(basis, order.currency, order.status, rates, multiplier, order.bonus_points or 0)
 
 
 def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
@@ -149,6 +165,9 @@ def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
     member = lock_member(session, order.member_id)
     order.revision += 1
     _post(session, order, member, target, utcnow())
+    # The order that crosses a threshold moves its member up for the orders after it (drops wait
+    # for the periodic recalculation: tier_status.py).
+    tier_status.promote(session, shop, member)
     return Outcome(order.id, delta_points, delta_cashback)
 
 

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "cashback_store_credit": False,
     "points_expiry_days": 0,  # 0 = points never expire (integrator/loyalty/expiry.py has the rule)
     "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
+    # What a tier threshold counts (spend: earning bases; points: points earned) and over which window.
+    "tiers": {"basis": "spend", "window": "lifetime"},
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
 
@@ -54,6 +56,14 @@ class UnboxingSchema(Schema):
     enabled = StrictBoolean()
     discount_percent = _decimal("0.01", "100", 2)
     expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
+
+
+class TiersSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    basis = PlainText(validate=validate.OneOf(("spend", "points")))
+    window = PlainText(validate=validate.OneOf(("lifetime", "rolling_year", "calendar_year")))
 
 
 WIDGET_LANGUAGES = ("en", "id")
@@ -116,6 +126,7 @@ class SettingsSchema(Schema):
     cashback_store_credit = StrictBoolean()
     points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
+    tiers = fields.Nested(TiersSchema)
     widget = fields.Nested(WidgetSchema)
 
 

@@ -18,6 +18,8 @@ from .money import display, format_minor_string
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
 from .shapes import OFFERED_REWARD, SHOPPER_CODE, UNBOXING_COUPON
+from .tier_public import programme_tiers
+from .tier_status import tier_view
 
 # Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
 # plugin's `?coupon=` handler (connectors/woocommerce/plugin/setia-loyalty/includes/coupon-link.php).
@@ -52,7 +54,7 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
             "cashback_available": display(cashback[0], currency, locale),
             "cashback_pending": display(cashback[1], currency, locale),
         },
-        "tier": None,  # no tiers yet; the widget shows tier and progress when this is an object
+        "tier": tier_view(session, shop, member),  # the widget's tiers.js shows it, with progress
     }
 
 
@@ -79,9 +81,11 @@ def programme_of(session: Session, shop: Shop, apply_path: str) -> dict[str, Any
             "cashback_percent": str(settings["cashback_percent"]),
             "pending_days": int(settings["pending_days"]),
         },
-        "rewards": OFFERED_REWARD.dump(rewards_of(session, shop.id), many=True),
+        # Rewards for one tier are offered to its members only (rewards.redeem checks).
+        "rewards": OFFERED_REWARD.dump([r for r in rewards_of(session, shop.id) if r.tier_id is None], many=True),
         "theme": _theme(settings),
         "apply_path": apply_path,
+        **programme_tiers(session, shop, utcnow()),
     }
 
 

@@ -10,6 +10,7 @@ from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
+from .tiers import Campaign, Tier, TierChange
 
 __all__ = [
     "AnalyticsDay",
@@ -17,6 +18,7 @@ __all__ = [
     "ApiKey",
     "Base",
     "BigId",
+    "Campaign",
     "Coupon",
     "CreditTransfer",
     "DataRequest",
@@ -32,6 +34,8 @@ __all__ = [
     "Reward",
     "SettingsChange",
     "Shop",
+    "Tier",
+    "TierChange",
     "UTCDateTime",
     "UsedLoginLink",
     "WebhookEvent",
