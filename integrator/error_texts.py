@@ -97,7 +97,7 @@ TEMPLATES: dict[str, Any] = {
     "no such campaign": _l("no such campaign"),
     "invalid tier": _l("invalid tier"),
     "invalid campaign": _l("invalid campaign"),
-    "a shop has at most {max} tiers": _l("a shop has at most {max} tiers"),
+    "a shop has at most 5 tiers": _l("a shop has at most 5 tiers"),
     "no such import": _l("no such import"),
     "no such data request": _l("no such data request"),
     "no such API key": _l("no such API key"),

@@ -24,11 +24,20 @@ LABELS: dict[str, Any] = {
     "unboxing.enabled": _l("Unboxing coupon"),
     "unboxing.discount_percent": _l("Unboxing coupon discount"),
     "unboxing.expires_days": _l("Unboxing coupon valid for"),
+    "tiers.basis": _l("Tier thresholds count"),
+    "tiers.window": _l("Tier thresholds over"),
     "widget.accent_color": _l("Widget accent colour"),
     "widget.position": _l("Widget position"),
     "widget.texts": _l("Widget texts"),
 }
 POSITIONS = {"bottom-right": _l("Bottom right"), "bottom-left": _l("Bottom left")}
+TIER_WORDS = {
+    "spend": _l("spend"),
+    "points": _l("points earned"),
+    "lifetime": _l("the member's lifetime"),
+    "rolling_year": _l("the last 12 months"),
+    "calendar_year": _l("the calendar year"),
+}
 LANGUAGES = {"en": _l("English"), "id": _l("Indonesian")}
 TEXT_KEYS = {"title": _l("Title"), "join": _l("Invitation to join"), "rewards": _l("Rewards heading")}
 MAX_AMOUNT = 10**9
@@ -88,6 +97,8 @@ def shown_value(key: str, value: Any, currency: str) -> str:
         return _days(value, zero=_("never") if key == "points_expiry_days" else _("at once"))
     if key == "widget.position":
         return str(POSITIONS.get(value, value))
+    if key in ("tiers.basis", "tiers.window"):
+        return str(TIER_WORDS.get(value, value))
     if key == "widget.texts" and isinstance(value, dict):
         return _texts(value)
     return str(value)

@@ -49,12 +49,21 @@ def _exercise(
 
 
 def _existing_rows(api: Api, deliver: Any) -> dict[str, int]:
-    """A member, a reward and a data request, so generated requests also reach real rows."""
+    """A member, a reward, a data request, a tier and a campaign, so generated requests also reach real rows."""
     assert deliver("orders/paid", fake30()).status_code == 200
     member = api.get("/members").json["items"][0]
     reward = api.post("/rewards", {"name": "Tote", "points_cost": 100, "kind": "percentage", "value": "10"}).json
     request = api.post("/data-requests", {"kind": "data_request", "email": member["email"]}).json
-    return {"member_id": member["id"], "reward_id": reward["id"], "request_id": request["id"]}
+    tier = api.post("/tiers", {"name": "Gold", "threshold": "1000", "multiplier": "2"}).json
+    window = {"starts_at": "2026-11-01T00:00:00+07:00", "ends_at": "2026-11-03T00:00:00+07:00"}
+    campaign = api.post("/campaigns", {"name": "Double", "multiplier": "2", **window}).json
+    return {
+        "member_id": member["id"],
+        "reward_id": reward["id"],
+        "request_id": request["id"],
+        "tier_id": tier["id"],
+        "campaign_id": campaign["id"],
+    }
 
 
 def test_the_merchant_api_answers_every_generated_request_as_documented(app: Flask, api: Api, deliver: Any) -> None:
