@@ -5,7 +5,6 @@ and Indonesian (Rupiah). Loaded apart (tiers.js) only for a shop with tiers or c
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from tests.conftest import Api
 from tests.deliveries import fake30, money_set, with_changes
