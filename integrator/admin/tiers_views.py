@@ -136,7 +136,11 @@ def change_tier(merchant: Merchant, shop: Shop, tier_id: int) -> Response:
 @bp.delete("/api/tiers/<int:tier_id>")
 @merchant_action
 def remove_tier(merchant: Merchant, shop: Shop, tier_id: int) -> Response:
-    return _run(shop, lambda s, row: {"deleted": tier_rules.delete_tier(s, row, tier_id) is None})
+    def work(session: Any, row: Shop) -> dict[str, bool]:
+        tier_rules.delete_tier(session, row, tier_id)
+        return {"deleted": True}
+
+    return _run(shop, work)
 
 
 def _campaign_out(campaign: Any) -> dict[str, Any]:
@@ -163,4 +167,8 @@ def change_campaign(merchant: Merchant, shop: Shop, campaign_id: int) -> Respons
 @bp.delete("/api/campaigns/<int:campaign_id>")
 @merchant_action
 def remove_campaign(merchant: Merchant, shop: Shop, campaign_id: int) -> Response:
-    return _run(shop, lambda s, row: {"deleted": campaign_rules.delete_campaign(s, row, campaign_id) is None})
+    def work(session: Any, row: Shop) -> dict[str, bool]:
+        campaign_rules.delete_campaign(session, row, campaign_id)
+        return {"deleted": True}
+
+    return _run(shop, work)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,20 +40,24 @@ class CampaignRow:
     before: Period  # every earning order paid in the same length of time just before it
 
 
+def _counts(rows: Any) -> dict[int | None, int]:
+    return {key: int(value) for key, value in rows}
+
+
 def tier_rows(session: Session, shop_id: int) -> list[TierRow]:
-    members = dict(
+    members: dict[int | None, int] = _counts(
         session.execute(
             select(Member.tier_id, func.count()).where(Member.shop_id == shop_id).group_by(Member.tier_id)
         ).all()
     )
-    revenue = dict(
+    revenue: dict[int | None, int] = _counts(
         session.execute(
             select(Order.tier_id, func.coalesce(func.sum(Order.qualifying_minor), 0))
             .where(Order.shop_id == shop_id, Order.member_id.is_not(None))
             .group_by(Order.tier_id)
         ).all()
     )
-    redeemed = dict(
+    redeemed: dict[int | None, int] = _counts(
         session.execute(
             select(Member.tier_id, func.count())
             .join(Coupon, Coupon.member_id == Member.id)
