@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Api
-from tests.deliveries import fake30
+from tests.deliveries import fake30, money_set
 from tests.e2e.storefront import set_shop
 
 from .test_admin_frame import sign_in
@@ -70,3 +70,21 @@ def test_changes_need_a_session_and_the_csrf_token(app: Flask, client: FlaskClie
     assert client.post("/admin/api/tiers", json=body).status_code == 400
     assert client.delete("/admin/api/tiers/1").status_code == 400
     assert Api(client, shop["api_key"]).get("/tiers").json["items"] == []
+
+
+def test_the_members_list_filters_by_tier(app: Flask, client: FlaskClient, shop: dict[str, Any], deliver: Any) -> None:
+    api = Api(client, shop["api_key"])
+    gold = api.post("/tiers", {"name": "Gold", "threshold": "150", "multiplier": "2"}).json["id"]
+    deliver("orders/paid", fake30())  # Jane: 181.09, Gold
+    budi = dict(fake30()["customer"], id=42, email="budi@example.com", first_name="Budi")
+    deliver(
+        "orders/paid", dict(fake30(), id=2, name="#2", customer=budi, current_subtotal_price_set=money_set("20.00"))
+    )
+    sign_in(app, client, shop["id"])
+    api.post("/tiers", {"name": "Silver", "threshold": "1000", "multiplier": "1.5"})
+    gold_page = client.get("/admin/members", query_string={"tier": str(gold)}).get_data(as_text=True)
+    assert gold_page.count("<td>Gold</td>") == 1 and "budi@example.com" not in gold_page
+    none_page = client.get("/admin/members", query_string={"tier": "none"}).get_data(as_text=True)
+    assert "budi@example.com" in none_page and "<td>Gold</td>" not in none_page
+    odd = client.get("/admin/members", query_string={"tier": "9" * 30})
+    assert odd.status_code == 200
