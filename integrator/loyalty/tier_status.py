@@ -28,6 +28,7 @@ from . import domain_events
 from .models import LedgerEntry, Member, Order, Shop, Tier, TierChange, utcnow
 from .money import format_minor_string, from_minor, to_minor
 from .settings import current_settings
+from .tier_gift import give_entry_gift
 
 YEAR = timedelta(days=365)
 
@@ -108,6 +109,7 @@ def _move(
     session: Session, shop: Shop, member: Member, tiers: list[Tier], to: Tier | None, now: datetime, reason: str
 ) -> None:
     before = next((tier for tier in tiers if tier.id == member.tier_id), None)
+    up = _rank(tiers, to.id if to is not None else None) > _rank(tiers, member.tier_id)
     member.tier_id = to.id if to is not None else None
     member.tier_qualified_at = now if to is not None else None
     change = TierChange(
@@ -120,6 +122,8 @@ def _move(
     )
     session.add(change)
     session.flush()
+    if up and to is not None:
+        give_entry_gift(session, shop, member, to)
     data = {"member_id": member.id, "from": change.from_tier, "to": change.to_tier, "reason": reason}
     domain_events.record(
         session, shop.id, domain_events.TIER_CHANGED, data, member_id=member.id, key=f"tier.changed:{change.id}"

@@ -163,3 +163,17 @@ def test_the_public_programme_lists_running_campaigns(api: Api, client: FlaskCli
     )
     campaigns = client.get(f"/widget/v1/{shop['public_id']}/program").json["campaigns"]
     assert [(c["name"], c["multiplier"], c["bonus_points"]) for c in campaigns] == [("Weekend double", "2", 0)]
+
+
+def test_entering_a_tier_gives_its_entry_reward_once(api: Api, client: FlaskClient, deliver: Deliverer) -> None:
+    gift = api.post("/rewards", {"name": "Welcome to Gold", "points_cost": 1, "kind": "free_shipping"}).json["id"]
+    assert (
+        api.post("/tiers", {"name": "Gold", "threshold": "150", "multiplier": "2", "entry_reward_id": gift}).status_code
+        == 201
+    )
+    deliver("orders/paid", fake30())  # 181.09: enters Gold
+    deliver("orders/updated", fake30())  # a replay moves nothing
+    member = api.member(CUSTOMER)
+    assert member is not None and member["tier"] == "Gold" and member["points_available"] == 181  # nothing spent
+    coupons = api.get(f"/members/{member['id']}/coupons").json["items"]
+    assert [(c["kind"], c["status"]) for c in coupons] == [("reward", "pending")]
