@@ -34,6 +34,7 @@ import psycopg
 from redis import Redis
 
 from bench import dashboard, payloads, profile, widget_size
+from bench import tiers as bench_tiers
 from bench.procs import (
     CpuWatch,
     Processes,
@@ -50,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-DB_NAME = "bench"
+DB_NAME = os.environ.get("BENCH_DB", "bench")  # another name lets two benches share a server
 TARGET_RATIO = 0.70
 TARGET_ORDERS_PER_S = 500
 NOISY_CORES = 0.25  # CPU the rest of the machine may use during a round that counts
@@ -80,6 +81,7 @@ class Bench:
             "PYTHONPATH": str(ROOT),
         }
         self.next_first = 0
+        self.points_multiplier = 1  # bench/tiers.py: a running campaign multiplies every order's points
         self.shop_id: int | None = None
         self.app_master: subprocess.Popen[bytes] | None = None
         self.pg_watch = CpuWatch("postgres:", f" {DB_NAME} ")  # this database's PostgreSQL backends only
@@ -360,7 +362,8 @@ class Bench:
             str(payloads.Order(first + i, self.args.customers).order_id): payloads.Order(first + i, self.args.customers)
             for i in range(count)
         }
-        points = sum(o.points for o in expected.values())
+        m = self.points_multiplier
+        points = sum(o.points_times(m) for o in expected.values())
         cashback = sum(o.cashback for o in expected.values())
         problems: list[str] = []
         with psycopg.connect(self.pg_url) as conn:
@@ -387,7 +390,7 @@ class Bench:
             ).fetchone()
         if statuses.get("processed", 0) != count or len(statuses) != 1:
             problems.append(f"webhook_events by status {statuses}, expected {count} processed")
-        wrong = [oid for oid, order in expected.items() if held.get(oid) != (order.points, order.cashback)]
+        wrong = [oid for oid, order in expected.items() if held.get(oid) != (order.points_times(m), order.cashback)]
         if wrong or len(held) != count:
             problems.append(f"{len(wrong)} order(s) hold the wrong amount, {len(held)} orders for {count}")
         for account, total in (("points", points), ("cashback", cashback)):
@@ -857,6 +860,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         best = results["end_to_end"][str(args.max_workers)].get("orders_per_s")
         results["end_to_end_orders_per_s"] = best
+        log("tiers and campaigns: the worker's cost per order, on against off (bench/tiers.py)")
+        results["tiers_and_campaigns"] = bench_tiers.compare(bench, app_port, args.orders)
         if args.profile:
             results["profiles"] = {
                 "web": bench.profile_web(),
@@ -865,7 +870,9 @@ def main(argv: list[str] | None = None) -> int:
     results["targets"] = {
         "ratio_app_baseline": {"target": TARGET_RATIO, "met": results["ratio_app_baseline"] >= TARGET_RATIO},
         "end_to_end_orders_per_s": {"target": TARGET_ORDERS_PER_S, "met": (best or 0) >= TARGET_ORDERS_PER_S},
-        "ledger_ok": all(r["ledger_ok"] for r in results["end_to_end"].values()),
+        "ledger_ok": all(r["ledger_ok"] for r in results["end_to_end"].values())
+        and all(results["tiers_and_campaigns"][k]["ledger_ok"] for k in ("off", "on")),
+        "tiers_cpu_ratio": {"target": 1.2, "met": results["tiers_and_campaigns"]["met"]},
     }
     if not args.skip_dashboard:
         results["dashboard"] = dashboard.run(args.quick, log)
@@ -881,6 +888,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
+    print(bench_tiers.table(results["tiers_and_campaigns"]))
     print("\n" + widget_size.table(results["widget"]))
     if "dashboard" in results:
         print(dashboard.table(results["dashboard"]))

@@ -21,7 +21,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from . import domain_events
@@ -82,7 +82,11 @@ def qualifying(session: Session, shop: Shop, member_id: int, at: datetime) -> De
             LedgerEntry.member_id == member_id,
             LedgerEntry.account == "points",
             LedgerEntry.kind.in_(("earn", "takeback", "adjust", "bonus")),
-            LedgerEntry.created_at <= at,
+            # Takebacks up to now: what counted at `at`, as it stands now (a later refund lowers it).
+            or_(
+                and_(LedgerEntry.kind == "takeback", LedgerEntry.created_at <= max(at, utcnow())),
+                and_(LedgerEntry.kind != "takeback", LedgerEntry.created_at <= at),
+            ),
         )
         if start is not None:
             query = query.where(LedgerEntry.created_at > start)

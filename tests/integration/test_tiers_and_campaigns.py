@@ -178,3 +178,29 @@ def test_bonus_points_of_campaigns_add_and_the_highest_multiplier_applies(api: A
     cancelled = {"cancelled_at": "2026-11-20T05:00:00Z", "updated_at": "2026-11-20T05:00:00Z"}
     deliver("orders/cancelled", order(1001, "20.00", **cancelled))
     assert points(api) == 0  # a cancelled order earns nothing, bonus included
+
+
+def test_with_the_points_basis_a_tier_counts_points_earned_net_of_takebacks_never_spending(
+    api: Api, deliver: Deliverer, app: Flask
+) -> None:
+    assert api.patch("/settings", {"tiers": {"basis": "points"}}).json["tiers"] == {
+        "basis": "points",
+        "window": "lifetime",
+    }
+    assert api.post("/tiers", {"name": "Silver", "threshold": "150.5", "multiplier": "2"}).status_code == 422
+    add_tier(api, "Silver", "150", "2")
+    deliver("orders/paid", order(1101, "149.99"))  # 149 points: below
+    member = api.member(CUSTOMER)
+    assert member is not None and member["tier"] is None
+    deliver("orders/paid", order(1102, "1.00"))  # 150 points earned: Silver
+    member = api.member(CUSTOMER)
+    assert member is not None and member["tier"] == "Silver"
+    adjusted = api.post(
+        f"/members/{member['id']}/adjustments", {"points": -100, "reason": "spent", "idempotency_key": "k1"}
+    )
+    assert adjusted.status_code in (200, 201)
+    assert recalculate(app) == 0  # taking points away is no takeback of earnings
+    deliver("refunds/create", refund(1101, 11011, "10.00"))  # 10 points taken back: 140 earned
+    assert recalculate(app) == 1
+    member = api.member(CUSTOMER)
+    assert member is not None and member["tier"] is None

@@ -197,3 +197,13 @@ def test_ping_is_the_unsigned_form_body_only():
     assert not is_ping(b"webhook_id=16", {"X-WC-Webhook-Signature": "abc"})
     assert not is_ping(b'{"webhook_id": 16}', {})
     assert not is_ping(b"webhook_id=16&x=1", {})
+
+
+def test_an_order_carries_its_line_items_product_ids_for_campaigns():
+    assert to_order(fixture("order.created__processing_customer_coupon")).product_ids == ("52", "234")
+    ids = [7, 0, 7, None, True]  # a deleted product (0) and a custom line (null) have none
+    lines = [{"product_id": value, "total": "1.00"} for value in ids]
+    assert to_order(coupon_order(line_items=lines)).product_ids == ("7",)
+    without = coupon_order()
+    del without["line_items"]
+    assert to_order(without).product_ids is None  # the payload does not say
