@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .errors import NotFound
 from .members import find_member
-from .models import Coupon, Order, Shop, utcnow
+from .models import Coupon, Member, Order, Shop, utcnow
 from .money import display, format_minor_string
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
@@ -55,7 +55,15 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
             "cashback_pending": display(cashback[1], currency, locale),
         },
         "tier": tier_view(session, shop, member),  # the widget's tiers.js shows it, with progress
-    }
+    } | _tier_rewards(session, shop, member)
+
+
+def _tier_rewards(session: Session, shop: Shop, member: Member | None) -> dict[str, Any]:
+    """`tier_rewards`, only for a member whose tier has rewards of its own: offered beside the public ones."""
+    if member is None or member.tier_id is None:
+        return {}
+    own = [reward for reward in rewards_of(session, shop.id) if reward.tier_id == member.tier_id]
+    return {"tier_rewards": OFFERED_REWARD.dump(own, many=True)} if own else {}
 
 
 def _theme(settings: dict[str, Any]) -> dict[str, Any]:

@@ -145,6 +145,8 @@ def test_a_reward_for_a_tier_is_only_for_its_members(
     deliver("orders/paid", fake30())  # 181.09: Gold
     member = api.member(CUSTOMER)
     assert member is not None and member["tier"] == "Gold"
+    me = client.get(f"/widget/v1/{shop['public_id']}/me", query_string=identity).json
+    assert [r["name"] for r in me["tier_rewards"]] == ["Gold gift"]  # offered to Gold members in the widget
     answer = client.post(redeem, query_string=identity, json={"reward_id": reward.json["id"]})
     assert answer.status_code == 201
     assert api.post("/rewards", {**perk, "tier_id": 999_999}).status_code == 422

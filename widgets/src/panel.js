@@ -108,7 +108,7 @@
       count.textContent = ctx.me ? " · " + S.number(points, ctx.language) : "";
       // Its name says what the number is: "Rewards · 181 points".
       if (ctx.me) launcher.setAttribute("aria-label", ctx.label + " · " + ctx.pts(points));
-      const rewards = (ctx.program && ctx.program.rewards) || [];
+      const rewards = [...((ctx.program && ctx.program.rewards) || []), ...((ctx.me && ctx.me.tier_rewards) || [])];
       list.replaceChildren(...(ctx.program && !rewards.length ? [h("li", {}, t("none"))] : rewards.map((item) => reward(ctx, item, redeem))));
       if (account) account.render();
       const p = ctx.program || {};
