@@ -753,6 +753,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--skip-dashboard", action="store_true", help="leave out the dashboard benchmark")
     parser.add_argument(
+        "--tiers-only",
+        action="store_true",
+        help="only the tiers-and-campaigns comparison (bench/tiers.py), into its part of --output",
+    )
+    parser.add_argument(
         "--dashboard-only", action="store_true", help="only the dashboard benchmark (updates its part of --output)"
     )
     args = parser.parse_args(argv)
@@ -771,12 +776,28 @@ def dashboard_only(args: argparse.Namespace) -> int:
     return 0 if results["dashboard"]["numbers_match"] else 1
 
 
+def tiers_only(args: argparse.Namespace) -> int:
+    """`--tiers-only`: the on/off comparison of bench/tiers.py alone; replaces its part of --output."""
+    results = json.loads(args.output.read_text()) if args.output.exists() else {}
+    with Processes() as procs:
+        bench = Bench(args, procs)
+        bench.setup()
+        app_port, _ = bench.start_servers()
+        results["tiers_and_campaigns"] = bench_tiers.compare(bench, app_port, args.orders)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(bench_tiers.table(results["tiers_and_campaigns"]))
+    part = results["tiers_and_campaigns"]
+    return 0 if part["off"]["ledger_ok"] and part["on"]["ledger_ok"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the finally below runs
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.dashboard_only:
         return dashboard_only(args)
+    if args.tiers_only:
+        return tiers_only(args)
     started = time.monotonic()
     results: dict[str, Any] = {
         "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -19,7 +19,6 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN_MULTIPLIER = 2
 SCRIPT = """
-from datetime import UTC, datetime, timedelta
 from integrator.app import create_app
 from integrator.loyalty.campaigns import create_campaign
 from integrator.loyalty.models import Shop
@@ -30,9 +29,9 @@ with app.extensions['setia_db'].session() as session:
     for name, multiplier in (('Silver', '1.25'), ('Gold', '1.5'), ('Platinum', '2')):
         threshold = str(10**9 + len(name))
         create_tier(session, shop, {{'name': name, 'threshold': threshold, 'multiplier': multiplier}})
-    now = datetime.now(UTC)
+    # Around every bench order's paid time (the fixture's processed_at, 2025).
     create_campaign(session, shop, {{'name': 'Bench double', 'multiplier': '{multiplier}',
-        'starts_at': (now - timedelta(days=1)).isoformat(), 'ends_at': (now + timedelta(days=1)).isoformat()}})
+        'starts_at': '2000-01-01T00:00:00+00:00', 'ends_at': '2100-01-01T00:00:00+00:00'}})
 """
 
 
