@@ -181,11 +181,21 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
         name=to_text(f"#{number}", 64) if isinstance(number, str | int) and str(number) else None,
         customer=_order_customer(order),
         updated_at=_gmt(order.get("date_modified_gmt"), "date_modified_gmt"),
-        paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
+        paid_at=_paid_at(order),
         refund_ids=refund_ids(order),
         discount_codes=_coupon_codes(order.get("coupon_lines")),
         product_ids=line_product_ids(order.get("line_items")),
     )
+
+
+def _paid_at(order: dict[str, Any]) -> datetime | None:
+    """The paid time (CONTRACT.md): `date_paid_gmt`, but `date_completed_gmt` for cash on delivery
+    (paid when completed), and for a completed order without a payment date."""
+    paid = _gmt(order.get("date_paid_gmt"), "date_paid_gmt")
+    if order.get("payment_method") == CASH_ON_DELIVERY or paid is None:
+        completed = _gmt(order.get("date_completed_gmt"), "date_completed_gmt")
+        return completed or (paid if order.get("payment_method") != CASH_ON_DELIVERY else None)
+    return paid
 
 
 def _coupon_codes(lines: Any) -> tuple[str, ...] | None:
