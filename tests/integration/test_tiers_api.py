@@ -179,3 +179,11 @@ def test_entering_a_tier_gives_its_entry_reward_once(api: Api, client: FlaskClie
     assert member is not None and member["tier"] == "Gold" and member["points_available"] == 181  # nothing spent
     coupons = api.get(f"/members/{member['id']}/coupons").json["items"]
     assert [(c["kind"], c["status"]) for c in coupons] == [("reward", "pending")]
+
+
+def test_a_members_tier_changes_are_in_the_privacy_export(api: Api, deliver: Deliverer) -> None:
+    api.post("/tiers", {"name": "Gold", "threshold": "150", "multiplier": "2"})
+    deliver("orders/paid", fake30())
+    email = fake30()["customer"]["email"]
+    [export] = api.post("/data-requests", {"kind": "data_request", "email": email}).json["export"]["shoppers"]
+    assert [(c["from"], c["to"], c["reason"]) for c in export["tier_changes"]] == [(None, "Gold", "order")]
