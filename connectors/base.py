@@ -239,6 +239,7 @@ class ShopInfo:
     currency: str
     language: str | None = None
     email: str | None = None
+    timezone: str | None = None  # IANA name (Shopify's ianaTimezone)
 
 
 @dataclass(frozen=True)

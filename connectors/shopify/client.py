@@ -21,6 +21,7 @@ from connectors.base import (
     PlatformError,
     ShopInfo,
     WebhookRegistration,
+    to_text,
 )
 
 from .documents import (
@@ -196,6 +197,7 @@ class ShopifyClient:
             currency=shop.get("currencyCode") or "USD",
             language=self._primary_language(),
             email=shop.get("email"),
+            timezone=to_text(shop.get("ianaTimezone"), 64),
         )
 
     def _primary_language(self) -> str | None:

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
+from integrator.loyalty.models import Shop
 from tests.conftest import Api, drain
 from tests.deliveries import SHOP_DOMAIN, fake30, fixture, with_changes
 from tests.fake_shopify import Call, FakeShopify, fake_shopify
@@ -39,7 +40,7 @@ class CliShop:
         self.fake = fake
         self.currency = currency
         self.subscriptions: list[dict[str, Any]] = []
-        shop = {"name": "CLI Shop", "email": "owner@example.com"}
+        shop = {"name": "CLI Shop", "email": "owner@example.com", "ianaTimezone": "Asia/Jakarta"}
         fake.answer("SetiaShop", lambda _v: {"shop": {**shop, "currencyCode": self.currency}}, always=True)
         fake.answer("SetiaShopLocales", {"shopLocales": [{"locale": "en", "primary": True}]}, always=True)
         fake.answer("SetiaWebhooks", lambda _v: self._listing(), always=True)
@@ -113,6 +114,14 @@ def test_add_shopify_prints_the_new_shops_identity(app: Flask, shopify: CliShop)
         assert isinstance(printed[field], str)
         assert printed[field]
     assert shop_count(app) == 1
+
+
+def test_add_shopify_keeps_the_shops_time_zone(app: Flask, shopify: CliShop) -> None:
+    result = add_shopify(app, "--api-secret", CUSTOM_SECRET)
+    assert result.exit_code == 0, result.output
+    with app.extensions["setia_db"].session() as session:
+        stored = session.get(Shop, json.loads(result.stdout)["shop_id"])
+        assert stored is not None and stored.timezone == "Asia/Jakarta"  # campaigns and calendar years
 
 
 def test_add_shopify_sends_the_access_token_on_every_call(app: Flask, shopify: CliShop) -> None:
@@ -238,7 +247,10 @@ def test_webhook_registration_refused_still_connects_with_a_warning(app: Flask, 
             "userErrors": [{"field": ["webhookSubscription", "uri"], "message": "Address is invalid"}],
         }
     }
-    fake.answer("SetiaShop", {"shop": {"name": "CLI Shop", "email": "owner@example.com", "currencyCode": "USD"}})
+    fake.answer(
+        "SetiaShop",
+        {"shop": {"name": "CLI Shop", "email": "owner@example.com", "currencyCode": "USD", "ianaTimezone": "UTC"}},
+    )
     fake.answer("SetiaShopLocales", {"shopLocales": []})
     fake.answer("SetiaWebhooks", {"webhookSubscriptions": {"nodes": [], "pageInfo": {"hasNextPage": False}}})
     fake.answer("SetiaWebhookCreate", refused)
