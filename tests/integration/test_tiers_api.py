@@ -15,6 +15,8 @@ from tests.conftest import Api, Deliverer, Shops
 from tests.deliveries import OTHER_DOMAIN, fake30
 from tests.integration.test_widget_api import signed, widget_secret
 
+pytestmark = pytest.mark.usefixtures("ledger_checked")
+
 CUSTOMER = "1073339475"
 WINDOW = {"starts_at": "2026-11-01T00:00:00+07:00", "ends_at": "2099-11-03T00:00:00+07:00"}
 
