@@ -90,6 +90,27 @@ def to_text(value: Any, max_length: int) -> str | None:
     return value[:max_length] if value.strip() else None
 
 
+MAX_PRODUCT_IDS = 250  # an order's distinct products kept for campaign limits; more are ignored
+
+
+def line_product_ids(lines: Any) -> tuple[str, ...] | None:
+    """`line_items[].product_id` (Shopify and WooCommerce alike): the distinct non-empty ids, as text;
+    None when the payload has no line items list. A custom line (null) or a deleted product (0) has none."""
+    if not isinstance(lines, list):
+        return None
+    found: list[str] = []
+    for line in lines:
+        value = line.get("product_id") if isinstance(line, dict) else None
+        if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() in ("", "0"):
+            continue
+        text = str(value).strip()
+        if len(text) <= 64 and not _unstorable(text) and text not in found:
+            found.append(text)
+        if len(found) >= MAX_PRODUCT_IDS:
+            break
+    return tuple(found)
+
+
 class Headers(Protocol):
     def get(self, key: str) -> str | None: ...
 
@@ -184,6 +205,8 @@ class Order:
     # Who placed it, as the referral fraud checks compare people (a guest too); None when the
     # payload does not say.
     buyer: Buyer | None = None
+    # The line items' product ids (campaigns limited to products); None when the payload does not say.
+    product_ids: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

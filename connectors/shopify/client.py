@@ -21,6 +21,7 @@ from connectors.base import (
     PlatformError,
     ShopInfo,
     WebhookRegistration,
+    to_text,
 )
 
 from . import discounts
@@ -157,7 +158,7 @@ class ShopifyClient:
             currency=shop.get("currencyCode") or "USD",
             language=self._primary_language(),
             email=shop.get("email"),
-            timezone=shop.get("ianaTimezone") or None,
+            timezone=to_text(shop.get("ianaTimezone"), 64),
         )
 
     def _primary_language(self) -> str | None:

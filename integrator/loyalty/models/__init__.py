@@ -13,6 +13,7 @@ from .notify import Delivery, DomainEvent, EmailOptOut, WebhookEndpoint, WhatsAp
 from .programme import ActionCredit, CustomAction, MemberBirthday
 from .referrals import BuyerKey, FriendCode, Referral, ReferralClick, ReferralProgram
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
+from .tiers import Campaign, Tier, TierChange
 
 __all__ = [
     "ActionCredit",
@@ -22,6 +23,7 @@ __all__ = [
     "Base",
     "BuyerKey",
     "BigId",
+    "Campaign",
     "Coupon",
     "CreditTransfer",
     "CustomAction",
@@ -46,6 +48,8 @@ __all__ = [
     "Reward",
     "SettingsChange",
     "Shop",
+    "Tier",
+    "TierChange",
     "UTCDateTime",
     "UsedLoginLink",
     "WebhookEndpoint",
