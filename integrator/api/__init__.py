@@ -125,9 +125,9 @@ def init_api(app: Flask) -> SetiaApi:
     )
     api = SetiaApi(app)
     api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
-    from . import coupons, data_requests, members, rewards, settings
+    from . import coupons, data_requests, members, rewards, settings, unboxing
 
-    for blueprint in (members.blp, settings.blp, coupons.blp, data_requests.blp, rewards.blp):
+    for blueprint in (members.blp, settings.blp, coupons.blp, data_requests.blp, rewards.blp, unboxing.blp):
         blueprint.before_request(authenticate)
         blueprint.before_request(require_json_object)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -20,6 +20,7 @@ from .models import Coupon, LedgerEntry, Member, Order, Shop, utcnow
 from .reasons import reason as coded_reason
 from .rows import insert_ignore
 from .settings import current_settings
+from .unboxing import ensure_card
 
 # No 0/O, 1/I/L: a code read aloud or copied from a receipt comes out right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -58,6 +59,8 @@ def issue_unboxing_coupon(session: Session, shop: Shop, order: Order) -> int | N
     }
     # A clash on the random code (never in practice) raises and the transaction is retried afresh.
     inserted: int | None = insert_ignore(session, Coupon, values, ["shop_id", "idempotency_key"])
+    if inserted is not None:
+        ensure_card(session, shop.id, inserted)  # its printed card and scan link
     return inserted
 
 

@@ -22,6 +22,7 @@ from .money import to_minor
 from .postings import Balance, Holding, MemberBalances, OrderState, order_postings
 from .rows import insert_ignore, upsert_locked
 from .settings import current_settings, rates_of
+from .unboxing import note_redemptions
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
     order.name = snapshot.name or order.name
     if snapshot.discount_codes is not None:
         order.discount_codes = list(snapshot.discount_codes) or None
+        note_redemptions(session, shop, order)
     if status == "paid" and order.paid_at is None:
         order.paid_at = snapshot.paid_at or utcnow()
     if snapshot.customer is not None and order.member_id is None:

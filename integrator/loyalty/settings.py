@@ -22,7 +22,20 @@ DEFAULTS: dict[str, Any] = {
     "award_test_orders": False,
     "cashback_store_credit": False,
     "points_expiry_days": 0,  # 0 = points never expire (integrator/loyalty/expiry.py has the rule)
-    "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
+    "unboxing": {
+        "enabled": False,
+        "discount_percent": "10",
+        "expires_days": 30,
+        # The printed card (integrator/loyalty/unboxing_cards.py): size, colour, the merchant's own
+        # message per language ("" = the built-in one), and which orders get a card.
+        "card_size": "a6",
+        "card_accent": "#0f766e",
+        "card_message_en": "",
+        "card_message_id": "",
+        "cod_cards": False,
+        "guest_cards": False,
+        "order_note": False,
+    },
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
 
@@ -47,6 +60,10 @@ def _decimal(low: str, high: str, max_places: int) -> DecimalText:
     return DecimalText(max_places=max_places, validate=validate.Range(min=Decimal(low), max=Decimal(high)))
 
 
+CARD_SIZES = ("a6", "a6x4", "4x6", "card")  # A6, four A6 per A4, 4x6 in label, ten business cards per A4
+CARD_MESSAGE_MAX = 160
+
+
 class UnboxingSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -54,6 +71,22 @@ class UnboxingSchema(Schema):
     enabled = StrictBoolean()
     discount_percent = _decimal("0.01", "100", 2)
     expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
+    card_size = PlainText(validate=validate.OneOf(CARD_SIZES))
+    card_accent = PlainText(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
+    card_message_en = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
+    card_message_id = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
+    cod_cards = StrictBoolean()
+    guest_cards = StrictBoolean()
+    order_note = StrictBoolean()
+
+    @post_load
+    def _lowercase_colour(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "card_accent" in data:
+            data["card_accent"] = data["card_accent"].lower()
+        for language in ("en", "id"):
+            if f"card_message_{language}" in data:
+                data[f"card_message_{language}"] = data[f"card_message_{language}"].strip()
+        return data
 
 
 WIDGET_LANGUAGES = ("en", "id")

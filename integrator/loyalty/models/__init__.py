@@ -10,6 +10,7 @@ from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
+from .unboxing import ShopLogo, UnboxingCard, UnboxingScan
 
 __all__ = [
     "AnalyticsDay",
@@ -32,7 +33,10 @@ __all__ = [
     "Reward",
     "SettingsChange",
     "Shop",
+    "ShopLogo",
     "UTCDateTime",
+    "UnboxingCard",
+    "UnboxingScan",
     "UsedLoginLink",
     "WebhookEvent",
     "utcnow",
