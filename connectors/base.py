@@ -224,6 +224,16 @@ class WebhookRegistration:
     callback_url: str
 
 
+@dataclass(frozen=True)
+class UnboxingCardLink:
+    """The printed card of an unboxing code: its scan link (APP_URL/u/<token>), the PNG of its QR
+    code, and whether the merchant wants the code in the order note as well."""
+
+    scan_url: str
+    qr_url: str
+    order_note: bool = False
+
+
 class Connector(Protocol):
     """What the integrator asks of a platform, whatever the platform. What differs by platform is
     declared by each connector (mypy checks both against this where the app registers them)."""
@@ -242,9 +252,9 @@ class Connector(Protocol):
 
     def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str: ...
 
-    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
+    def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
         """Show an unboxing code with the order it was made for, where the platform shows it from the
-        order itself; nothing where it does not."""
+        order itself (with its card's scan link, and in the order note if the merchant opted in)."""
         ...
 
     def order_snapshot(self, payload: Any) -> Order:
