@@ -3,6 +3,7 @@ cards printed (a CSRF-protected POST, never the print GET) and GET /api/v1/unbox
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -132,3 +133,22 @@ def test_the_api_lists_the_cards_of_the_days(app, client, deliver, shopify, unbo
     assert client.get("/api/v1/unboxing/cards").status_code == 401
     document = client.get("/api/v1/openapi.json").json
     assert "/unboxing/cards" in document["paths"] or "/api/v1/unboxing/cards" in document["paths"]
+
+
+def test_the_demo_has_cards_to_print_whose_scan_opens_the_demo_checkout(app, client, monkeypatch, tmp_path):
+    from integrator import demo
+
+    monkeypatch.setattr(demo, "DEMO_FILE", tmp_path / "demo.json")
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    cards = cards_of(app)
+    assert len(cards) >= 5  # one per paid order of a member
+    shop_id = json.loads((tmp_path / "demo.json").read_text())["shop_id"]
+    sign_in(app, client, shop_id)
+    page = client.get("/admin/unboxing/print", query_string={"size": "a6x4"}).get_data(as_text=True)
+    assert len(re.findall(r'class="card"', page)) == len(cards)
+    _, code, token = cards[0]
+    response = client.get(f"/u/{token}", headers={"User-Agent": "Mozilla/5.0 (iPhone)"})
+    app_url = app.extensions["setia_config"].app_url
+    assert response.status_code == 302 and response.headers["Location"] == f"{app_url}/discount/{code}?redirect=/"
+    assert code in client.get(f"/discount/{code}").get_data(as_text=True)
