@@ -88,6 +88,16 @@ TEMPLATES: dict[str, Any] = {
     "no such API key": _l("no such API key"),
     "unknown order": _l("unknown order"),
     "not signed in": _l("not signed in"),
+    # Unboxing cards (integrator/loyalty/unboxing.py, logos.py)
+    "invalid logo": _l("invalid logo"),
+    "Choose a PNG or JPEG file.": _l("Choose a PNG or JPEG file."),
+    "The logo must be at most 1 MB.": _l("The logo must be at most 1 MB."),
+    "The logo must be a PNG or JPEG image.": _l("The logo must be a PNG or JPEG image."),
+    "The logo is too large (at most 4096 × 4096 pixels).": _l("The logo is too large (at most 4096 × 4096 pixels)."),
+    "not a day (YYYY-MM-DD): {text}": _l("not a day (YYYY-MM-DD): {text}"),
+    "`to` is before `from`": _l("`to` is before `from`"),
+    "at most {days} days at once": _l("at most {days} days at once"),
+    "size must be one of {sizes}": _l("size must be one of {sizes}"),
 }
 
 

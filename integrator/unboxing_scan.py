@@ -127,14 +127,14 @@ def scan_qr(token: str) -> Response:
     return response
 
 
-@bp.get("/u/logo/<public_id>/<int:version>")
-def logo(public_id: str, version: int) -> Response:
+@bp.get("/u/logo/<public_id>/<version>")
+def logo(public_id: str, version: str) -> Response:
     """The shop's card logo (printed on every card: no secret), as Pillow re-encoded it, with its
     type and nosniff; the version in the path changes with every upload."""
     with services().db.session() as session:
         shop = session.execute(select(Shop).where(Shop.public_id == public_id[:32])).scalar_one_or_none()
         found = logo_of(session, shop.id) if shop is not None else None
-        if found is None or found.id != version:
+        if found is None or found.digest[:16] != version:
             abort(404)
         response = Response(found.data, 200, content_type=found.content_type)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

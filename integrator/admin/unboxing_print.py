@@ -129,3 +129,20 @@ def card_row(card: Card, app_url: str, fmt: Any) -> dict[str, Any]:
         "redeemed": card.redeemed_at is not None,
         "status": card.status,
     }
+
+
+def designer_context(shop: Shop, app_url: str) -> dict[str, Any]:
+    """What the settings page's card designer shows: the sizes, the built-in messages, a sample
+    discount in the shop's language, a sample QR code and the current logo."""
+    from integrator.admin.unboxing_logo import logo_url
+
+    percent = current_settings(shop)["unboxing"]["discount_percent"]
+    with force_locale(card_language(shop)):
+        discount = _("%(percent)s%% off your next order", percent=format_decimal(Decimal(str(percent))))
+    return {
+        "card_sizes": [(name, SIZE_NAMES[name]) for name in CARD_SIZES],
+        "card_messages": DEFAULT_MESSAGES,
+        "card_discount": discount,
+        "sample_qr": qr_svg(f"{app_url}/u/SAMPLE-CARD"),
+        "logo_url": logo_url(shop),
+    }

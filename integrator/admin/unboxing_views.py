@@ -37,6 +37,7 @@ from integrator.admin.unboxing_print import (
     sign_print_link,
     size_of,
 )
+from integrator.error_texts import translated
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.settings import CARD_SIZES, current_settings
 from integrator.loyalty.unboxing import MAX_CARDS, BadRange, cards_between, day_range, mark_printed
@@ -58,7 +59,7 @@ def unboxing_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
         first, last = day_range(shop, request.args, utcnow())
         size = size_of(shop, request.args.get("size"))
     except BadRange as exc:
-        return refused(400, str(exc))
+        return refused(400, translated(str(exc)))
     not_printed = request.args.get("not_printed") == "1"
     app_url = services().config.app_url
     with services().db.session() as session:
@@ -115,7 +116,7 @@ def unboxing_print() -> ResponseReturnValue:
         first, last = day_range(shop, request.args, utcnow())
         size = size_of(shop, request.args.get("size"))
     except BadRange as exc:
-        return refused(400, str(exc))
+        return refused(400, translated(str(exc)))
     tokens = _tokens(request.args.getlist("card"))
     with services().db.session() as session:
         cards = cards_between(session, shop, first, last, tokens=tokens)
@@ -164,7 +165,7 @@ def unboxing_printed(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     try:
         first, last = day_range(shop, args, utcnow())
     except BadRange as exc:
-        return refused(400, str(exc))
+        return refused(400, translated(str(exc)))
     with services().db.session() as session:
         if tokens is None:
             tokens = [card.token for card in cards_between(session, shop, first, last)]

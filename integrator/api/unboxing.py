@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields
 
+from integrator.error_texts import translated
 from integrator.loyalty.models import utcnow
 from integrator.loyalty.unboxing import MAX_DAYS, BadRange, cards_between, day_range
 from integrator.services import services
@@ -52,7 +53,7 @@ class UnboxingCards(MethodView):
         try:
             first, last = day_range(g.shop, args, utcnow())
         except BadRange as exc:
-            abort(422, message=str(exc))
+            abort(422, message=translated(str(exc)))
         app_url = services().config.app_url
         with services().db.session() as session:
             cards = cards_between(session, g.shop, first, last)

@@ -3,6 +3,7 @@ is stored and served is an image Pillow wrote, never the uploaded bytes), kept i
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from PIL import Image, UnidentifiedImageError
@@ -46,7 +47,8 @@ def reencode(data: bytes) -> tuple[bytes, str]:
 def save_logo(session: Session, shop_id: int, data: bytes) -> ShopLogo:
     encoded, content_type = reencode(data)
     session.execute(delete(ShopLogo).where(ShopLogo.shop_id == shop_id))
-    logo = ShopLogo(shop_id=shop_id, content_type=content_type, data=encoded, created_at=utcnow())
+    digest = hashlib.sha256(encoded).hexdigest()
+    logo = ShopLogo(shop_id=shop_id, content_type=content_type, digest=digest, data=encoded, created_at=utcnow())
     session.add(logo)
     session.flush()
     return logo
@@ -61,6 +63,7 @@ def logo_of(session: Session, shop_id: int) -> ShopLogo | None:
     return found
 
 
-def logo_version(session: Session, shop_id: int) -> int | None:
-    found: int | None = session.execute(select(ShopLogo.id).where(ShopLogo.shop_id == shop_id)).scalar_one_or_none()
-    return found
+def logo_version(session: Session, shop_id: int) -> str | None:
+    """The version in the logo's URL: the start of its digest (a new logo, a new URL)."""
+    found = session.execute(select(ShopLogo.digest).where(ShopLogo.shop_id == shop_id)).scalar_one_or_none()
+    return None if found is None else str(found)[:16]

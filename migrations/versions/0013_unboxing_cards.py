@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column('id', BigId, autoincrement=True, nullable=False),
         sa.Column('shop_id', BigId, nullable=False),
         sa.Column('content_type', sa.String(length=32), nullable=False),
+        sa.Column('digest', sa.String(length=64), nullable=False),
         sa.Column('data', sa.LargeBinary(), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_shop_logos_shop_id_shops'), ondelete='CASCADE'),
