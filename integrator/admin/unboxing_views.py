@@ -40,7 +40,8 @@ from integrator.admin.unboxing_print import (
 from integrator.error_texts import translated
 from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.settings import CARD_SIZES, current_settings
-from integrator.loyalty.unboxing import MAX_CARDS, BadRange, cards_between, day_range, mark_printed
+from integrator.loyalty.unboxing import MAX_CARDS, BadRange, cards_between, day_range, mark_printed, today_of
+from integrator.loyalty.unboxing_stats import weekly
 from integrator.services import services
 
 MAX_TOKENS = MAX_CARDS
@@ -64,6 +65,7 @@ def unboxing_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     app_url = services().config.app_url
     with services().db.session() as session:
         cards = cards_between(session, shop, first, last, not_printed=not_printed)
+        weeks = weekly(session, shop, today_of(shop, utcnow()))
     fmt = Formats(shop)
     query = {"from": first.isoformat(), "to": last.isoformat(), "size": size}
     if merchant.embedded:  # a new window has no session token: a signed link, valid for minutes
@@ -82,6 +84,17 @@ def unboxing_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
         print_link=query.get("link"),
         max_cards=MAX_CARDS,
         marked=request.args.get("marked"),
+        weeks=[
+            {
+                "start": week.start.isoformat(),
+                "label": fmt.day(week.start),
+                "printed": fmt.number(week.printed),
+                "scans": fmt.number(week.scans),
+                "redeemed": fmt.number(week.redeemed),
+                "revenue": fmt.money(week.revenue_minor),
+            }
+            for week in reversed(weeks)
+        ],
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from integrator.admin.unboxing_print import sign_print_link
 from integrator.loyalty.models import UnboxingCard, utcnow
 from tests.conftest import Api
-from tests.unboxing_orders import UNBOXING, cards_of, deliver_paid_orders
+from tests.unboxing_orders import CREATED, UNBOXING, cards_of, deliver_paid_orders
 
 from .test_admin_frame import sign_in
 
@@ -152,3 +152,37 @@ def test_the_demo_has_cards_to_print_whose_scan_opens_the_demo_checkout(app, cli
     app_url = app.extensions["setia_config"].app_url
     assert response.status_code == 302 and response.headers["Location"] == f"{app_url}/discount/{code}?redirect=/"
     assert code in client.get(f"/discount/{code}").get_data(as_text=True)
+
+
+def test_the_weekly_numbers_count_prints_scans_used_codes_and_their_revenue(app, client, deliver, shopify, shops):
+    with time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=UTC), tick=True):  # a Wednesday
+        weekly_numbers(app, client, deliver, shopify, shops)
+
+
+def weekly_numbers(app, client, deliver, shopify, shops):
+    from tests.deliveries import fake30, with_changes
+
+    shop = shops.make(settings={"points_per_unit": "1", "unboxing": UNBOXING})
+    deliver_paid_orders(deliver, shopify, 2)
+    cards = cards_of(app)
+    csrf = sign_in(app, client, shop["id"])
+    client.post("/admin/unboxing/printed", json={"card": [cards[0][2], cards[1][2]]}, headers={"X-CSRF-Token": csrf})
+    for _ in range(3):
+        client.get(f"/u/{cards[0][2]}", headers={"User-Agent": "Mozilla/5.0 (iPhone)"})
+    client.get(f"/u/{cards[0][2]}", headers={"User-Agent": "WhatsApp/2.23"})  # a preview: not a scan
+    used = with_changes(
+        fake30(),
+        id=6001,
+        name="#3001",
+        admin_graphql_api_id="gid://shopify/Order/6001",
+        discount_codes=[{"code": cards[0][1], "amount": "5.00", "type": "percentage"}],
+    )
+    shopify.answer("SetiaDiscountCreate", CREATED)  # the new order's own unboxing code
+    deliver("orders/paid", used)  # fake30's subtotal after discounts: 181.09 USD
+    page = client.get("/admin/unboxing").get_data(as_text=True)
+    monday = utcnow().date() - timedelta(days=utcnow().weekday())
+    row = re.search(rf'<tr data-week="{monday.isoformat()}">(.*?)</tr>', page, re.S)
+    assert row is not None
+    numbers = dict(re.findall(r"data-week-(\w+)>([^<]*)<", row.group(1)))
+    assert numbers == {"printed": "2", "scans": "3", "redeemed": "1", "revenue": "$181.09"}
+    assert len(re.findall(r"<tr data-week=", page)) == 8
