@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from integrator.loyalty.models import Coupon, Shop, UnboxingCard, utcnow
+from tests.conftest import requires_postgres
 from tests.deliveries import fake30, with_changes
 from tests.unboxing_orders import UNBOXING, cards_of, deliver_paid_orders
 
@@ -155,3 +156,26 @@ def test_unknown_tokens_are_404_and_a_guessing_address_is_refused(app, client, d
     finally:
         app.config.pop("UNBOXING_MISS_LIMIT")
     assert client.get("/u/" + "x" * 500).status_code in (404, 429)
+
+
+@requires_postgres
+def test_scans_at_the_same_moment_are_all_counted(app, deliver, shopify, unboxing_shop):
+    """Twelve phones scanning one card at once: twelve scans (one atomic UPDATE each, no lost update)."""
+    import threading
+
+    deliver_paid_orders(deliver, shopify, 1)
+    [(_, _, token)] = cards_of(app)
+    barrier = threading.Barrier(12)
+    statuses: list[int] = []
+
+    def scan() -> None:
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(client.get(f"/u/{token}", headers={"User-Agent": PHONE}).status_code)
+
+    threads = [threading.Thread(target=scan) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * 12 and scans(app, token) == 12
