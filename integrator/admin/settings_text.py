@@ -28,8 +28,6 @@ LABELS: dict[str, Any] = {
     "unboxing.card_accent": _l("Unboxing card colour"),
     "unboxing.card_message_en": _l("Unboxing card message (English)"),
     "unboxing.card_message_id": _l("Unboxing card message (Indonesian)"),
-    "unboxing.cod_cards": _l("Cards for unpaid cash-on-delivery orders"),
-    "unboxing.guest_cards": _l("Cards for guest orders"),
     "unboxing.order_note": _l("Unboxing code in the order note"),
     "widget.accent_color": _l("Widget accent colour"),
     "widget.position": _l("Widget position"),

@@ -26,14 +26,12 @@ DEFAULTS: dict[str, Any] = {
         "enabled": False,
         "discount_percent": "10",
         "expires_days": 30,
-        # The printed card (integrator/loyalty/unboxing_cards.py): size, colour, the merchant's own
-        # message per language ("" = the built-in one), and which orders get a card.
+        # The printed card (docs/unboxing.md): size, colour, the merchant's own message per language
+        # ("" = the built-in one), and the code in the Shopify order note too.
         "card_size": "a6",
         "card_accent": "#0f766e",
         "card_message_en": "",
         "card_message_id": "",
-        "cod_cards": False,
-        "guest_cards": False,
         "order_note": False,
     },
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
@@ -75,8 +73,6 @@ class UnboxingSchema(Schema):
     card_accent = PlainText(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
     card_message_en = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
     card_message_id = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
-    cod_cards = StrictBoolean()
-    guest_cards = StrictBoolean()
     order_note = StrictBoolean()
 
     @post_load
