@@ -98,6 +98,8 @@ TEMPLATES: dict[str, Any] = {
     "`to` is before `from`": _l("`to` is before `from`"),
     "at most {days} days at once": _l("at most {days} days at once"),
     "size must be one of {sizes}": _l("size must be one of {sizes}"),
+    "the body must be a JSON object": _l("the body must be a JSON object"),
+    "card must be a list of at most 1000 scan tokens": _l("card must be a list of at most 1000 scan tokens"),
 }
 
 

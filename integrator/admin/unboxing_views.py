@@ -171,9 +171,16 @@ def unboxing_printed(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
     """Mark cards printed (again, for a reprint): the selected ones (`card` = scan tokens), or every
     card of the days. A form post goes back to the list; a fetch gets {"marked": n}."""
     body: Any = request.get_json(silent=True) if request.is_json else None
+    if request.is_json and not isinstance(body, dict):
+        return refused(400, translated("the body must be a JSON object"))
     source = body if isinstance(body, dict) else request.form
-    values = source.get("card") if isinstance(body, dict) else request.form.getlist("card")
-    tokens = _tokens([str(v) for v in values] if isinstance(values, list) else [])
+    values = source.get("card", []) if isinstance(body, dict) else request.form.getlist("card")
+    valid = isinstance(values, list) and all(isinstance(v, str) and 0 < len(v) <= 32 for v in values)
+    if not valid or len(values) > MAX_TOKENS:  # never "every card" by mistake
+        return refused(400, translated("card must be a list of at most 1000 scan tokens"))
+    if any(not isinstance(source.get(key), str | None) for key in ("from", "to")):
+        return refused(400, translated("not a day (YYYY-MM-DD): {text}".format(text="?")))
+    tokens = _tokens([str(value) for value in values])
     args = {key: str(source.get(key) or "") for key in ("from", "to")}
     try:
         first, last = day_range(shop, args, utcnow())

@@ -104,6 +104,11 @@ def test_marking_printed_is_a_csrf_post_and_a_reprint_counts(app, client, delive
     unprinted = client.get("/admin/unboxing", query_string={"not_printed": "1"}).get_data(as_text=True)
     assert re.findall(r'data-card="([^"]+)"', unprinted) == tokens[1:]
 
+    for bad in ({"card": "x"}, {"card": [1, 2]}, {"card": ["x" * 33]}, {"card": ["t"] * 1001}, {"from": 20261205}, [1]):
+        refused = client.post("/admin/unboxing/printed", json=bad, headers={"X-CSRF-Token": csrf})
+        assert refused.status_code == 400 and refused.json["error"], bad
+    assert printed(app) == {tokens[0]: (True, 1), tokens[1]: (False, 0), tokens[2]: (False, 0)}  # unchanged
+
     form = client.post("/admin/unboxing/printed", data={"csrf_token": csrf, "from": today(), "to": today()})
     assert form.status_code == 303 and "marked=3" in form.headers["Location"]
     assert printed(app) == {tokens[0]: (True, 2), tokens[1]: (True, 1), tokens[2]: (True, 1)}
