@@ -137,6 +137,13 @@ class Customer:
     email: str | None = None
     first_name: str | None = None
     last_name: str | None = None
+    # A customer account (CONTRACT.md "Earning semantics"): Shopify's `state` "enabled", a
+    # WooCommerce user with the `customer` role. Guest-checkout records and customers inside an
+    # order payload are not (the sign-up bonus is only for accounts).
+    account: bool = False
+    # Subscribed to the shop's email marketing (Shopify's email_marketing_consent); False when the
+    # platform does not say.
+    marketing_subscribed: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,9 @@ class Order:
     # The discount codes the order used, as written on the order; None when the payload does not
     # say (then what is stored already stays).
     discount_codes: tuple[str, ...] | None = None
+    # When the order was fulfilled in full (Shopify `fulfillment_status: fulfilled`, WooCommerce
+    # `completed`); None while it is not.
+    fulfilled_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +226,7 @@ class ShopInfo:
     currency: str
     language: str | None = None
     email: str | None = None
+    timezone: str | None = None  # IANA name ("Asia/Jakarta"): the shop's days (birthdays, periods)
 
 
 @dataclass(frozen=True)

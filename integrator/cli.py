@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from integrator import jobs, periodic, queue
+from integrator import jobs, periodic
 from integrator.admin import login_links
 from integrator.loyalty import ledger
 from integrator.loyalty.api_keys import api_keys_of, described, revoke_api_key
@@ -134,18 +134,16 @@ def vest() -> None:
 @jobs_cli.command("worker")
 @click.option("--burst", is_flag=True, help="stop when the queue is empty")
 def worker(burst: bool) -> None:
-    """Run a non-forking RQ worker on the setia queue (needs REDIS_URL)."""
-    from rq import Queue, SimpleWorker
+    """Run a worker (needs REDIS_URL): a non-forking RQ worker on the setia queue and, on PostgreSQL,
+    deliveries claimed from the database (integrator/worker.py)."""
+    from integrator import worker as loop
 
     config = services().config
     if not config.redis_url:
         fail("REDIS_URL is not set: without Redis, jobs run inline and no worker is needed")
     from redis import Redis
 
-    connection = Redis.from_url(config.redis_url)
-    SimpleWorker([Queue(queue.QUEUE, connection=connection)], connection=connection).work(
-        burst=burst, logging_level="WARNING"
-    )
+    loop.run(Redis.from_url(config.redis_url), burst)
 
 
 @jobs_cli.command("scheduler")

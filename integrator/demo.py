@@ -155,7 +155,14 @@ def seed() -> None:
             shop.name, shop.currency, shop.language = "Toko Setia (demo)", "IDR", "id"
             # Set like a merchant sets them, so the settings page's change log tells the truth from day one.
             session.flush()
-            update_settings(session, shop, {"cashback_percent": "2", "unboxing": {"enabled": True}}, "demo")
+            shop.timezone = "Asia/Jakarta"
+            demo_settings = {
+                "cashback_percent": "2",
+                "unboxing": {"enabled": True},
+                "bonus": {"signup_points": 50, "birthday_points": 100, "social_points": 10},
+                "social": {"instagram_url": "https://www.instagram.com/tokosetia"},
+            }
+            update_settings(session, shop, demo_settings, "demo")
         if not rewards_of(session, shop.id):
             for reward in REWARDS:
                 create_reward(session, shop, reward)

@@ -69,6 +69,14 @@ TEMPLATES: dict[str, Any] = {
     "a percentage is more than 0 and at most 100": _l("a percentage is more than 0 and at most 100"),
     "a percentage has at most {places} decimals": _l("a percentage has at most {places} decimals"),
     "must not be zero": _l("must not be zero"),
+    "Month 1-12 and day 1-31 are expected.": _l("Month 1-12 and day 1-31 are expected."),
+    "No such day in that month.": _l("No such day in that month."),
+    "An https address of the shop's profile on this network is expected.": _l(
+        "An https address of the shop's profile on this network is expected."
+    ),
+    "Lowercase letters, digits, _ and - (at most 40).": _l("Lowercase letters, digits, _ and - (at most 40)."),
+    "An action with this name exists.": _l("An action with this name exists."),
+    "At most {count} actions.": _l("At most {count} actions."),
     # DomainError messages (integrator/loyalty/, the widget API, the app proxy)
     "unknown shop": _l("unknown shop"),
     "shop not connected": _l("shop not connected"),
@@ -88,6 +96,13 @@ TEMPLATES: dict[str, Any] = {
     "no such API key": _l("no such API key"),
     "unknown order": _l("unknown order"),
     "not signed in": _l("not signed in"),
+    "invalid birthday": _l("invalid birthday"),
+    "a birthday can change once a year": _l("a birthday can change once a year"),
+    "no such action": _l("no such action"),
+    "an action with this name exists": _l("an action with this name exists"),
+    "too many actions": _l("too many actions"),
+    "this action's limit for the period is reached": _l("this action's limit for the period is reached"),
+    "this idempotency_key was used for another action": _l("this idempotency_key was used for another action"),
     # Unboxing cards (integrator/loyalty/unboxing.py, logos.py)
     "invalid logo": _l("invalid logo"),
     "Choose a PNG or JPEG file.": _l("Choose a PNG or JPEG file."),

@@ -4,7 +4,7 @@ are queued and retried is integrator/queue.py."""
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,16 +17,13 @@ from integrator.loyalty import orders, store_credit
 from integrator.loyalty.models import Shop, WebhookEvent, utcnow
 from integrator.platform_registry import NotConnected, accepts, connector_for, store_credit_supported
 from integrator.queue import (
-    DRAIN_SECONDS,
     MAX_ATTEMPTS,
     SWEEP_AFTER,
     UNSTORABLE,
     backoff,
+    claims_from_database,
     enqueue,
     in_transaction,
-    push_to_inbox,
-    redis_connection,
-    take_from_inbox,
 )
 from integrator.services import services
 
@@ -34,34 +31,13 @@ log = logging.getLogger(__name__)
 
 
 def notify(event_id: int) -> bool:
-    """A delivery was stored: process it inline, or hand it to the workers through the inbox list.
-    False when Redis refused it (the sweeper will find the stored delivery)."""
-    connection = redis_connection()
-    if connection is None:
-        enqueue(process_event, event_id)
+    """A delivery was stored. On PostgreSQL with workers, nothing more: the stored row is the work,
+    and the workers claim it from the database (integrator/worker.py), so the request makes no
+    round trip to Redis. Otherwise it is processed inline (no Redis) or as an RQ job. False when
+    Redis refused the job (the sweeper will find the stored delivery)."""
+    if claims_from_database():
         return True
-    scheduled = push_to_inbox(connection, event_id)
-    if scheduled is None:
-        return False
-    return enqueue(drain_inbox) if scheduled else True
-
-
-def drain_inbox() -> int:
-    """Process queued deliveries in batches until the inbox is empty (or DRAIN_SECONDS passed, then
-    hand over to a new job). Returns how many it processed."""
-    connection = redis_connection()
-    if connection is None:
-        return 0
-    started, done = time.monotonic(), 0
-    while time.monotonic() - started < DRAIN_SECONDS:
-        ids = take_from_inbox(connection)
-        if ids is None:
-            return done
-        for event_id in ids:
-            process_event(event_id)
-            done += 1
-    enqueue(drain_inbox)
-    return done
+    return enqueue(process_event, event_id)
 
 
 def connect(shop: Shop) -> Connector | None:
@@ -101,16 +77,50 @@ class _PlatformFirst(Exception):
         self.shop, self.platform, self.topic, self.payload = shop, platform, topic, payload
 
 
+Pick = Callable[[Session], WebhookEvent | None]
+
+
+def _by_id(event_id: int) -> Pick:
+    def pick(session: Session) -> WebhookEvent | None:
+        query = select(WebhookEvent).where(WebhookEvent.id == event_id).with_for_update(key_share=True)
+        return session.execute(query).scalar_one_or_none()
+
+    return pick
+
+
+def _next_received(session: Session) -> WebhookEvent | None:
+    """The oldest delivery still to process that no other worker holds: its row stays locked by this
+    transaction until it commits (processed) or rolls back (a crash: it is there for the next one)."""
+    query = (
+        select(WebhookEvent)
+        .where(WebhookEvent.status == "received")
+        .order_by(WebhookEvent.id)
+        .limit(1)
+        .with_for_update(key_share=True, skip_locked=True)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
 def process_event(event_id: int) -> str:
     """Apply one stored delivery, then enqueue what it left to do. Returns its final status."""
+    return _process(_by_id(event_id), event_id) or "missing"
+
+
+def process_next_received() -> str | None:
+    """Claim the oldest delivery still to process (FOR UPDATE SKIP LOCKED: two workers never take
+    the same one) and apply it in the same transaction. None when there is none left to claim."""
+    return _process(_next_received)
+
+
+def _process(pick: Pick, event_id: int | None = None) -> str | None:
     ahead: list[Any] = []  # the payload as the platform's read-ahead made it, once it ran
+    picked: list[int] = [] if event_id is None else [event_id]  # the delivery's id, once known
 
     def work(session: Session) -> tuple[str, int, orders.Outcome | None, bool]:
-        event = session.execute(
-            select(WebhookEvent).where(WebhookEvent.id == event_id).with_for_update(key_share=True)
-        ).scalar_one_or_none()
+        event = pick(session)
         if event is None or event.status in ("processed", "ignored", "failed"):
             return (event.status if event else "missing"), 0, None, False
+        picked[:] = [event.id]
         shop = session.get(Shop, event.shop_id) if event.shop_id else None
         outcome, shop_id, credit = None, 0, False
         if shop is None or not accepts(shop, event.platform, event.topic):
@@ -137,20 +147,29 @@ def process_event(event_id: int) -> str:
             status, shop_id, outcome, credit = in_transaction(work)
         except _PlatformFirst as first:
             ahead.append(events.read_ahead(first.shop, first.platform, first.topic, first.payload, connect))
+            pick = _by_id(picked[0])  # the same delivery again, now with what the platform said
             status, shop_id, outcome, credit = in_transaction(work)
-    except PayloadError as exc:
+    except Exception as exc:
+        if not picked:  # no delivery was claimed (the database refused the claim itself)
+            raise
+        return _failed(picked[0], exc)
+    if not picked:  # nothing left to claim
+        return None
+    follow_up(shop_id, outcome, credit)
+    return status
+
+
+def _failed(event_id: int, exc: Exception) -> str:
+    if isinstance(exc, PayloadError):
         return _record_failure(event_id, str(exc), final=True)
-    except UNSTORABLE as exc:
+    if isinstance(exc, UNSTORABLE):
         # The mapping refuses what it knows no column can hold; whatever still gets past it is
         # refused by the database the same way at every attempt: retrying cannot help.
         log.warning("event %s holds a value the database cannot store: %s", event_id, exc)
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         return _record_failure(event_id, f"a value the database cannot store: {reason}", final=True)
-    except Exception as exc:
-        log.exception("event %s failed", event_id)
-        return _record_failure(event_id, f"{exc.__class__.__name__}: {exc}", final=False)
-    follow_up(shop_id, outcome, credit)
-    return status
+    log.error("event %s failed", event_id, exc_info=exc)
+    return _record_failure(event_id, f"{exc.__class__.__name__}: {exc}", final=False)
 
 
 def _record_failure(event_id: int, reason: str, final: bool) -> str:

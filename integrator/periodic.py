@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
 from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
-from integrator.loyalty import coupons, expiry, orders, store_credit
+from integrator.loyalty import birthdays, coupons, expiry, orders, store_credit
 from integrator.loyalty.models import Shop, utcnow
 from integrator.platform_registry import store_credit_platforms
 from integrator.queue import SWEEP_AFTER, enqueue, in_transaction, retry_due
@@ -84,6 +84,20 @@ def expire_points() -> int:
     if expired:
         log.info("points expired for %d inactive members", expired)
     return expired
+
+
+def _credit_birthdays(session: Session, shop_id: int, now: datetime) -> int:
+    shop = session.get(Shop, shop_id)
+    return birthdays.credit_birthdays(session, shop, now) if shop is not None else 0
+
+
+def credit_birthdays() -> int:
+    """Credit today's birthdays (in each shop's time zone), one transaction per shop; a birthday is
+    credited once a year whatever the number of runs. Returns how many members were credited."""
+    now = utcnow()
+    with services().db.session() as session:
+        shop_ids = birthdays.shops_with_birthday_bonus(session)
+    return sum(in_transaction(partial(_credit_birthdays, shop_id=shop_id, now=now)) for shop_id in shop_ids)
 
 
 def reconcile_shops() -> int:
@@ -182,6 +196,7 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (check_woocommerce_webhooks, 900),
     (forget_pending_connects, 3600),
     (expire_points, 3600),
+    (credit_birthdays, 3600),
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),
     (prune_webhook_bodies, 600),

@@ -1,6 +1,6 @@
-"""The queue mechanics: RQ on Redis when REDIS_URL is set, inline otherwise. Enqueueing, the inbox
-list of deliveries waiting for a worker, transactions retried on conflicts, and the retry policy.
-The job functions themselves are in integrator/jobs.py."""
+"""The queue mechanics: RQ on Redis when REDIS_URL is set, inline otherwise. Enqueueing, whether
+workers claim deliveries from the database, transactions retried on conflicts, and the retry policy.
+The job functions themselves are in integrator/jobs.py; the worker loop in integrator/worker.py."""
 
 from __future__ import annotations
 
@@ -73,43 +73,12 @@ def enqueue(func: Callable[..., Any], *args: Any, job_id: str | None = None) -> 
     return True
 
 
-# Deliveries waiting for a worker, in arrival order. One RQ job per delivery costs ~50 Redis
-# commands (job hash, registries, status) and dominated the worker's time: instead the request
-# pushes the event id here, and a `drain_inbox` job takes them out in batches.
-INBOX_KEY = "setia:inbox"
-# Set while a drain job is scheduled (expires after DRAIN_EVERY_MS, so that under load a new drain
-# job is scheduled that often and every worker joins in).
-DRAIN_FLAG = "setia:inbox:drain-scheduled"
-DRAIN_EVERY_MS = 200
-DRAIN_BATCH = 100
-DRAIN_SECONDS = 50.0
-
-
-def push_to_inbox(connection: Redis, event_id: int) -> bool | None:
-    """Put a stored delivery's id on the inbox list. True when no drain job was scheduled (the
-    caller schedules one), False when one is, None when Redis refused it (the sweeper will find it)."""
-    try:
-        pipe = connection.pipeline(transaction=False)
-        pipe.rpush(INBOX_KEY, event_id)
-        pipe.set(DRAIN_FLAG, 1, nx=True, px=DRAIN_EVERY_MS)
-        _, scheduled = pipe.execute()
-    except RedisError as exc:
-        log.warning("could not queue event %s: %s (the sweeper will pick it up)", event_id, exc)
-        return None
-    return bool(scheduled)
-
-
-def take_from_inbox(connection: Redis) -> list[int] | None:
-    """The next batch of delivery ids; None when the inbox is empty and the drain flag is cleared.
-    Clears the flag so the next delivery schedules a job, then looks once more: one pushed between
-    an empty LPOP and the DEL saw the flag still set and scheduled nothing."""
-    while True:
-        ids = connection.lpop(INBOX_KEY, DRAIN_BATCH)
-        if ids:
-            return [int(raw) for raw in ids]
-        connection.delete(DRAIN_FLAG)
-        if not (connection.llen(INBOX_KEY) and connection.set(DRAIN_FLAG, 1, nx=True, px=DRAIN_EVERY_MS)):
-            return None
+def claims_from_database() -> bool:
+    """Whether workers claim stored deliveries straight from the database (PostgreSQL with Redis:
+    FOR UPDATE SKIP LOCKED, integrator/worker.py), so that a request hands nothing to Redis. SQLite
+    has no SKIP LOCKED: there a delivery is one RQ job (or runs inline without Redis)."""
+    state = services()
+    return state.config.redis_url is not None and state.db.engine.dialect.name == "postgresql"
 
 
 def in_transaction(work: Callable[[Session], T]) -> T:

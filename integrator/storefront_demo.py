@@ -1,13 +1,16 @@
 """GET /demo: a plain shop-like page on the app's own origin for `make run`, with the contract's
 script tag and the demo shopper's identity signed here (as a shop's server signs it), a cart element
 and a thank-you element for one of her orders. 404 unless the demo shop (`flask demo seed`) exists.
-GET /discount/<code> stands in for the store's checkout link the widget's "apply at checkout" opens."""
+GET /discount/<code> stands in for the store's checkout link the widget's "apply at checkout" opens;
+with `?redirect=/demo...` it does what Shopify's does: keeps the code for the cart (a cookie) and goes
+back there, where the cart shows it applied."""
 
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
+from werkzeug.wrappers import Response
 
 from integrator.admin.settings_views import BUILTIN_TEXTS
 from integrator.loyalty.models import Shop
@@ -21,7 +24,9 @@ bp = Blueprint("storefront_demo", __name__, template_folder="templates")
 DEMO_DOMAIN = "setia-demo.myshopify.com"
 DEMO_SHOPPER = "7001"  # Sari, whose paid orders integrator/demo.py seeds
 DEMO_ORDER = "9002"
-DEMO_SUBTOTAL = "181000"  # rupiah in the demo cart
+DEMO_PRICES = ("125000", "56000")  # rupiah: a batik shirt, then Kopi Toraja (the quantity the shopper picks)
+DEMO_SUBTOTAL = "181000"  # rupiah in the demo cart: one of each
+DISCOUNT_COOKIE = "setia_demo_discount"
 LANGUAGES = ("en", "id")
 
 
@@ -50,6 +55,8 @@ def demo() -> str:
         sig=sign_shopper(secret, DEMO_SHOPPER, ts),
         order=DEMO_ORDER,
         subtotal=DEMO_SUBTOTAL,
+        prices=DEMO_PRICES,
+        discount=request.cookies.get(DISCOUNT_COOKIE, "")[:64],
     )
 
 
@@ -62,6 +69,11 @@ def _launcher(shop: Shop, language: str) -> dict[str, str]:
 
 
 @bp.get("/discount/<code>")
-def discount(code: str) -> str:
+def discount(code: str) -> str | Response:
     shop, _ = _demo_shop()
+    back = request.args.get("redirect", "")
+    if back.startswith("/demo"):  # only back to the demo page, as Shopify follows only its own paths
+        response = redirect(back)
+        response.set_cookie(DISCOUNT_COOKIE, code[:64], httponly=True, samesite="Lax")
+        return response
     return render_template("storefront/discount.html", shop=shop, code=code)

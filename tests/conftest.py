@@ -98,17 +98,16 @@ def client(app: Flask) -> FlaskClient:
 
 
 def drain() -> None:
-    """Run every queued job to the end (a real RQ worker, non-forking) when Redis is in use;
-    inline mode has already run them."""
+    """Run every stored delivery and queued job to the end when Redis is in use, with the worker
+    `flask --app wsgi jobs worker --burst` runs (integrator/worker.py: deliveries claimed from
+    PostgreSQL, a real non-forking RQ worker); inline mode has already run them."""
     if not REDIS_URL:
         return
     from redis import Redis
-    from rq import Queue, SimpleWorker
 
-    from integrator.queue import QUEUE
+    from integrator import worker
 
-    connection = Redis.from_url(REDIS_URL)
-    SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection).work(burst=True)
+    worker.run(Redis.from_url(REDIS_URL), burst=True)
 
 
 class Shops:

@@ -198,6 +198,7 @@ class ShopifyClient:
             currency=shop.get("currencyCode") or "USD",
             language=self._primary_language(),
             email=shop.get("email"),
+            timezone=shop.get("ianaTimezone") or None,
         )
 
     def _primary_language(self) -> str | None:

@@ -4,7 +4,7 @@ test_shopify_documents.py checks them all against the real schema (docs/shopify.
 
 SHOP_QUERY = """
 query SetiaShop {
-  shop { name email currencyCode }
+  shop { name email currencyCode ianaTimezone }
 }
 """
 

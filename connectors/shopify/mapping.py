@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -60,7 +61,26 @@ def to_customer(payload: Any) -> Customer:
         email=_email(payload.get("email")),
         first_name=to_text(payload.get("first_name"), 255),
         last_name=to_text(payload.get("last_name"), 255),
+        account=payload.get("state") == "enabled",
+        marketing_subscribed=_subscribed(payload.get("email_marketing_consent")),
     )
+
+
+def _subscribed(consent: Any) -> bool:
+    """email_marketing_consent.state "subscribed" (not "pending" double opt-in, "not_subscribed"...)."""
+    return isinstance(consent, dict) and consent.get("state") == "subscribed"
+
+
+def _fulfilled_at(payload: dict[str, Any]) -> datetime | None:
+    """Fully fulfilled (`fulfillment_status: fulfilled`): when its last fulfilment was made."""
+    if payload.get("fulfillment_status") != "fulfilled":
+        return None
+    made = [
+        _time(item.get("created_at"), "fulfillments[].created_at")
+        for item in _objects(payload.get("fulfillments"), "fulfillments")
+    ]
+    times = [moment for moment in made if moment is not None]
+    return max(times) if times else _time(payload.get("updated_at"), "updated_at")
 
 
 def _status(payload: dict[str, Any]) -> str:
@@ -114,7 +134,8 @@ def to_order(payload: Any) -> Order:
     customer_payload = payload.get("customer")
     customer = None
     if isinstance(customer_payload, dict) and customer_payload.get("id") is not None:
-        customer = to_customer(customer_payload)
+        # Inside an order the customer enrols, never as an account (no sign-up bonus from an order).
+        customer = replace(to_customer(customer_payload), account=False, marketing_subscribed=False)
         if customer.email is None and _email(payload.get("email")):
             customer = Customer(
                 customer.platform_customer_id, _email(payload["email"]), customer.first_name, customer.last_name
@@ -135,6 +156,7 @@ def to_order(payload: Any) -> Order:
             to_key(r["id"], "refunds[].id") for r in refunds if isinstance(r, dict) and r.get("id") is not None
         ),
         discount_codes=_discount_codes(payload.get("discount_codes")),
+        fulfilled_at=_fulfilled_at(payload),
     )
 
 

@@ -18,8 +18,10 @@ SUBSCRIBED_TOPICS = [
     "orders/paid",
     "orders/updated",
     "orders/cancelled",
+    "orders/fulfilled",
     "refunds/create",
     "customers/create",
+    "customers/enable",
     "customers/update",
     "app/uninstalled",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -174,6 +175,9 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
         paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
         refund_ids=refund_ids(order),
         discount_codes=_coupon_codes(order.get("coupon_lines")),
+        fulfilled_at=_gmt(order.get("date_completed_gmt"), "date_completed_gmt")
+        if order.get("status") == "completed"
+        else None,
     )
 
 
@@ -193,5 +197,7 @@ def to_deleted_order(payload: Any, currency: str) -> Order:
 
 
 def to_customer(payload: Any) -> Customer:
+    """A WordPress user; an account when its role is `customer`. WooCommerce core keeps no
+    newsletter consent (marketing_subscribed stays False: README, "Ways to earn")."""
     customer = _object(payload)
-    return _customer(resource_id(customer), customer)
+    return replace(_customer(resource_id(customer), customer), account=customer.get("role") == "customer")

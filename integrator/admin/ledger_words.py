@@ -18,6 +18,7 @@ SOURCES: dict[str, Any] = {
     "redemption": _l("Redemption"),
     "expiry": _l("Expiry"),
     "store_credit": _l("Store credit"),
+    "bonus": _l("Bonus points"),
 }
 
 

@@ -32,7 +32,16 @@ LABELS: dict[str, Any] = {
     "widget.accent_color": _l("Widget accent colour"),
     "widget.position": _l("Widget position"),
     "widget.texts": _l("Widget texts"),
+    "pending_from": _l("Pending days count from"),
+    "bonus.signup_points": _l("Sign-up bonus"),
+    "bonus.birthday_points": _l("Birthday bonus"),
+    "bonus.newsletter_points": _l("Newsletter bonus"),
+    "bonus.social_points": _l("Social follow bonus"),
+    "social.instagram_url": _l("Instagram profile"),
+    "social.tiktok_url": _l("TikTok profile"),
+    "social.facebook_url": _l("Facebook profile"),
 }
+PENDING_FROM = {"paid": _l("payment"), "fulfilled": _l("fulfilment")}
 POSITIONS = {"bottom-right": _l("Bottom right"), "bottom-left": _l("Bottom left")}
 LANGUAGES = {"en": _l("English"), "id": _l("Indonesian")}
 TEXT_KEYS = {"title": _l("Title"), "join": _l("Invitation to join"), "rewards": _l("Rewards heading")}
@@ -93,6 +102,8 @@ def shown_value(key: str, value: Any, currency: str) -> str:
         return _days(value, zero=_("never") if key == "points_expiry_days" else _("at once"))
     if key == "widget.position":
         return str(POSITIONS.get(value, value))
+    if key == "pending_from":
+        return str(PENDING_FROM.get(value, value))
     if key == "widget.texts" and isinstance(value, dict):
         return _texts(value)
     return str(value)

@@ -160,4 +160,12 @@ def choose_language(merchant: Merchant, shop: Shop, code: str) -> Response:
     return response
 
 
-from integrator.admin import api_keys_views, home_views, rewards_views, settings_views, unboxing_logo, unboxing_views  # noqa: E402,F401  (the pages register themselves on bp)
+from integrator.admin import (  # noqa: E402,F401  (the pages register themselves on bp)
+    api_keys_views,
+    earn_views,
+    home_views,
+    rewards_views,
+    settings_views,
+    unboxing_logo,
+    unboxing_views,
+)

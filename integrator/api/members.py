@@ -7,6 +7,7 @@ from typing import Any
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from integrator import jobs
 from integrator.loyalty.members import (
@@ -17,6 +18,7 @@ from integrator.loyalty.members import (
     ledger_of,
     search_members,
 )
+from integrator.loyalty.pending import pending_of
 from integrator.loyalty.shapes import entry_values, member_values
 from integrator.services import services
 
@@ -69,6 +71,30 @@ class MemberLedger(MethodView):
             entries = ledger_of(session, member, query["page"], query["page_size"])
             total = count_ledger(session, member)
             return {"items": [entry_values(e, g.shop.currency) for e in entries], "total": total}
+
+
+class PendingLine(Schema):
+    order = fields.String(allow_none=True, metadata={"description": "the order's name (#1001)"})
+    points = fields.Integer()
+    cashback = fields.String(metadata={"description": "decimal, shop currency"})
+    available_at = fields.String(
+        allow_none=True, metadata={"description": "ISO 8601; null while it waits for fulfilment"}
+    )
+    waits_for = fields.String(allow_none=True, metadata={"description": '"fulfilment" or null'})
+
+
+class PendingList(Schema):
+    items = fields.List(fields.Nested(PendingLine))
+
+
+@blp.route("/members/<int:member_id>/pending")
+class MemberPending(MethodView):
+    @blp.response(200, PendingList)
+    def get(self, member_id: int) -> dict[str, Any]:
+        """The member's pending points and cashback per order, with the day each becomes available."""
+        with _db().session() as session:
+            member = get_member(session, g.shop.id, member_id)
+            return {"items": pending_of(session, g.shop.id, member.id, g.shop.currency)}
 
 
 @blp.route("/members/<int:member_id>/adjustments")

@@ -38,3 +38,23 @@ class IdempotencyConflict(DomainError):
 class InvalidSettings(DomainError):
     status = 422
     code = "invalid_settings"
+
+
+class InvalidBirthday(DomainError):
+    status = 422
+    code = "invalid_birthday"
+
+
+class BirthdayLocked(DomainError):
+    status = 409
+    code = "birthday_locked"
+
+
+class InvalidAction(DomainError):
+    status = 422
+    code = "invalid_action"
+
+
+class ActionLimitReached(DomainError):
+    status = 409
+    code = "action_limit_reached"

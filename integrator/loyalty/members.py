@@ -1,4 +1,5 @@
-"""Members: enrolment on a first order, profile updates, and merchant adjustments."""
+"""Members: enrolment (an account from its creation, a customer on a paid order), profile updates,
+and merchant adjustments."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from connectors.base import Customer
 
+from . import domain_events
 from .errors import IdempotencyConflict, NotFound
 from .ledger import Posting, lock_member, mark_fresh, post, spend
 from .models import LedgerEntry, Member, Shop, utcnow
@@ -33,6 +35,7 @@ def get_member(session: Session, shop_id: int, member_id: int) -> Member:
 def enroll(session: Session, shop: Shop, customer: Customer) -> Member:
     """The shop's member for this customer, created on first sight (safe under concurrency),
     locked for this transaction: its order's points are posted next."""
+    now = utcnow()
     member: Member = upsert_locked(
         session,
         Member,
@@ -50,12 +53,21 @@ def enroll(session: Session, shop: Shop, customer: Customer) -> Member:
             "cashback_available": 0,
             "cashback_pending": 0,
             "cashback_debt": 0,
-            "created_at": utcnow(),
+            "created_at": now,
         },
         ["shop_id", "platform_customer_id"],
         touch="created_at",
     )
     mark_fresh(session, member)
+    if member.created_at == now:  # inserted by this very statement
+        domain_events.record(
+            session,
+            shop.id,
+            domain_events.MEMBER_ENROLLED,
+            {"platform_customer_id": customer.platform_customer_id, "account": customer.account},
+            member_id=member.id,
+            key=f"{domain_events.MEMBER_ENROLLED}:{member.id}",
+        )
     update_profile(member, customer)
     return member
 

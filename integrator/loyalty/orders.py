@@ -14,12 +14,13 @@ from connectors.base import Customer, Refund
 from connectors.base import Order as OrderSnapshot
 
 from . import earning
+from .bonuses import take_customer
 from .coupons import issue_unboxing_coupon
 from .ledger import lock_member, post_many
-from .members import enroll, find_member, update_profile
+from .members import enroll
 from .models import Member, Order, OrderRefund, Shop, utcnow
 from .money import to_minor
-from .postings import Balance, Holding, MemberBalances, OrderState, order_postings
+from .postings import Balance, Holding, MemberBalances, OrderState, needs_vest_date, order_postings
 from .rows import insert_ignore, upsert_locked
 from .settings import current_settings, rates_of
 from .unboxing import note_redemptions
@@ -87,6 +88,8 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
         note_redemptions(session, shop, order)
     if status == "paid" and order.paid_at is None:
         order.paid_at = snapshot.paid_at or utcnow()
+    if snapshot.fulfilled_at is not None and order.fulfilled_at is None:
+        order.fulfilled_at = snapshot.fulfilled_at
     if snapshot.customer is not None and order.member_id is None:
         order.member_id = enroll(session, shop, snapshot.customer).id
     outcome = reconcile(session, shop, order)
@@ -128,7 +131,9 @@ def _fix_rates(shop: Shop, order: Order) -> earning.Rates:
         rates = rates_of(shop)
         order.points_per_unit = format(rates.points_per_unit, "f")
         order.cashback_percent = format(rates.cashback_percent, "f")
-        order.pending_days = int(current_settings(shop)["pending_days"])
+        settings = current_settings(shop)
+        order.pending_days = int(settings["pending_days"])
+        order.pending_from = str(settings["pending_from"])
     return earning.Rates(Decimal(order.points_per_unit), Decimal(order.cashback_percent))
 
 
@@ -146,7 +151,7 @@ def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
     target = target_of(session, shop, order)
     delta_points = target.points - order.points_held
     delta_cashback = target.cashback - order.cashback_held
-    if delta_points == 0 and delta_cashback == 0:
+    if delta_points == 0 and delta_cashback == 0 and not needs_vest_date(_state_of(order)):
         return Outcome(order.id, 0, 0)
     member = lock_member(session, order.member_id)
     order.revision += 1
@@ -178,6 +183,8 @@ def _state_of(order: Order) -> OrderState:
         order.vests_at,
         order.pending_days or 0,
         order.paid_at,
+        order.pending_from or "paid",
+        order.fulfilled_at,
     )
 
 
@@ -207,8 +214,6 @@ def vest_due(session: Session, now: datetime | None = None, limit: int = 500) ->
 
 
 def update_customer(session: Session, shop: Shop, customer: Customer) -> Member | None:
-    """customers/create and customers/update refresh a member's details; they never enrol."""
-    member = find_member(session, shop.id, customer.platform_customer_id)
-    if member is not None:
-        update_profile(member, customer)
-    return member
+    """A customer delivery: an account enrols (with the sign-up bonus, once); any other record
+    refreshes a member's details (bonuses.take_customer)."""
+    return take_customer(session, shop, customer)

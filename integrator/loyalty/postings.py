@@ -48,6 +48,9 @@ class OrderState:
     vests_at: datetime | None = None
     pending_days: int = 0
     paid_at: datetime | None = None
+    # "fulfilled": the pending days count from fulfilment, and earnings stay pending until then.
+    pending_from: str = "paid"
+    fulfilled_at: datetime | None = None
 
     def holding(self, account: Account) -> Holding:
         return self.points if account == "points" else self.cashback
@@ -117,17 +120,44 @@ def order_postings(order: OrderState, target: Target, balances: MemberBalances, 
             plan = _earn(plan, account, delta, now)
         elif delta < 0:
             plan = _take_back(plan, account, -delta)
+    plan = _date_fulfilled(plan)
     if plan.order.vests_at is not None and plan.order.vests_at <= now:
         plan = _vest(plan)
     return plan
+
+
+def _waits_for_fulfilment(order: OrderState) -> bool:
+    return order.pending_from == "fulfilled"
+
+
+def _pending_start(order: OrderState, now: datetime) -> datetime | None:
+    """When the pending days start counting: payment, or fulfilment (None: not fulfilled yet)."""
+    if _waits_for_fulfilment(order):
+        return order.fulfilled_at
+    return order.paid_at or now
+
+
+def _date_fulfilled(plan: Plan) -> Plan:
+    """Pending amounts waiting for fulfilment get their vesting day once the order is fulfilled."""
+    order = plan.order
+    pending = order.points.pending > 0 or order.cashback.pending > 0
+    if not _waits_for_fulfilment(order) or order.fulfilled_at is None or order.vests_at is not None or not pending:
+        return plan
+    return replace(plan, order=replace(order, vests_at=order.fulfilled_at + timedelta(days=order.pending_days)))
+
+
+def needs_vest_date(order: OrderState) -> bool:
+    """A fulfilled order whose pending amounts have no vesting day yet (reconcile must post)."""
+    return _date_fulfilled(Plan(order, MemberBalances())).order.vests_at != order.vests_at
 
 
 def _earn(plan: Plan, account: Account, amount: int, now: datetime) -> Plan:
     order = plan.order
     holding = order.holding(account)
     posting_key = order.key(account, "earn")
-    if order.pending_days > 0:
-        vests_at = (order.paid_at or now) + timedelta(days=order.pending_days)
+    if order.pending_days > 0 or _waits_for_fulfilment(order):
+        start = _pending_start(order, now)
+        vests_at = start + timedelta(days=order.pending_days) if start is not None else None
         plan = plan.add(Posting(account, "pending", amount, "earn", posting_key), vests_at)
         order = replace(order.holding_set(account, Holding(holding.pending + amount, holding.held)), vests_at=vests_at)
     else:

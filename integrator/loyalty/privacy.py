@@ -8,20 +8,23 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
 from connectors.base import PrivacyRequest
 
+from .birthdays import birthday_view
 from .errors import NotFound
 from .members import find_member
 from .models import (
+    ActionCredit,
     ApiKey,
     Coupon,
     CreditTransfer,
     DataRequest,
     LedgerEntry,
     Member,
+    MemberBirthday,
     Order,
     OrderRefund,
     SettingsChange,
@@ -66,6 +69,8 @@ def build_export(session: Session, shop: Shop, member: Member | None, order_ids:
         "ledger": [],
         "coupons": [],
         "store_credit_transfers": [],
+        "birthday": None,
+        "custom_actions": [],
         "orders": [_order_part(o) for o in _rows(session, Order, Order.shop_id == shop.id, order_match)],
     }
     if member is None:
@@ -73,6 +78,11 @@ def build_export(session: Session, shop: Shop, member: Member | None, order_ids:
     export["member"] = EXPORTED_MEMBER.dump(member_values(member, shop.currency))
     export["ledger"] = [
         exported_entry(e, shop.currency) for e in _rows(session, LedgerEntry, LedgerEntry.member_id == member.id)
+    ]
+    export["birthday"] = birthday_view(session.get(MemberBirthday, member.id))
+    export["custom_actions"] = [
+        {"action": credit.action, "idempotency_key": credit.idempotency_key, "created_at": _when(credit.created_at)}
+        for credit in _rows(session, ActionCredit, ActionCredit.member_id == member.id)
     ]
     export["coupons"] = EXPORTED_COUPON.dump(_rows(session, Coupon, Coupon.member_id == member.id), many=True)
     export["store_credit_transfers"] = [
@@ -120,6 +130,9 @@ def erase_member(member: Member) -> None:
     # The platform's customer id links the row back to a person: replace it with a placeholder.
     member.platform_customer_id = f"erased-{member.id}"
     member.erased_at = member.erased_at or utcnow()
+    session = object_session(member)
+    if session is not None:  # the birthday is personal data too (ways to earn)
+        session.execute(delete(MemberBirthday).where(MemberBirthday.member_id == member.id))
 
 
 def redact_customer(session: Session, shop: Shop, request: PrivacyRequest) -> DataRequest:

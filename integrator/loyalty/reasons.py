@@ -23,6 +23,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "cashback_code": {"en": "Cashback code", "id": "Kode cashback"},
     "opening_balance": {"en": "Opening balance", "id": "Saldo awal"},  # as the shopper reads it
     "opening_balance_file": {"en": "Opening balance from {value}", "id": "Saldo awal dari {value}"},
+    # Ways to earn besides buying (bonuses.py, birthdays.py, custom_actions.py)
+    "signup_bonus": {"en": "Sign-up bonus", "id": "Bonus pendaftaran"},
+    "birthday_bonus": {"en": "Birthday bonus {value}", "id": "Bonus ulang tahun {value}"},
+    "newsletter_bonus": {"en": "Newsletter sign-up", "id": "Berlangganan newsletter"},
+    "social_bonus": {"en": "Following us on {value}", "id": "Mengikuti kami di {value}"},
+    "custom_action": {"en": "Custom action: {value}", "id": "Aksi khusus: {value}"},
 }
 LANGUAGES = ("en", "id")
 # The English sentences stored before the codes, read back as their codes.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,11 @@ DEFAULTS: dict[str, Any] = {
         "card_message_id": "",
         "order_note": False,
     },
+    # Where an order's pending days count from: "paid", or "fulfilled" (pending until fulfilment).
+    "pending_from": "paid",
+    # Ways to earn besides buying (integrator/loyalty/bonuses.py); 0 = off.
+    "bonus": {"signup_points": 0, "birthday_points": 0, "newsletter_points": 0, "social_points": 0},
+    "social": {"instagram_url": None, "tiktok_url": None, "facebook_url": None},
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
 
@@ -83,6 +89,46 @@ class UnboxingSchema(Schema):
             if f"card_message_{language}" in data:
                 data[f"card_message_{language}"] = data[f"card_message_{language}"].strip()
         return data
+
+
+BONUS_POINTS = validate.Range(min=0, max=1_000_000)
+
+
+class BonusSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    signup_points = fields.Integer(strict=True, validate=BONUS_POINTS)
+    birthday_points = fields.Integer(strict=True, validate=BONUS_POINTS)
+    newsletter_points = fields.Integer(strict=True, validate=BONUS_POINTS)
+    social_points = fields.Integer(strict=True, validate=BONUS_POINTS)
+
+
+# The profile a widget click-through opens must be the shop's page on that network: an https URL on
+# the network's own host (never a redirect elsewhere).
+SOCIAL_HOSTS = {
+    "instagram": ("instagram.com", "www.instagram.com"),
+    "tiktok": ("tiktok.com", "www.tiktok.com"),
+    "facebook": ("facebook.com", "www.facebook.com", "m.facebook.com"),
+}
+
+
+def _profile_url(network: str) -> Any:
+    hosts = "|".join(re.escape(host) for host in SOCIAL_HOSTS[network])
+    pattern = rf"^https://(?:{hosts})/[A-Za-z0-9._@%/?=&-]{{1,150}}\Z"
+    return PlainText(
+        allow_none=True,
+        validate=validate.Regexp(pattern, error="An https address of the shop's profile on this network is expected."),
+    )
+
+
+class SocialSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    instagram_url = _profile_url("instagram")
+    tiktok_url = _profile_url("tiktok")
+    facebook_url = _profile_url("facebook")
 
 
 WIDGET_LANGUAGES = ("en", "id")
@@ -146,6 +192,9 @@ class SettingsSchema(Schema):
     points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
     widget = fields.Nested(WidgetSchema)
+    pending_from = PlainText(validate=validate.OneOf(("paid", "fulfilled")))
+    bonus = fields.Nested(BonusSchema)
+    social = fields.Nested(SocialSchema)
 
 
 def defaults_for(currency: str) -> dict[str, Any]:

@@ -178,7 +178,7 @@ def entry_values(entry: LedgerEntry, currency: str) -> dict[str, Any]:
 
 
 # The widget's history: the entry's kind and state (plus its amount and display text, history.py).
-HISTORY_ENTRY = EntrySchema(only=("id", "account", "state", "kind", "created_at"))
+HISTORY_ENTRY = EntrySchema(only=("id", "account", "state", "kind", "available_at", "created_at"))
 _EXPORTED_ENTRY = EntrySchema(only=("account", "state", "kind", "source", "source_id", "reason", "created_at"))
 
 

@@ -15,9 +15,11 @@ from .errors import NotFound
 from .members import find_member
 from .models import Coupon, Order, Shop, utcnow
 from .money import display, format_minor_string
+from .pending import pending_of
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
 from .shapes import OFFERED_REWARD, SHOPPER_CODE, UNBOXING_COUPON
+from .ways_to_earn import ways_of
 
 # Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
 # plugin's `?coupon=` handler (connectors/woocommerce/plugin/setia-loyalty/includes/coupon-link.php).
@@ -53,6 +55,7 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
             "cashback_pending": display(cashback[1], currency, locale),
         },
         "tier": None,  # no tiers yet; the widget shows tier and progress when this is an object
+        "pending": pending_of(session, shop.id, member.id, currency) if member else [],
     }
 
 
@@ -80,6 +83,7 @@ def programme_of(session: Session, shop: Shop, apply_path: str) -> dict[str, Any
             "pending_days": int(settings["pending_days"]),
         },
         "rewards": OFFERED_REWARD.dump(rewards_of(session, shop.id), many=True),
+        "ways_to_earn": ways_of(session, shop),  # sign-up, birthday, newsletter, social, custom actions
         "theme": _theme(settings),
         "apply_path": apply_path,
     }

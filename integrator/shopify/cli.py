@@ -48,6 +48,7 @@ def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
         if info is not None:
             shop.name, shop.currency = info.name, info.currency
             shop.language = "id" if info.language == "id" else "en"
+            shop.timezone = info.timezone or shop.timezone
         key = issue_api_key(session, shop)
         result = {
             "shop_id": shop.id,

@@ -69,6 +69,7 @@ HANDLERS: dict[str, Handler] = {
     "orders/fulfilled": _order,
     "refunds/create": _refund,
     "customers/create": _customer,
+    "customers/enable": _customer,
     "customers/update": _customer,
     "app/uninstalled": _uninstalled,
     "customers/data_request": _data_request,

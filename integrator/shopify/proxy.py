@@ -19,7 +19,8 @@ from integrator.loyalty.errors import UnknownShop
 from integrator.loyalty.models import Shop
 from integrator.loyalty.shops import find_shop, record_widget_seen
 from integrator.services import services
-from integrator.widget_api import answers
+from integrator.widget_api import answers, programme_page
+from integrator.widget_api import earn as earn_answers
 from integrator.widget_api.cashback import cashback_redemption
 from integrator.widget_api.limits import shopper_limit, too_many
 
@@ -129,6 +130,13 @@ def order(platform_order_id: str) -> Response:
     return answers.order(shop, customer, platform_order_id)
 
 
+@bp.get("/estimate")
+def estimate() -> Response:
+    """Shopify says who is logged in (or nobody: a guest sees what an account would earn)."""
+    shop, proxied = verified()
+    return answers.earn_estimate(shop, proxied.customer_id, request.args)
+
+
 @bp.post("/redemptions")
 def redemptions() -> Response:
     return answers.redemption(*shopper())
@@ -137,6 +145,29 @@ def redemptions() -> Response:
 @bp.post("/cashback-redemptions")
 def cashback_redemptions() -> Response:
     return cashback_redemption(*shopper())
+
+
+@bp.get("/earn")
+def earn() -> Response:
+    return earn_answers.earn(*shopper())
+
+
+@bp.route("/birthday", methods=["PUT", "POST"])
+def birthday() -> Response:
+    return earn_answers.birthday(*shopper())
+
+
+@bp.post("/social/<network>")
+def social(network: str) -> Response:
+    shop, customer = shopper()
+    return earn_answers.social(shop, customer, network)
+
+
+@bp.get("/programme")
+def programme() -> Response:
+    """The programme page (ways to earn, rewards, FAQ) at https://<shop>/apps/setia/programme, for anyone."""
+    shop, _ = verified()
+    return programme_page.page(shop, proxied=True)
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST"])

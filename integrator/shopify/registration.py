@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
 from integrator.loyalty.models import Shop
@@ -19,6 +21,12 @@ def _custom_app_webhooks(shop: Shop) -> WebhookTarget | None:
     return WebhookTarget(webhook.PATH, tuple(SUBSCRIBED_TOPICS)) if shop.install_kind == "custom_app" else None
 
 
+def _rate_limits(limiter: Limiter) -> None:
+    """The widget API's per-shopper allowance, behind the app proxy and from the checkout extension."""
+    proxy.register_limits(limiter)
+    checkout.register_limits(limiter)
+
+
 PLATFORM = Platform(
     name="shopify",
     handlers=handlers.HANDLERS,
@@ -31,6 +39,6 @@ PLATFORM = Platform(
     shop_commands=(cli.add_shopify,),
     after_uninstall=handlers.COMPLIANCE_TOPICS,
     restored_webhooks=_custom_app_webhooks,
-    rate_limits=proxy.register_limits,  # the widget API's per-shopper allowance, behind the proxy
+    rate_limits=_rate_limits,
     extras={"embedded_admin": admin_session.embedded_merchant},
 )

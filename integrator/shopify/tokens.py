@@ -170,6 +170,7 @@ def install_shop(session: Session, box: Box, domain: str, grant: auth.TokenGrant
     if info is not None:
         shop.name, shop.currency = info.name, info.currency
         shop.language = "id" if info.language == "id" else "en"
+        shop.timezone = info.timezone or shop.timezone
     session.flush()
     return shop
 

@@ -5,6 +5,7 @@ needed, the shopper: validate → one domain function → JSON with cache header
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -14,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from integrator import jobs
 from integrator.http_errors import json_error
+from integrator.loyalty.estimate import MAX_BASIS, estimate, estimate_answer
 from integrator.loyalty.history import MAX_PAGE_SIZE, history_of
-from integrator.loyalty.input_fields import WholeNumber
-from integrator.loyalty.models import Coupon, Shop
+from integrator.loyalty.input_fields import DecimalText, WholeNumber
+from integrator.loyalty.members import find_member
+from integrator.loyalty.models import Coupon, Shop, utcnow
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shapes import REDEEMED_COUPON
-from integrator.loyalty.shopper import balances_of, codes_of, order_of, programme_of, unboxing_of
+from integrator.loyalty.shopper import balances_of, codes_of, locale_of, order_of, programme_of, unboxing_of
 from integrator.platform_registry import apply_path
 from integrator.services import services
 
@@ -66,6 +69,34 @@ def history(shop: Shop, customer: str, args: Mapping[str, str]) -> Response:
         return json_error(422, "invalid input", exc.messages)
     body = _read(lambda session: history_of(session, shop, customer, query["page"], query["page_size"]))
     return answer(body, PRIVATE)
+
+
+class EstimateQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE  # the identity rides along
+
+    subtotal = DecimalText(
+        required=True,
+        max_places=4,
+        validate=validate.Range(min=Decimal(0), max=MAX_BASIS),
+        metadata={"description": "the cart's earning basis in the shop currency (subtotal after discounts)"},
+    )
+
+
+def earn_estimate(shop: Shop, customer: str | None, args: Mapping[str, str]) -> Response:
+    """What an order of `subtotal` earns (integrator/loyalty/estimate.py), for the signed shopper
+    (`customer`) or a guest (None); 422 for a subtotal that is not a plain decimal in range."""
+    try:
+        query = EstimateQuery().load(dict(args))
+    except ValidationError as exc:
+        return json_error(422, "invalid input", exc.messages)
+
+    def work(session: Session) -> dict[str, Any]:
+        member = find_member(session, shop.id, customer) if customer is not None else None
+        found = estimate(session, shop, member, query["subtotal"], utcnow())
+        return estimate_answer(found, locale_of(shop))
+
+    return answer(_read(work), PUBLIC if customer is None else PRIVATE)
 
 
 def unboxing(shop: Shop, customer: str) -> Response:

@@ -103,3 +103,11 @@ def order(public_id: str, platform_order_id: str) -> Response:
 @bp.post("/<public_id>/redemptions")
 def redemptions(public_id: str) -> Response:
     return answers.redemption(widget_shop(), signed_customer())
+
+
+@bp.get("/<public_id>/estimate")
+def estimate(public_id: str) -> Response:
+    """What a cart earns; the signed identity is optional (a guest sees what an account would earn),
+    but one that is sent must be good."""
+    signed = any(name in request.args for name in ("customer", "ts", "sig"))
+    return answers.earn_estimate(widget_shop(), signed_customer() if signed else None, request.args)

@@ -30,7 +30,9 @@ def _npm() -> str:
 
 
 @functools.cache
-def axe_source() -> str:
+def node_modules() -> Path:
+    """tests/e2e/node_modules as the lock file pins it (axe-core; React for the WooCommerce checkout
+    script's page), installed with `npm ci` when the lock changed."""
     lock = hashlib.sha256((E2E / "package-lock.json").read_bytes()).hexdigest()
     stamp = E2E / "node_modules" / ".setia-lock-sha256"
     if not stamp.is_file() or stamp.read_text() != lock:
@@ -44,7 +46,12 @@ def axe_source() -> str:
         )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
         stamp.write_text(lock)
-    return (E2E / "node_modules" / "axe-core" / "axe.min.js").read_text()
+    return E2E / "node_modules"
+
+
+@functools.cache
+def axe_source() -> str:
+    return (node_modules() / "axe-core" / "axe.min.js").read_text()
 
 
 def axe_violations(page: Any) -> list[str]:

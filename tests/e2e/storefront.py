@@ -60,11 +60,12 @@ def _proxy(store: Storefront, handler: http.server.BaseHTTPRequestHandler, body:
     )
     try:
         with urllib.request.urlopen(forwarded, timeout=10) as answer:  # noqa: S310 (our own loopback app)
-            status, content = answer.status, answer.read()
+            status, content, kind = answer.status, answer.read(), answer.headers.get("Content-Type")
     except urllib.error.HTTPError as refused:
-        status, content = refused.code, refused.read()
+        status, content, kind = refused.code, refused.read(), refused.headers.get("Content-Type")
     handler.send_response(status)
-    handler.send_header("Content-Type", "application/json")
+    # Shopify passes the app's content type on (text/html for the programme page).
+    handler.send_header("Content-Type", kind or "application/json")
     handler.end_headers()
     handler.wfile.write(content)
 

@@ -159,7 +159,9 @@ def test_an_anonymous_shopper_sees_the_program_but_no_balance_in_the_shops_theme
     look = launcher.evaluate("el => { const s = getComputedStyle(el); return [s.backgroundColor, s.color, s.left]; }")
     assert look == ["rgb(255, 204, 0)", "rgb(17, 24, 39)", "16px"]  # dark text on a light accent, on the left
     shoot(page, "widget-anonymous")
-    assert [url.split("?")[0].rsplit("/", 1)[1] for url in calls] == ["program"]  # one call, nothing personal
+    # The programme, and the cart's figure from the server (for a visitor: nothing personal is sent).
+    assert [url.split("?")[0].rsplit("/", 1)[1] for url in calls] == ["program", "estimate"]
+    assert calls[1].endswith("/estimate?subtotal=181.09")
     assert page.errors == []
 
 

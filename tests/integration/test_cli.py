@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
+from integrator.loyalty.models import Shop
 from tests.conftest import Api, drain
 from tests.deliveries import SHOP_DOMAIN, fake30, fixture, with_changes
 from tests.fake_shopify import Call, FakeShopify, fake_shopify
@@ -24,8 +25,10 @@ ALL_TOPICS = {
     "ORDERS_PAID",
     "ORDERS_UPDATED",
     "ORDERS_CANCELLED",
+    "ORDERS_FULFILLED",
     "REFUNDS_CREATE",
     "CUSTOMERS_CREATE",
+    "CUSTOMERS_ENABLE",
     "CUSTOMERS_UPDATE",
     "APP_UNINSTALLED",
 }
@@ -39,7 +42,7 @@ class CliShop:
         self.fake = fake
         self.currency = currency
         self.subscriptions: list[dict[str, Any]] = []
-        shop = {"name": "CLI Shop", "email": "owner@example.com"}
+        shop = {"name": "CLI Shop", "email": "owner@example.com", "ianaTimezone": "Asia/Jakarta"}
         fake.answer("SetiaShop", lambda _v: {"shop": {**shop, "currencyCode": self.currency}}, always=True)
         fake.answer("SetiaShopLocales", {"shopLocales": [{"locale": "en", "primary": True}]}, always=True)
         fake.answer("SetiaWebhooks", lambda _v: self._listing(), always=True)
@@ -113,6 +116,8 @@ def test_add_shopify_prints_the_new_shops_identity(app: Flask, shopify: CliShop)
         assert isinstance(printed[field], str)
         assert printed[field]
     assert shop_count(app) == 1
+    with app.extensions["setia_db"].session() as session:  # Shopify's ianaTimezone: the shop's days
+        assert session.get(Shop, printed["shop_id"]).timezone == "Asia/Jakarta"
 
 
 def test_add_shopify_sends_the_access_token_on_every_call(app: Flask, shopify: CliShop) -> None:
@@ -238,7 +243,17 @@ def test_webhook_registration_refused_still_connects_with_a_warning(app: Flask, 
             "userErrors": [{"field": ["webhookSubscription", "uri"], "message": "Address is invalid"}],
         }
     }
-    fake.answer("SetiaShop", {"shop": {"name": "CLI Shop", "email": "owner@example.com", "currencyCode": "USD"}})
+    fake.answer(
+        "SetiaShop",
+        {
+            "shop": {
+                "name": "CLI Shop",
+                "email": "owner@example.com",
+                "currencyCode": "USD",
+                "ianaTimezone": "America/New_York",
+            }
+        },
+    )
     fake.answer("SetiaShopLocales", {"shopLocales": []})
     fake.answer("SetiaWebhooks", {"webhookSubscriptions": {"nodes": [], "pageInfo": {"hasNextPage": False}}})
     fake.answer("SetiaWebhookCreate", refused)

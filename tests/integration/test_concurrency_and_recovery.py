@@ -17,7 +17,7 @@ from rq import Queue
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
-from integrator import jobs, periodic, queue
+from integrator import jobs, periodic, queue, worker
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty import ledger
 from integrator.loyalty.models import WebhookEvent, utcnow
@@ -193,16 +193,39 @@ def test_failing_delivery_retries_with_backoff_then_fails_and_can_be_retried(app
     assert api.member(CUSTOMER)["points_available"] == 181
 
 
+@requires_postgres
 @requires_redis
-def test_deliveries_reach_the_workers_in_batches_not_one_job_each(app, shop, deliver, api, monkeypatch):
-    monkeypatch.setattr(queue, "DRAIN_EVERY_MS", 60_000)  # one drain job for the whole burst
-    for i in range(20):
+def test_deliveries_wait_in_the_database_and_concurrent_workers_claim_each_once(app, shop, deliver, api, monkeypatch):
+    # The request hands nothing to Redis: with Redis unreachable it still answers, and queues no job.
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_timeout=0.5, socket_connect_timeout=0.5, retry=None)
+    monkeypatch.setitem(app.extensions, "setia_queue_redis", dead)
+    for i in range(40):
         assert deliver("orders/paid", with_changes(fake30(), id=7000 + i), process=False).status_code == 200
-    rq_queue = Queue(queue.QUEUE, connection=Redis.from_url(REDIS_URL))
-    assert rq_queue.count == 1
-    drain()
-    assert statuses(app) == ["processed"] * 20
-    assert api.member(CUSTOMER)["points_available"] == 20 * 181
-    # The drain job cleared its flag when the inbox ran dry: the next delivery schedules a new one.
-    deliver("orders/paid", with_changes(fake30(), id=7100), process=False)
-    assert rq_queue.count == 1
+    monkeypatch.undo()
+    assert Queue(queue.QUEUE, connection=Redis.from_url(REDIS_URL)).count == 0
+    assert statuses(app) == ["received"] * 40
+    # Four workers claim at the same moment (FOR UPDATE SKIP LOCKED): every delivery once, none twice.
+    claimed = all_at_once(4, lambda _: worker.drain_received())
+    assert sum(claimed) == 40
+    assert statuses(app) == ["processed"] * 40
+    assert api.member(CUSTOMER)["points_available"] == 40 * 181
+    assert_ledger_ok(app)
+
+
+@requires_postgres
+@requires_redis
+def test_a_worker_that_dies_holding_a_delivery_leaves_it_to_the_next(app, shop, deliver, api):
+    for i in range(3):
+        deliver("orders/paid", with_changes(fake30(), id=7200 + i), process=False)
+    first = event_ids(app)[0]
+    db = app.extensions["setia_db"]
+    with pytest.raises(RuntimeError), db.session() as dying:
+        held = jobs._next_received(dying)  # a worker claims the oldest delivery...
+        assert held is not None and held.id == first
+        assert worker.drain_received() == 2  # ...the others skip it and take the rest meanwhile
+        raise RuntimeError("the worker process dies before it commits")
+    assert statuses(app) == ["received", "processed", "processed"]  # rolled back: still there
+    assert worker.drain_received() == 1
+    assert statuses(app) == ["processed"] * 3
+    assert api.member(CUSTOMER)["points_available"] == 3 * 181
+    assert_ledger_ok(app)

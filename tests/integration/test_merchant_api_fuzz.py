@@ -54,7 +54,13 @@ def _existing_rows(api: Api, deliver: Any) -> dict[str, int]:
     member = api.get("/members").json["items"][0]
     reward = api.post("/rewards", {"name": "Tote", "points_cost": 100, "kind": "percentage", "value": "10"}).json
     request = api.post("/data-requests", {"kind": "data_request", "email": member["email"]}).json
-    return {"member_id": member["id"], "reward_id": reward["id"], "request_id": request["id"]}
+    action = api.post("/actions", {"name": "product_review", "points": 5, "limit": 3}).json
+    return {
+        "member_id": member["id"],
+        "reward_id": reward["id"],
+        "request_id": request["id"],
+        "action_id": action["id"],
+    }
 
 
 def test_the_merchant_api_answers_every_generated_request_as_documented(app: Flask, api: Api, deliver: Any) -> None:

@@ -42,7 +42,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthW
 API_KEY = "test-api-key"
 TOKEN_URL = f"https://{SHOP_DOMAIN}/admin/oauth/access_token"
 GRAPHQL_URL = f"https://{SHOP_DOMAIN}/admin/api/2026-07/graphql.json"
-SHOP_ANSWER = {"shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR"}}
+SHOP_ANSWER = {
+    "shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR", "ianaTimezone": "Asia/Jakarta"}
+}
 LOCALES_ANSWER = {"shopLocales": [{"locale": "en", "primary": False}, {"locale": "id-ID", "primary": True}]}
 
 

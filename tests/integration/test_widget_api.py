@@ -81,6 +81,7 @@ def test_signed_member_gets_balances(client: FlaskClient, shop: dict[str, Any], 
         },
         "display": {"cashback_available": "$3.62", "cashback_pending": "$0.00"},
         "tier": None,
+        "pending": [],
     }
     assert response.headers["Cache-Control"] == "private, no-store"
     assert JANE_EMAIL not in response.get_data(as_text=True)
@@ -214,6 +215,7 @@ def test_program_is_public_and_holds_no_personal_data(client: FlaskClient, shop:
         "platform": "shopify",
         "earning": {"points_per_unit": "1", "cashback_percent": "2", "pending_days": 0},
         "rewards": [],
+        "ways_to_earn": [],
         "theme": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
         "apply_path": "/discount/{code}",
     }

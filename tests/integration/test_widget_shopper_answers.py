@@ -63,7 +63,7 @@ def test_history_lists_the_shoppers_entries_newest_first(
     assert (body["page"], body["page_size"], body["has_more"]) == (1, 20, False)
     items = body["items"]
     assert [set(item) for item in items] == [
-        {"id", "account", "state", "kind", "amount", "display", "description", "created_at"}
+        {"id", "account", "state", "kind", "available_at", "amount", "display", "description", "created_at"}
     ] * 3
     gift = items[0]
     assert (gift["account"], gift["state"], gift["kind"], gift["amount"]) == ("points", "available", "adjust", 25)

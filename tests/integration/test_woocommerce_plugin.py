@@ -263,3 +263,54 @@ def test_coupon_link_leaves_woocommerces_own_checkout_link_alone() -> None:
     """/checkout-link/?products=...&coupon=... is WooCommerce's (template_redirect, priority 10): the
     plugin's handler (priority 5) must neither apply the code nor redirect to the cart first."""
     assert run_coupon_link("true", "SETIA-AB12-CD34") == "left alone\n"
+
+
+# The [setia_programme] shortcode with the WordPress functions it calls stubbed: wp_remote_get answers
+# with the page the app served (argv[2], a file), the transient is empty. The kses stub keeps the
+# markup as is (WordPress's own filter only removes what the page does not have).
+PROGRAMME_HARNESS = """
+define( 'ABSPATH', __DIR__ . '/' );
+function get_option( $name, $default = false ) {
+    $options = array( 'setia_loyalty_app_url' => 'https://setia.test/', 'setia_loyalty_public_id' => 'pub123' );
+    return isset( $options[ $name ] ) ? $options[ $name ] : $default;
+}
+function untrailingslashit( $value ) { return rtrim( $value, '/' ); }
+function get_transient( $key ) { return false; }
+function set_transient( $key, $value, $seconds ) { fwrite( STDERR, "cached $seconds\\n" ); return true; }
+function wp_remote_get( $url, $args ) {
+    global $argv;
+    fwrite( STDERR, "GET $url\\n" );
+    return array( 'code' => 200, 'body' => file_get_contents( $argv[2] ) );
+}
+function is_wp_error( $value ) { return false; }
+function wp_remote_retrieve_response_code( $response ) { return $response['code']; }
+function wp_remote_retrieve_body( $response ) { return $response['body']; }
+function wp_strip_all_tags( $text ) { return strip_tags( $text ); }
+function wp_kses_post( $html ) { return $html; }
+function add_shortcode( $tag, $callback ) {}
+require $argv[1] . '/includes/options.php';
+require $argv[1] . '/includes/programme.php';
+echo setia_loyalty_programme_shortcode();
+"""
+
+
+def test_the_programme_shortcode_prints_the_apps_programme_page(
+    client: FlaskClient, store: dict[str, Any], tmp_path: Path
+) -> None:
+    page = client.get(f"/widget/v1/{store['public_id']}/programme")
+    assert page.status_code == 200
+    served = tmp_path / "programme.html"
+    served.write_bytes(page.data)
+    result = subprocess.run(  # noqa: S603 (our own harness and arguments)
+        [php(), "-r", PROGRAMME_HARNESS, str(PLUGIN), str(served)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    assert "GET https://setia.test/widget/v1/pub123/programme" in result.stderr
+    assert "cached 300" in result.stderr
+    html = result.stdout
+    assert html.startswith("<style>") and '<main class="setia-programme">' in html
+    assert "Ways to earn" in html and "How do I join?" in html
+    assert "<html" not in html and "<head" not in html and "<body" not in html

@@ -20,7 +20,9 @@ DOMAIN = "setia-test.myshopify.com"
 TOKEN = "shpat_unit_token"
 CALLBACK = "https://setia.test/webhooks/shopify"
 
-SHOP_DATA = {"shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR"}}
+SHOP_DATA = {
+    "shop": {"name": "Toko Setia", "email": "owner@example.com", "currencyCode": "IDR", "ianaTimezone": "Asia/Jakarta"}
+}
 LOCALES_DATA = {"shopLocales": [{"locale": "en", "primary": False}, {"locale": "id-ID", "primary": True}]}
 THROTTLED = {
     "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev"}}],

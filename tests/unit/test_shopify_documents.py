@@ -83,7 +83,10 @@ def coupon(value_type: str, **changes: Any) -> CouponSpec:
 def drive_every_call(fake: FakeShopify) -> None:
     """Make the client send each of its requests, answered as Shopify answers them."""
     client = ShopifyClient(SHOP_DOMAIN, "shpat_documents", sleep=lambda _s: None)
-    fake.answer("SetiaShop", {"shop": {"name": "Toko", "email": "o@example.com", "currencyCode": "IDR"}})
+    fake.answer(
+        "SetiaShop",
+        {"shop": {"name": "Toko", "email": "o@example.com", "currencyCode": "IDR", "ianaTimezone": "Asia/Jakarta"}},
+    )
     fake.answer("SetiaShopLocales", {"shopLocales": [{"locale": "id-ID", "primary": True}]})
     client.fetch_shop()
     fake.answer("SetiaWebhooks", {"webhookSubscriptions": {"nodes": [], "pageInfo": NEXT_PAGE}})

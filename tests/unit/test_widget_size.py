@@ -36,8 +36,11 @@ def test_the_bundle_is_every_module_and_the_stylesheet():
     bundle = build_widget(WIDGETS).bundle.body.decode()
     assert "SetiaLoyalty.css=" in bundle and ".launcher{" in bundle
     assert bundle.count("})(window.SetiaLoyalty);") == len(MODULES)  # each module adds its part
-    for name in ("S.panel", "S.thankYou", "S.cart", "S.money", "S.points", "S.client", "S.codeBox", "S.lazy"):
+    for name in ("S.panel", "S.thankYou", "S.cart", "S.money", "S.client", "S.codeBox", "S.lazy"):
         assert f"{name} = (" in bundle
+    # What a cart earns is the server's figure (cart.js asks for it), never computed in the browser.
+    assert "S.points" not in bundle
+    assert "S.carts = (" in build_widget(WIDGETS).lazy["cart.js"].body.decode()
 
 
 def test_the_loader_points_at_the_bundle_of_this_content():

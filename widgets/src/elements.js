@@ -1,6 +1,6 @@
 /* Page elements the widget fills, each in its own shadow root:
-   <div data-setia="cart" data-subtotal="181.09">: "you will earn 181 points" (recomputed when the
-   theme changes data-subtotal) and "use your points", which opens the panel;
+   <div data-setia="cart" data-subtotal="181.09">: "you will earn 181 points" and "use your points"
+   (cart.js, loaded when the page has one);
    <div data-setia="thank-you" data-order="ORDER_ID">: what the order earned and its unboxing code,
    asked again a few times while Setia has not seen the order yet (the webhook may be late). */
 (function (S) {
@@ -9,21 +9,9 @@
   const RETRY_MS = [1500, 3000, 5000, 8000, 12000];
   const AGAIN = [0, 404, 429, 500, 502, 503, 504];
 
+  // The cart element is its own module (cart.js), loaded only where a page has one.
   S.cart = (ctx, panel) => {
-    for (const el of document.querySelectorAll('[data-setia="cart"]')) {
-      const box = S.shadow(el);
-      S.theme(box, ctx.program);
-      const draw = () => {
-        const points = ctx.program && S.points(el.dataset.subtotal, ctx.program.earning.points_per_unit);
-        box.replaceChildren();
-        if (!points) return; // nothing to promise (or a subtotal that is not a plain decimal)
-        const use = ctx.api.signed && h("button", {type: "button", onclick: (event) => panel.open(event.currentTarget)}, ctx.t("use_points"));
-        // A guest's order earns nothing (no one to credit): the promise needs a signed-in shopper.
-        box.append(h("p", {class: "el"}, ctx.t(ctx.api.signed ? "cart" : "cart_join", {n: ctx.pts(points)}), use));
-      };
-      draw();
-      new MutationObserver(draw).observe(el, {attributes: true, attributeFilter: ["data-subtotal"]});
-    }
+    if (document.querySelector('[data-setia="cart"]') || S.script.dataset.cartDrawer) S.lazy("cart.js").then(() => S.carts(ctx, panel), () => {});
   };
 
   const thanks = (ctx, order) => {

@@ -1,7 +1,6 @@
 /* Numbers as the server shows them (integrator/loyalty/money.py display): Rupiah without decimals
-   ("Rp 10.000") in any language, other currencies by Intl for the language ("$181.09"). Points are
-   computed like integrator/loyalty/earning.py: floor(subtotal × points_per_unit), on exact decimals
-   (BigInt digits and a scale), never on floats. */
+   ("Rp 10.000") in any language, other currencies by Intl for the language ("$181.09"). What a cart
+   earns is the server's figure (cart.js asks GET .../estimate), never computed here. */
 (function (S) {
   "use strict";
 
@@ -29,13 +28,6 @@
     return [BigInt((match[1] || "0") + fraction), fraction.length];
   };
   const TEN = BigInt(10);
-
-  S.points = (subtotal, perUnit) => {
-    const a = decimal(subtotal);
-    const b = decimal(perUnit);
-    if (!a || !b) return null;
-    return Number((a[0] * b[0]) / TEN ** BigInt(a[1] + b[1]));
-  };
 
   // The earning rate in words a shopper reads: "0.001" per 1.00 → [1, 1000] (1 point per 1,000).
   S.rate = (perUnit) => {

@@ -87,9 +87,10 @@
     const me = h("div", {class: "me"});
     const list = h("ul", {class: "rewards"});
     const extra = h("div", {class: "extra"});
+    const ways = h("div");
     const message = h("p", {class: "msg", role: "status", "aria-live": "polite"});
     const panel = h("section", {class: inline ? "panel inline" : "panel", id: "setia-panel", role: inline ? "region" : "dialog", "aria-labelledby": "setia-title", hidden: !inline},
-      h("div", {class: "head"}, h("div", {class: "top"}, title, close), me), earning(ctx), ctx.program && h("h3", {}, t("rewards")), list, extra, message);
+      h("div", {class: "head"}, h("div", {class: "top"}, title, close), me), earning(ctx), ways, ctx.program && h("h3", {}, t("rewards")), list, extra, message);
     box.append(panel);
     if (!inline) {
       box.prepend(launcher);
@@ -134,7 +135,11 @@
       });
       return ctx.loading;
     };
-    const opened = () => more().then((ready) => ready.opened(), () => say(t("error")));
+    let earn = null; // ways to earn (earn.js), loaded with the shopper's part
+    const opened = () => {
+      earn = earn || S.lazy("earn.js").then(() => S.earn(ctx, ways, say, reload), () => null);
+      return more().then((ready) => ready.opened(), () => say(t("error")));
+    };
     const show = (open, from) => {
       panel.hidden = !open;
       launcher.setAttribute("aria-expanded", String(open));

@@ -9,10 +9,12 @@ from .base import MAX_ROW_ID, NAMING, Base, BigId, UTCDateTime, utcnow
 from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
+from .programme import ActionCredit, CustomAction, MemberBirthday
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
 from .unboxing import ShopLogo, UnboxingCard, UnboxingScan
 
 __all__ = [
+    "ActionCredit",
     "AnalyticsDay",
     "AnalyticsSnapshot",
     "ApiKey",
@@ -20,10 +22,12 @@ __all__ = [
     "BigId",
     "Coupon",
     "CreditTransfer",
+    "CustomAction",
     "DataRequest",
     "LedgerEntry",
     "MAX_ROW_ID",
     "Member",
+    "MemberBirthday",
     "MemberImport",
     "NAMING",
     "Order",

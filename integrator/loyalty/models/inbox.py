@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +46,14 @@ class WebhookEvent(Base):
         UniqueConstraint("platform", "shop_key", "topic", "event_id"),
         Index("ix_webhook_events_status", "status", "received_at"),
         Index("ix_webhook_events_shop_received", "shop_id", "received_at"),  # a shop's last delivery
+        # What the workers claim next (integrator/worker.py): the deliveries still to process, in
+        # arrival order, and only those (a small index however large the table grows).
+        Index(
+            "ix_webhook_events_to_process",
+            "id",
+            postgresql_where=text("status = 'received'"),
+            sqlite_where=text("status = 'received'"),
+        ),
     )
 
 

@@ -67,6 +67,8 @@ class LedgerEntry(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "idempotency_key"),
         Index("ix_ledger_entries_shop_created_at", "shop_id", "created_at"),
+        # The primary key a partitioned ledger will need (partition key first: docs/scaling.md).
+        Index("ux_ledger_entries_shop_id_id", "shop_id", "id", unique=True),
     )
 
 
@@ -90,6 +92,9 @@ class Order(Base):
     points_per_unit: Mapped[str | None] = mapped_column(String(32), nullable=True)
     cashback_percent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     pending_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Where the pending days count from, fixed with the rates: "paid" or "fulfilled" (NULL: paid).
+    pending_from: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # What this order's entries hold now, per account and state.
     points_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     points_held: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -105,6 +110,7 @@ class Order(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "platform_order_id"),
         Index("ix_orders_shop_paid_at", "shop_id", "paid_at"),
+        Index("ux_orders_shop_id_id", "shop_id", "id", unique=True),  # as for ledger_entries
     )
 
 

@@ -28,6 +28,8 @@ class Shop(Base):
     name: Mapped[str] = mapped_column(String(255), default="")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # The shop's IANA time zone (birthdays, "today"); NULL reads as UTC (integrator/loyalty/shop_time.py).
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     access_token_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     # A custom-app shop's own webhook secret (encrypted); NULL means the app's SHOPIFY_API_SECRET.
     webhook_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)

@@ -2,7 +2,7 @@
 /**
  * Plugin Name:       Setia Loyalty
  * Plugin URI:        https://github.com/setia-loyalty/setia
- * Description:       Connects a WooCommerce store to Setia: the loyalty widget, the "Loyalty" tab in My Account, unboxing coupons and coupon links.
+ * Description:       Connects a WooCommerce store to Setia: the loyalty widget, points at checkout (blocks and classic), the "Loyalty" tab in My Account, unboxing coupons and coupon links.
  * Version:           0.1.0
  * Requires at least: 6.0
  * Requires PHP:      7.4
@@ -26,11 +26,14 @@ require_once SETIA_LOYALTY_DIR . 'identity.php';
 require_once SETIA_LOYALTY_DIR . 'options.php';
 require_once SETIA_LOYALTY_DIR . 'settings.php';
 require_once SETIA_LOYALTY_DIR . 'storefront.php';
+require_once SETIA_LOYALTY_DIR . 'checkout-texts.php';
+require_once SETIA_LOYALTY_DIR . 'checkout.php';
 require_once SETIA_LOYALTY_DIR . 'account.php';
 require_once SETIA_LOYALTY_DIR . 'unboxing.php';
 require_once SETIA_LOYALTY_DIR . 'coupon-link.php';
 require_once SETIA_LOYALTY_DIR . 'api-client.php';
 require_once SETIA_LOYALTY_DIR . 'privacy.php';
+require_once SETIA_LOYALTY_DIR . 'programme.php';
 
 /**
  * Loads the translations.
@@ -50,10 +53,12 @@ function setia_loyalty_boot() {
 	}
 	setia_loyalty_register_settings_hooks();
 	setia_loyalty_register_storefront_hooks();
+	setia_loyalty_register_checkout_hooks();
 	setia_loyalty_register_account_hooks();
 	setia_loyalty_register_unboxing_hooks();
 	setia_loyalty_register_coupon_link_hooks();
 	setia_loyalty_register_privacy_hooks();
+	setia_loyalty_register_programme_hooks();
 }
 add_action( 'plugins_loaded', 'setia_loyalty_boot' );
 

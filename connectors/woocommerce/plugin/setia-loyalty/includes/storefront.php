@@ -89,16 +89,11 @@ function setia_loyalty_script_tag( $tag, $handle ) {
 /**
  * The cart page's "you will earn N points" element, filled by the widget. data-subtotal is Setia's
  * earning basis: the subtotal after discounts, without shipping and taxes, as a plain decimal.
- * (The block-based cart has no such hook; a theme can print the same element itself.)
+ * (The Cart and Checkout blocks get theirs from checkout.php.)
  */
 function setia_loyalty_render_cart_points() {
 	if ( ! setia_loyalty_widget_configured() || ! function_exists( 'WC' ) || ! WC()->cart ) {
 		return;
 	}
-	$cart     = WC()->cart;
-	$subtotal = max( 0, (float) $cart->get_subtotal() - (float) $cart->get_discount_total() );
-	printf(
-		'<div data-setia="cart" data-subtotal="%s"></div>',
-		esc_attr( wc_format_decimal( $subtotal, wc_get_price_decimals() ) )
-	);
+	printf( '<div data-setia="cart" data-subtotal="%s"></div>', esc_attr( setia_loyalty_cart_basis( WC()->cart ) ) );
 }
