@@ -6,14 +6,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Coupon, Order, Shop, UnboxingCard, UnboxingScan, utcnow
 from .rows import insert_ignore
+from .shop_time import zone_of
 
 # 9 random bytes → 12 URL-safe characters (72 bits): unguessable, meaningless, and short enough to
 # keep the QR code small (a version 2 code for APP_URL/u/<token> at error correction M).
@@ -39,13 +39,9 @@ def ensure_card(session: Session, shop_id: int, coupon_id: int) -> None:
     insert_ignore(session, UnboxingCard, values, ["coupon_id"])
 
 
-def shop_zone(shop: Shop) -> ZoneInfo:
-    """The shop's time zone (DESIGN.md: stored on the shop once a platform reports it), else UTC."""
-    name = getattr(shop, "timezone", None) or "UTC"
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+def shop_zone(shop: Shop) -> tzinfo:
+    """The shop's time zone (shop_time.zone_of: the platform's, UTC until it says)."""
+    return zone_of(shop)
 
 
 def day_window(shop: Shop, first: date, last: date) -> tuple[datetime, datetime]:

@@ -191,3 +191,22 @@ def weekly_numbers(app, client, deliver, shopify, shops):
     numbers = dict(re.findall(r"data-week-(\w+)>([^<]*)<", row.group(1)))
     assert numbers == {"printed": "2", "scans": "3", "redeemed": "1", "revenue": "$181.09"}
     assert len(re.findall(r"<tr data-week=", page)) == 8
+
+
+def test_the_days_are_the_shops_days(app, client, deliver, shopify, shops):
+    """A code made at 20:00 UTC on 4 December is on 5 December in Jakarta (UTC+7)."""
+    from sqlalchemy import update
+
+    from integrator.loyalty.models import Shop
+
+    shop = shops.make(settings={"points_per_unit": "1", "unboxing": UNBOXING})
+    with time_machine.travel(datetime(2026, 12, 4, 20, 0, tzinfo=UTC), tick=True):
+        deliver_paid_orders(deliver, shopify, 1)
+    api = Api(client, shop["api_key"])
+    day = {"from": "2026-12-04", "to": "2026-12-04"}
+    next_day = {"from": "2026-12-05", "to": "2026-12-05"}
+    assert len(api.get("/unboxing/cards", query_string=day).json["items"]) == 1  # UTC until the shop says
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(Shop).values(timezone="Asia/Jakarta"))
+    assert api.get("/unboxing/cards", query_string=day).json["items"] == []
+    assert len(api.get("/unboxing/cards", query_string=next_day).json["items"]) == 1
