@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
+from connectors.card_link import UnboxingCardLink  # noqa: F401  (re-exported: the Connector protocol names it)
+
 
 class PayloadError(ValueError):
     """A verified delivery whose body cannot be understood; recorded as failed, never retried."""
@@ -147,6 +149,19 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class Buyer:
+    """The person behind an order, as far as the payload says (email, phone, billing or customer name,
+    shipping address lines, IP). Shopify sends names, phones, addresses with protected data level 2."""
+
+    email: str | None = None
+    phone: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    shipping_address: tuple[str, ...] = ()  # street lines, city, postcode, country code
+    ip: str | None = None
+
+
+@dataclass(frozen=True)
 class Order:
     """One order as it stands now. `status` is "paid" (money received), "unpaid", or "void"
     (cancelled, refunded or voided)."""
@@ -168,6 +183,9 @@ class Order:
     # When the order was fulfilled in full (Shopify `fulfillment_status: fulfilled`, WooCommerce
     # `completed`); None while it is not.
     fulfilled_at: datetime | None = None
+    # Who placed it, as the referral fraud checks compare people (a guest too); None when the
+    # payload does not say.
+    buyer: Buyer | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +224,19 @@ class CouponSpec:
     min_subtotal: Decimal | None = None  # the order subtotal the code needs, shop currency; None = any
 
 
+@dataclass(frozen=True)
+class FriendCodeSpec:
+    """An advocate's friend code: a discount of `percent` usable by any shopper, once per customer,
+    with no end date. `holder_id` is the platform discount that already holds the shop's friend
+    codes (Shopify keeps every advocate's code in one discount), None for the first."""
+
+    code: str
+    title: str
+    percent: Decimal
+    starts_at: datetime
+    holder_id: str | None = None
+
+
 class CouponRejected(PlatformError):
     """The platform refused the coupon for a reason that trying again will not change."""
 
@@ -235,16 +266,6 @@ class WebhookRegistration:
     callback_url: str
 
 
-@dataclass(frozen=True)
-class UnboxingCardLink:
-    """The printed card of an unboxing code: its scan link (APP_URL/u/<token>), the PNG of its QR
-    code, and whether the merchant wants the code in the order note as well."""
-
-    scan_url: str
-    qr_url: str
-    order_note: bool = False
-
-
 class Connector(Protocol):
     """What the integrator asks of a platform, whatever the platform. What differs by platform is
     declared by each connector (mypy checks both against this where the app registers them)."""
@@ -263,10 +284,14 @@ class Connector(Protocol):
 
     def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str: ...
 
-    def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
-        """Show an unboxing code with the order it was made for, where the platform shows it from the
-        order itself (with its card's scan link, and in the order note if the merchant opted in)."""
+    def create_friend_code(self, spec: FriendCodeSpec) -> str:
+        """Make an advocate's friend code on the store; returns the platform id of the discount
+        that holds it (pass it back as `holder_id` for the next code where the platform keeps them
+        together)."""
         ...
+
+    def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
+        """Show an unboxing code and its card's scan link on the order, where the platform can."""
 
     def order_snapshot(self, payload: Any) -> Order:
         """An order delivery as a snapshot, with what the platform must be asked besides."""

@@ -70,6 +70,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
         *(blueprint for platform in platforms for blueprint in platform.blueprints),
         admin.bp,
         widget_api.bp,
+        widget_api.referral_links.bp,
         widget_assets.bp,
         storefront_demo.bp,
         unboxing_scan.bp,
@@ -80,6 +81,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
 
     # The widget API's limits; webhook deliveries have none (a platform must never be refused).
     limiter = init_limits(app, config.redis_url, frozenset(platform.webhook_blueprint.name for platform in platforms))
+    widget_api.referral_links.register_limits(limiter)
     for platform in platforms:
         if platform.rate_limits is not None:
             platform.rate_limits(limiter)

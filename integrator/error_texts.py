@@ -103,6 +103,10 @@ TEMPLATES: dict[str, Any] = {
     "too many actions": _l("too many actions"),
     "this action's limit for the period is reached": _l("this action's limit for the period is reached"),
     "this idempotency_key was used for another action": _l("this idempotency_key was used for another action"),
+    "referrals are off": _l("referrals are off"),
+    "no such referral": _l("no such referral"),
+    "this referral is not waiting for review": _l("this referral is not waiting for review"),
+    "unknown referral link": _l("unknown referral link"),
     # Unboxing cards (integrator/loyalty/unboxing.py, logos.py)
     "invalid logo": _l("invalid logo"),
     "Choose a PNG or JPEG file.": _l("Choose a PNG or JPEG file."),

@@ -234,6 +234,11 @@ def push_coupon(coupon_id: int) -> str:
     return outbox.push_coupon(reach(), coupon_id)
 
 
+def push_friend_codes(shop_id: int) -> str:
+    """Make a shop's pending friend codes on its store."""
+    return outbox.push_friend_codes(reach(), shop_id)
+
+
 def transfer_cashback(shop_id: int, member_id: int) -> str:
     """Move a member's available cashback to the store's store credit."""
     return outbox.transfer_cashback(reach(), shop_id, member_id)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,8 +15,8 @@ from sqlalchemy.orm import Session
 from connectors.base import Connector, PlatformError, UnboxingCardLink
 from integrator.config import Config
 from integrator.db import Database
-from integrator.loyalty import coupons, store_credit
-from integrator.loyalty.models import Shop
+from integrator.loyalty import coupons, referrals, store_credit
+from integrator.loyalty.models import Shop, utcnow
 from integrator.loyalty.money import from_minor
 from integrator.platform_registry import store_credit_supported
 
@@ -127,3 +128,39 @@ def push_transfer(reach: Reach, transfer_id: int) -> str:
         return "failed"
     reach.transact(lambda s: store_credit.complete_transfer(s, transfer_id, transaction_id))
     return "done"
+
+
+def push_friend_codes(reach: Reach, shop_id: int) -> str:
+    """Make the shop's pending friend codes on the store, oldest first, one job per shop at a time
+    (on Shopify the first code creates the discount every next one joins): `done`, `retrying`
+    (a transient failure: the periodic outbox tries again) or `skipped` (another job holds the shop,
+    or the shop cannot be reached)."""
+    with reach.db.session() as session:
+        client = client_for(session, reach, shop_id)
+    if client is None or not reach.transact(lambda s: referrals.claim_shop(s, shop_id, utcnow())):
+        return "skipped"
+    try:
+        return _push_friend_codes(reach, client, shop_id)
+    finally:
+        reach.transact(lambda s: referrals.release_shop(s, shop_id))
+
+
+def _push_friend_codes(reach: Reach, client: Connector, shop_id: int) -> str:
+    while True:
+        with reach.db.session() as session:
+            pending = referrals.pending_friend_codes(session, shop_id)
+        if not pending:
+            return "done"
+        holder = pending[0].spec.holder_id
+        for item in pending:
+            spec = replace(item.spec, holder_id=holder)
+            try:
+                holder = client.create_friend_code(spec)
+            except PlatformError as exc:
+                reason = f"{exc.__class__.__name__}: {exc}"
+                final = not transient(exc) or item.attempts + 1 >= reach.max_attempts
+                reach.transact(partial(referrals.friend_code_error, code_id=item.code_id, reason=reason, final=final))
+                if not final:
+                    return "retrying"
+                continue
+            reach.transact(partial(referrals.friend_code_made, code_id=item.code_id, holder_id=holder))

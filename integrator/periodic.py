@@ -14,8 +14,16 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from integrator import analytics_jobs, inbox, periodic_marks, reconciliation
-from integrator.jobs import due_events, process_event, push_coupon, push_transfer, reconcile_shop, transfer_cashback
-from integrator.loyalty import birthdays, coupons, expiry, orders, store_credit
+from integrator.jobs import (
+    due_events,
+    process_event,
+    push_coupon,
+    push_friend_codes,
+    push_transfer,
+    reconcile_shop,
+    transfer_cashback,
+)
+from integrator.loyalty import birthdays, coupons, expiry, orders, referral_orders, referrals, store_credit
 from integrator.loyalty.models import Shop, utcnow
 from integrator.platform_registry import store_credit_platforms
 from integrator.queue import SWEEP_AFTER, enqueue, in_transaction, retry_due
@@ -56,14 +64,27 @@ def flush_outbox() -> int:
             if retry_due(first, tries, now)
         ]
         holders = store_credit.members_with_cashback(session, store_credit_platforms())
+        friend_code_shops = referrals.shops_with_pending_codes(session)
     slot = int(time.time()) // 60
+    for shop_id in friend_code_shops:
+        enqueue(push_friend_codes, shop_id, job_id=f"friend-codes-{shop_id}-{slot}")
     for coupon_id in due_coupons:
         enqueue(push_coupon, coupon_id, job_id=f"coupon-{coupon_id}-{slot}")
     for transfer_id in due_transfers:
         enqueue(push_transfer, transfer_id, job_id=f"transfer-{transfer_id}-{slot}")
     for shop_id, member_id in holders:
         enqueue(transfer_cashback, shop_id, member_id, job_id=f"cashback-{member_id}-{slot}")
-    return len(due_coupons) + len(due_transfers) + len(holders)
+    return len(due_coupons) + len(due_transfers) + len(holders) + len(friend_code_shops)
+
+
+def pay_referrals() -> int:
+    """Pay the advocates of referrals whose hold has passed (referral_orders.pay_due)."""
+    return in_transaction(lambda session: referral_orders.pay_due(session))
+
+
+def prune_referral_clicks() -> int:
+    """Delete referral link clicks older than 90 days."""
+    return _in_batches(lambda session: referrals.prune_clicks(session, utcnow(), PRUNE_BATCH))
 
 
 def _expire(session: Session, due: expiry.Due, now: datetime) -> int:
@@ -200,4 +221,6 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),
     (prune_webhook_bodies, 600),
+    (pay_referrals, 300),
+    (prune_referral_clicks, 3600),
 ]

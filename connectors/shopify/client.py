@@ -6,16 +6,16 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 import requests
 
 from connectors.base import (
-    CouponRejected,
     CouponSpec,
     CreditRejected,
+    FriendCodeSpec,
     Order,
     PayloadError,
     PlatformError,
@@ -24,10 +24,9 @@ from connectors.base import (
     WebhookRegistration,
 )
 
+from . import discounts
+from .discounts import customer_gid, discount_input, iso  # noqa: F401  (discount_input: tests import it here)
 from .documents import (
-    DISCOUNT_BY_CODE,
-    DISCOUNT_CREATE,
-    FREE_SHIPPING_CREATE,
     LOCALES_QUERY,
     ORDERS_QUERY,
     SHOP_QUERY,
@@ -44,44 +43,6 @@ OPERATION = re.compile(r"\b(?:query|mutation)\s+(\w+)")
 API_VERSION = "2026-07"
 MAX_ATTEMPTS = 5
 TIMEOUT = 10
-
-
-def customer_gid(customer_id: str) -> str:
-    return f"gid://shopify/Customer/{customer_id}"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _is_taken(errors: list[dict[str, Any]]) -> bool:
-    """Shopify's DiscountErrorCode TAKEN: the code exists on the shop already."""
-    return any(e.get("code") == "TAKEN" for e in errors)
-
-
-def discount_input(spec: CouponSpec) -> dict[str, Any]:
-    """DiscountCodeBasicInput / DiscountCodeFreeShippingInput for a single-use, one-customer code."""
-    fields: dict[str, Any] = {
-        "title": spec.title,
-        "code": spec.code,
-        "startsAt": _iso(spec.starts_at),
-        "endsAt": _iso(spec.ends_at) if spec.ends_at else None,
-        "context": {"customers": {"add": [customer_gid(spec.customer_id)]}},
-        "usageLimit": spec.usage_limit,
-        "appliesOncePerCustomer": spec.once_per_customer,
-    }
-    if spec.min_subtotal is not None:
-        fields["minimumRequirement"] = {"subtotal": {"greaterThanOrEqualToSubtotal": format(spec.min_subtotal, "f")}}
-    if spec.value_type == "free_shipping":
-        return {**fields, "destination": {"all": True}}
-    if spec.value_type == "percentage":
-        # GraphQL's Float between 0 and 1; the only float we send, derived from an exact Decimal.
-        value: dict[str, Any] = {"percentage": float(spec.value / 100)}
-    elif spec.value_type == "fixed_amount":
-        value = {"discountAmount": {"amount": format(spec.value, "f"), "appliesOnEachItem": False}}
-    else:
-        raise CouponRejected(f"unknown coupon value type {spec.value_type!r}")
-    return {**fields, "customerGets": {"value": value, "items": {"all": True}}}
 
 
 def topic_enum(topic: str) -> str:
@@ -239,22 +200,12 @@ class ShopifyClient:
         return created
 
     def create_coupon(self, spec: CouponSpec) -> str:
-        """Create the code on the shop; returns the discount's id. A TAKEN code that carries our title
-        is ours from an earlier attempt whose answer was lost, and counts as created."""
-        fields = discount_input(spec)
-        if spec.value_type == "free_shipping":
-            data = self.graphql(FREE_SHIPPING_CREATE, {"freeShippingCodeDiscount": fields})
-            result = data["discountCodeFreeShippingCreate"]
-        else:
-            result = self.graphql(DISCOUNT_CREATE, {"basicCodeDiscount": fields})["discountCodeBasicCreate"]
-        errors = result.get("userErrors") or []
-        if not errors and result.get("codeDiscountNode"):
-            return str(result["codeDiscountNode"]["id"])
-        if _is_taken(errors):
-            existing = self.graphql(DISCOUNT_BY_CODE, {"code": spec.code}).get("codeDiscountNodeByCode")
-            if existing and (existing.get("codeDiscount") or {}).get("title") == spec.title:
-                return str(existing["id"])
-        raise CouponRejected(f"Shopify refused coupon {spec.code}: {errors or 'no discount returned'}")
+        """Create the code on the shop; returns the discount's id (connectors/shopify/discounts.py)."""
+        return discounts.create_coupon(self.graphql, spec)
+
+    def create_friend_code(self, spec: FriendCodeSpec) -> str:
+        """Add an advocate's friend code to the shop's friend discount (made with the first code)."""
+        return discounts.create_friend_code(self.graphql, spec)
 
     def credit_store_credit(self, customer_id: str, amount: Decimal, currency: str) -> str:
         """Add `amount` to the customer's store credit account (created if missing); the transaction id."""
@@ -281,7 +232,7 @@ class ShopifyClient:
 
     def orders_updated_since(self, since: datetime) -> Iterator[Order]:
         """Every order updated at or after `since`, oldest change first, page by page."""
-        search = f"updated_at:>='{_iso(since)}'"
+        search = f"updated_at:>='{iso(since)}'"
         after = None
         while True:
             page = self.graphql(ORDERS_QUERY, {"query": search, "after": after})["orders"]

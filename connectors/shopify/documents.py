@@ -54,6 +54,16 @@ mutation SetiaFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShip
 }
 """
 
+# Adds codes to an existing discount (the shop's friend discount: every advocate's code), asynchronously.
+REDEEM_CODES_ADD = """
+mutation SetiaRedeemCodesAdd($discountId: ID!, $codes: [DiscountRedeemCodeInput!]!) {
+  discountRedeemCodeBulkAdd(discountId: $discountId, codes: $codes) {
+    bulkCreation { id }
+    userErrors { field code message }
+  }
+}
+"""
+
 DISCOUNT_BY_CODE = """
 query SetiaDiscountByCode($code: String!) {
   codeDiscountNodeByCode(code: $code) {

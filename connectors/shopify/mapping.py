@@ -19,6 +19,7 @@ from connectors.base import (
     to_text,
     to_time,
 )
+from connectors.shopify.buyer import buyer_of as _buyer
 
 PAID = frozenset({"paid", "partially_refunded"})
 VOID = frozenset({"refunded", "voided"})
@@ -157,6 +158,7 @@ def to_order(payload: Any) -> Order:
         ),
         discount_codes=_discount_codes(payload.get("discount_codes")),
         fulfilled_at=_fulfilled_at(payload),
+        buyer=_buyer(payload, customer),
     )
 
 

@@ -18,6 +18,7 @@ from connectors.base import (
     CouponRejected,
     CouponSpec,
     CreditRejected,
+    FriendCodeSpec,
     Order,
     PayloadError,
     PlatformError,
@@ -27,7 +28,7 @@ from connectors.base import (
 )
 
 from .auth import StoreUrlRefused, check_redirect, pin_store_url
-from .coupons import coupon_body
+from .coupons import coupon_body, friend_code_body
 from .mapping import refund_ids, resource_id, to_order
 from .transport import StoreAPI, pinned_session
 
@@ -252,6 +253,15 @@ class WooCommerceClient:
             return self._existing_coupon(spec)
         return str(created["id"])
 
+    def create_friend_code(self, spec: FriendCodeSpec) -> str:
+        """One coupon per advocate; its id (a lost answer's coupon is found by its code and ours)."""
+        try:
+            return str(self.call("POST", "coupons", friend_code_body(spec))["id"])
+        except PlatformError as exc:
+            if exc.status != 400 or DUPLICATE_COUPON not in str(exc):
+                raise
+            return self._existing_coupon(spec)
+
     def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
         """Record the unboxing code on the order (meta `_setia_unboxing_coupon`) with its card's scan
         link and QR image (`_setia_unboxing_url`, `_setia_unboxing_qr`), which the Setia WordPress
@@ -264,7 +274,7 @@ class WooCommerceClient:
         meta = {"meta_data": entries}
         self.call("PUT", f"orders/{urllib.parse.quote(order_id)}", meta)
 
-    def _existing_coupon(self, spec: CouponSpec) -> str:
+    def _existing_coupon(self, spec: CouponSpec | FriendCodeSpec) -> str:
         found = self.call("GET", "coupons", params={"code": spec.code})
         for coupon in found if isinstance(found, list) else []:
             if str(coupon.get("code", "")).lower() == spec.code.lower() and coupon.get("description") == spec.title:

@@ -1,11 +1,12 @@
-"""A reward coupon as the WooCommerce REST API takes it (POST coupons)."""
+"""Coupons as the WooCommerce REST API takes them (POST coupons): a member's single-use code, and an
+advocate's friend code."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.base import CouponRejected, CouponSpec
+from connectors.base import CouponRejected, CouponSpec, FriendCodeSpec
 
 DISCOUNT_TYPES = {"percentage": "percent", "fixed_amount": "fixed_cart", "free_shipping": "fixed_cart"}
 
@@ -37,3 +38,20 @@ def coupon_body(spec: CouponSpec, email: str) -> dict[str, Any]:
     if spec.min_subtotal is not None:
         body["minimum_amount"] = format(spec.min_subtotal, "f")  # a string, like every WooCommerce amount
     return body
+
+
+def friend_code_body(spec: FriendCodeSpec) -> dict[str, Any]:
+    """An advocate's friend code: `percent` off for any shopper, each shopper once
+    (`usage_limit_per_user`: WooCommerce counts a guest by billing email), no limit in all, no
+    expiry, and alone in the cart (`individual_use`: it does not stack with reward or unboxing
+    codes, as the Shopify discount does not)."""
+    return {
+        "code": spec.code,
+        "description": spec.title,
+        "discount_type": "percent",
+        "amount": format(spec.percent, "f"),
+        "individual_use": True,
+        "usage_limit": None,
+        "usage_limit_per_user": 1,
+        "date_expires": None,
+    }

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Customer, Order, PayloadError, bounded, to_amount, to_key, to_text, to_time
+from connectors.base import Buyer, Customer, Order, PayloadError, bounded, to_amount, to_key, to_text, to_time
 
 # wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
 # `processing` before any money is collected, so a `cod` order is paid only once `completed`.
@@ -178,6 +178,37 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
         fulfilled_at=_gmt(order.get("date_completed_gmt"), "date_completed_gmt")
         if order.get("status") == "completed"
         else None,
+        buyer=_buyer(order),
+    )
+
+
+ADDRESS_FIELDS = ("address_1", "address_2", "city", "postcode", "country")
+
+
+def _text(value: Any) -> str | None:
+    text = to_text(value, 255)
+    return text.strip() if text and text.strip() else None
+
+
+def _part(payload: dict[str, Any], key: str) -> dict[str, Any]:
+    value = payload.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _buyer(order: dict[str, Any]) -> Buyer:
+    """Who placed the order (a guest too): the billing email, phone and name, the shipping address
+    and `customer_ip_address`."""
+    billing = _part(order, "billing")
+    shipping = _part(order, "shipping")
+    email = _text(billing.get("email"))
+    lines = tuple(text for text in (_text(shipping.get(key)) for key in ADDRESS_FIELDS) if text)
+    return Buyer(
+        email=email[:320] if email else None,
+        phone=_text(billing.get("phone")) or _text(shipping.get("phone")),
+        first_name=_text(billing.get("first_name")),
+        last_name=_text(billing.get("last_name")),
+        shipping_address=lines if len(lines) > 1 else (),
+        ip=_text(order.get("customer_ip_address")),
     )
 
 

@@ -10,4 +10,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 
 # The routes register themselves on bp: the frame, login and settings (views), analytics, members.
-from integrator.admin import analytics, member_files, members, views  # noqa: E402,F401
+from integrator.admin import analytics, member_files, members, referrals_views, views  # noqa: E402,F401

@@ -19,6 +19,7 @@ SOURCES: dict[str, Any] = {
     "expiry": _l("Expiry"),
     "store_credit": _l("Store credit"),
     "bonus": _l("Bonus points"),
+    "referral": _l("Referral"),
 }
 
 

@@ -32,6 +32,8 @@ def _typed(field: fields.Field | None, text: str) -> Any:
     from JSON); decimals and texts stay text."""
     if isinstance(field, fields.Integer) and WHOLE.match(text.strip()):
         return int(text.strip())
+    if field is not None and field.allow_none and not text.strip():
+        return None  # an empty choice of a setting that may be unset (the referral reward: points)
     return text.strip() if isinstance(field, fields.Integer | fields.Decimal) else text
 
 

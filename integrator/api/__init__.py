@@ -125,10 +125,18 @@ def init_api(app: Flask) -> SetiaApi:
     )
     api = SetiaApi(app)
     api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
-    from . import actions, coupons, data_requests, members, rewards, settings, unboxing
+    from . import actions, coupons, data_requests, members, referrals, rewards, settings, unboxing
 
-    blueprints = (members.blp, settings.blp, coupons.blp, data_requests.blp, rewards.blp, actions.blp, unboxing.blp)
-    for blueprint in blueprints:
+    for blueprint in (
+        members.blp,
+        settings.blp,
+        coupons.blp,
+        data_requests.blp,
+        rewards.blp,
+        actions.blp,
+        referrals.blp,
+        unboxing.blp,
+    ):
         blueprint.before_request(authenticate)
         blueprint.before_request(require_json_object)
         api.register_blueprint(blueprint, url_prefix="/api/v1")

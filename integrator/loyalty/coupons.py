@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from connectors.base import CouponSpec
 
 from .ledger import Posting, lock_member, post
-from .models import Coupon, LedgerEntry, Member, Order, Shop, UnboxingCard, utcnow
+from .models import Coupon, LedgerEntry, Member, Order, Reward, Shop, UnboxingCard, utcnow
 from .reasons import reason as coded_reason
 from .rows import insert_ignore
 from .settings import current_settings
@@ -223,3 +223,33 @@ def coupons_of(session: Session, member: Member) -> list[Coupon]:
         select(Coupon).where(Coupon.shop_id == member.shop_id, Coupon.member_id == member.id).order_by(Coupon.id.desc())
     )
     return list(session.execute(query).scalars())
+
+
+def issue_reward_code(session: Session, shop: Shop, member_id: int, reward_id: int, key: str) -> int | None:
+    """The code of one of the shop's rewards given (not bought) to a member, e.g. an advocate's
+    referral reward: recorded `pending` once per `key` (the outbox job makes it on the store);
+    its id when this call recorded it."""
+    reward = session.get(Reward, reward_id)
+    if reward is None or reward.shop_id != shop.id:
+        return None
+    now = utcnow()
+    values = {
+        "shop_id": shop.id,
+        "member_id": member_id,
+        "kind": "reward",
+        "source_id": str(reward.id),
+        "code": generate_code(),
+        "status": "pending",
+        "platform": shop.platform,
+        "value_type": reward.kind,
+        "value": reward.value,
+        "min_order": reward.min_order,
+        "starts_at": now,
+        "expires_at": now + timedelta(days=reward.expires_days),
+        "idempotency_key": key,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    inserted: int | None = insert_ignore(session, Coupon, values, ["shop_id", "idempotency_key"])
+    return inserted

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .members import find_member
-from .models import LedgerEntry, Order, Shop
+from .models import LedgerEntry, Order, Referral, Shop
 from .money import display
 from .reasons import reason as coded_reason
 from .reasons import worded
@@ -32,11 +32,15 @@ def signed_display(account: str, amount: int, currency: str, locale: str) -> str
 
 
 def describe_entry(entry: LedgerEntry, order_name: str | None, language: str = "en") -> str | None:
-    """An order's entries by the order's name (#1001); an import as such (the file's name is the
+    """An order's entries by the order's name (#1001); a referral's by the friend whose order earned
+    it (`order_name` holds their first name there); an import as such (the file's name is the
     merchant's); Setia's own reasons in the shop's language (reasons.py); a merchant's reason as
     written, without who made it."""
     if entry.source == "order":
         return order_name
+    if entry.source == "referral":
+        code = "referral_takeback" if entry.kind == "takeback" else "referral_reward"
+        return worded(coded_reason(code, order_name) if order_name else coded_reason(f"{code}_friend"), language)
     if entry.source == "import":
         return worded(coded_reason("opening_balance"), language)
     return worded(ACTOR.sub("", entry.reason), language) if entry.reason else None
@@ -59,12 +63,18 @@ def history_of(session: Session, shop: Shop, platform_customer_id: str, page: in
     if member is None:
         return answer
     query = (
-        select(LedgerEntry, Order.name)
+        select(LedgerEntry, func.coalesce(Order.name, Referral.friend_first_name))
         .outerjoin(
             Order,
             (Order.shop_id == LedgerEntry.shop_id)
             & (LedgerEntry.source == "order")
             & (Order.platform_order_id == LedgerEntry.source_id),
+        )
+        .outerjoin(
+            Referral,
+            (Referral.shop_id == LedgerEntry.shop_id)
+            & (LedgerEntry.source == "referral")
+            & (Referral.platform_order_id == LedgerEntry.source_id),
         )
         .where(LedgerEntry.shop_id == shop.id, LedgerEntry.member_id == member.id)
         .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from connectors.base import Customer, Refund
 from connectors.base import Order as OrderSnapshot
 
-from . import earning
+from . import earning, referral_orders
 from .bonuses import take_customer
 from .coupons import issue_unboxing_coupon
 from .ledger import lock_member, post_many
@@ -86,13 +86,15 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
     if snapshot.discount_codes is not None:
         order.discount_codes = list(snapshot.discount_codes) or None
         note_redemptions(session, shop, order)
-    if status == "paid" and order.paid_at is None:
+    newly_paid = status == "paid" and order.paid_at is None
+    if newly_paid:
         order.paid_at = snapshot.paid_at or utcnow()
     if snapshot.fulfilled_at is not None and order.fulfilled_at is None:
         order.fulfilled_at = snapshot.fulfilled_at
     if snapshot.customer is not None and order.member_id is None:
         order.member_id = enroll(session, shop, snapshot.customer).id
     outcome = reconcile(session, shop, order)
+    referral_orders.on_order(session, shop, order, snapshot, newly_paid)
     return replace(outcome, member_id=order.member_id, coupon_id=issue_unboxing_coupon(session, shop, order))
 
 
@@ -111,7 +113,9 @@ def record_refund(session: Session, shop: Shop, refund: Refund) -> Outcome | Non
         ["shop_id", "platform_refund_id"],
     )
     order = _order_row(session, shop, refund.platform_order_id, shop.currency)
-    return reconcile(session, shop, order)
+    outcome = reconcile(session, shop, order)
+    referral_orders.on_refund(session, shop, order)
+    return outcome
 
 
 def _unseen_refunds(session: Session, order: Order) -> list[int]:

@@ -19,6 +19,7 @@ from .members import find_member
 from .models import (
     ActionCredit,
     ApiKey,
+    BuyerKey,
     Coupon,
     CreditTransfer,
     DataRequest,
@@ -27,6 +28,7 @@ from .models import (
     MemberBirthday,
     Order,
     OrderRefund,
+    Referral,
     SettingsChange,
     Shop,
     WebhookEvent,
@@ -135,6 +137,17 @@ def erase_member(member: Member) -> None:
         session.execute(delete(MemberBirthday).where(MemberBirthday.member_id == member.id))
 
 
+def forget_buyer(session: Session, shop_id: int, member_id: int | None, order_ids: set[str]) -> None:
+    """The referral data about a shopper: the hashed keys of their orders (a guest's orders by id)
+    and their first name on the referrals their orders made."""
+    mine = [BuyerKey.platform_order_id.in_(order_ids)] + ([BuyerKey.member_id == member_id] if member_id else [])
+    session.execute(delete(BuyerKey).where(BuyerKey.shop_id == shop_id, or_(*mine)))
+    theirs = [Referral.platform_order_id.in_(order_ids)] + (
+        [Referral.friend_member_id == member_id] if member_id else []
+    )
+    session.execute(update(Referral).where(Referral.shop_id == shop_id, or_(*theirs)).values(friend_first_name=None))
+
+
 def redact_customer(session: Session, shop: Shop, request: PrivacyRequest) -> DataRequest:
     """customers/redact: erase the shopper's personal data from the member, earlier exports and
     stored deliveries."""
@@ -142,6 +155,7 @@ def redact_customer(session: Session, shop: Shop, request: PrivacyRequest) -> Da
     member = find_member(session, shop.id, customer_id) if customer_id else None
     if member is not None:
         erase_member(member)
+    forget_buyer(session, shop.id, member.id if member else None, set(request.order_ids))
     if customer_id is not None:
         session.execute(
             update(DataRequest)

@@ -29,6 +29,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "newsletter_bonus": {"en": "Newsletter sign-up", "id": "Berlangganan newsletter"},
     "social_bonus": {"en": "Following us on {value}", "id": "Mengikuti kami di {value}"},
     "custom_action": {"en": "Custom action: {value}", "id": "Aksi khusus: {value}"},
+    # A referral's entries name the friend (first name only) when shown, never in the ledger.
+    "referral_reward": {"en": "{value}'s first order (referral)", "id": "Pesanan pertama {value} (ajakan)"},
+    "referral_reward_friend": {"en": "A friend's first order (referral)", "id": "Pesanan pertama teman (ajakan)"},
+    "referral_takeback": {
+        "en": "{value}'s order was refunded (referral)",
+        "id": "Pesanan {value} dikembalikan (ajakan)",
+    },
+    "referral_takeback_friend": {
+        "en": "A friend's order was refunded (referral)",
+        "id": "Pesanan teman dikembalikan (ajakan)",
+    },
 }
 LANGUAGES = ("en", "id")
 # The English sentences stored before the codes, read back as their codes.

@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .card_settings import CARD_DEFAULTS, CARD_MESSAGE_MAX, CARD_SIZES
 from .earning import Rates
 from .errors import InvalidSettings
 from .input_fields import DecimalText, PlainText
@@ -23,23 +24,23 @@ DEFAULTS: dict[str, Any] = {
     "award_test_orders": False,
     "cashback_store_credit": False,
     "points_expiry_days": 0,  # 0 = points never expire (integrator/loyalty/expiry.py has the rule)
-    "unboxing": {
-        "enabled": False,
-        "discount_percent": "10",
-        "expires_days": 30,
-        # The printed card (docs/unboxing.md): size, colour, the merchant's own message per language
-        # ("" = the built-in one), and the code in the Shopify order note too.
-        "card_size": "a6",
-        "card_accent": "#0f766e",
-        "card_message_en": "",
-        "card_message_id": "",
-        "order_note": False,
-    },
+    "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30, **CARD_DEFAULTS},
     # Where an order's pending days count from: "paid", or "fulfilled" (pending until fulfilment).
     "pending_from": "paid",
     # Ways to earn besides buying (integrator/loyalty/bonuses.py); 0 = off.
     "bonus": {"signup_points": 0, "birthday_points": 0, "newsletter_points": 0, "social_points": 0},
     "social": {"instagram_url": None, "tiktok_url": None, "facebook_url": None},
+    # Referrals (integrator/loyalty/referrals.py): the advocate's points once a friend's order has
+    # stayed paid for hold_days; the friend's discount; at most monthly_cap referrals per advocate in
+    # 30 days before the rest wait for review (0 = no cap).
+    "referrals": {
+        "enabled": False,
+        "advocate_points": 100,
+        "friend_discount_percent": "10",
+        "hold_days": 14,
+        "monthly_cap": 0,
+        "advocate_reward_id": None,  # a reward of the shop: the advocate gets its code instead of points
+    },
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
 }
 
@@ -62,10 +63,6 @@ def _decimal(low: str, high: str, max_places: int) -> DecimalText:
     discount percent: with these bounds every accepted value fits (at most 14 characters) and every
     order up to 10^12 in the shop currency earns points within the ledger's 64-bit integers."""
     return DecimalText(max_places=max_places, validate=validate.Range(min=Decimal(low), max=Decimal(high)))
-
-
-CARD_SIZES = ("a6", "a6x4", "4x6", "card")  # A6, four A6 per A4, 4x6 in label, ten business cards per A4
-CARD_MESSAGE_MAX = 160
 
 
 class UnboxingSchema(Schema):
@@ -131,6 +128,18 @@ class SocialSchema(Schema):
     facebook_url = _profile_url("facebook")
 
 
+class ReferralsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    enabled = StrictBoolean()
+    advocate_points = fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000_000))
+    friend_discount_percent = _decimal("1", "100", 2)
+    hold_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
+    monthly_cap = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000))
+    advocate_reward_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=2**63 - 1))
+
+
 WIDGET_LANGUAGES = ("en", "id")
 WIDGET_POSITIONS = ("bottom-right", "bottom-left")
 
@@ -191,6 +200,7 @@ class SettingsSchema(Schema):
     cashback_store_credit = StrictBoolean()
     points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
+    referrals = fields.Nested(ReferralsSchema)
     widget = fields.Nested(WidgetSchema)
     pending_from = PlainText(validate=validate.OneOf(("paid", "fulfilled")))
     bonus = fields.Nested(BonusSchema)

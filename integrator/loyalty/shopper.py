@@ -16,6 +16,7 @@ from .members import find_member
 from .models import Coupon, Order, Shop, utcnow
 from .money import display, format_minor_string
 from .pending import pending_of
+from .referrals import received_code
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
 from .shapes import OFFERED_REWARD, SHOPPER_CODE, UNBOXING_COUPON
@@ -86,6 +87,19 @@ def programme_of(session: Session, shop: Shop, apply_path: str) -> dict[str, Any
         "ways_to_earn": ways_of(session, shop),  # sign-up, birthday, newsletter, social, custom actions
         "theme": _theme(settings),
         "apply_path": apply_path,
+        "referrals": _referrals(shop, settings["referrals"]),
+    }
+
+
+def _referrals(shop: Shop, referrals: dict[str, Any]) -> dict[str, Any] | None:
+    """What the share panel says (null when the shop has referrals off): the friend's discount, the
+    advocate's points, and the shop's name for the message friends receive."""
+    if not referrals["enabled"]:
+        return None
+    return {
+        "friend_discount_percent": str(referrals["friend_discount_percent"]),
+        "advocate_points": int(referrals["advocate_points"]),
+        "shop_name": shop.name or None,
     }
 
 
@@ -138,7 +152,9 @@ def order_of(session: Session, shop: Shop, platform_customer_id: str, platform_o
 MAX_CODES = 50  # a shopper with more usable codes than this sees the newest
 
 
-def codes_of(session: Session, shop: Shop, platform_customer_id: str, now: datetime | None = None) -> dict[str, Any]:
+def codes_of(
+    session: Session, shop: Shop, platform_customer_id: str, now: datetime | None = None, received: str | None = None
+) -> dict[str, Any]:
     """The `codes` answer ("My codes"): the shopper's codes they can still use, newest first. Not a
     code the store refused (`failed`) nor one past its expiry; `pending` ones are listed (the store is
     making them). Setia does not learn when a code is spent at checkout, so a used one stays until
@@ -154,4 +170,6 @@ def codes_of(session: Session, shop: Shop, platform_customer_id: str, now: datet
         .order_by(Coupon.created_at.desc(), Coupon.id.desc())
         .limit(MAX_CODES)
     )
-    return {"items": SHOPPER_CODE.dump(rows.scalars(), many=True)}
+    items = SHOPPER_CODE.dump(rows.scalars(), many=True)
+    friend = received_code(session, shop, member, received)  # a friend's code they arrived with
+    return {"items": ([friend] if friend else []) + items}

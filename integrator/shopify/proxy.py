@@ -114,6 +114,11 @@ def history() -> Response:
     return answers.history(shop, customer, request.args)
 
 
+@bp.get("/referral")
+def referral() -> Response:
+    return answers.referral(*shopper())
+
+
 @bp.get("/unboxing")
 def unboxing() -> Response:
     return answers.unboxing(*shopper())

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("widget_api", __name__, url_prefix="/widget/v1")
 
-from . import cashback, earn, programme_page, views  # noqa: E402,F401  (register the routes on bp)
+from . import cashback, earn, programme_page, referral_links, views  # noqa: E402,F401  (register the routes on bp)

@@ -20,6 +20,7 @@ from integrator.loyalty.history import MAX_PAGE_SIZE, history_of
 from integrator.loyalty.input_fields import DecimalText, WholeNumber
 from integrator.loyalty.members import find_member
 from integrator.loyalty.models import Coupon, Shop, utcnow
+from integrator.loyalty.referrals import friend_code_of
 from integrator.loyalty.rewards import redeem
 from integrator.loyalty.shapes import REDEEMED_COUPON
 from integrator.loyalty.shopper import balances_of, codes_of, locale_of, order_of, programme_of, unboxing_of
@@ -104,8 +105,10 @@ def unboxing(shop: Shop, customer: str) -> Response:
 
 
 def codes(shop: Shop, customer: str) -> Response:
-    """My codes: the shopper's usable codes, newest first (integrator/loyalty/shopper.py codes_of)."""
-    return answer(_read(lambda session: codes_of(session, shop, customer)), PRIVATE)
+    """My codes: the shopper's usable codes, newest first (integrator/loyalty/shopper.py codes_of);
+    `received`: a friend's code the shopper arrived with, listed first (source `referral`)."""
+    received = request.args.get("received")
+    return answer(_read(lambda session: codes_of(session, shop, customer, received=received)), PRIVATE)
 
 
 def order(shop: Shop, customer: str, platform_order_id: str) -> Response:
@@ -136,3 +139,13 @@ def redemption(shop: Shop, customer: str) -> Response:
         return json_error(422, "invalid input", {"reward_id": ["An integer reward id is required."]})
     coupon_id = jobs.in_transaction(lambda session: redeem(session, shop, customer, reward_id).id)
     return issued(shop, customer, coupon_id, REDEEMED_COUPON)
+
+
+def referral(shop: Shop, customer: str) -> Response:
+    """The shopper's friend code and its link (`APP_URL/ref/<code>`), recorded on first ask (the
+    shopper enrolled); a new code is made on the store by a job. 404 when referrals are off."""
+    link, created = jobs.in_transaction(lambda session: friend_code_of(session, shop, customer))
+    if created is not None:
+        jobs.enqueue(jobs.push_friend_codes, shop.id)
+    url = f"{services().config.app_url}/ref/{link.code}"
+    return answer({"code": link.code, "url": url}, PRIVATE)

@@ -95,6 +95,11 @@ def codes(public_id: str) -> Response:
     return answers.codes(widget_shop(), signed_customer())
 
 
+@bp.get("/<public_id>/referral")
+def referral(public_id: str) -> Response:
+    return answers.referral(widget_shop(), signed_customer())
+
+
 @bp.get("/<public_id>/orders/<platform_order_id>")
 def order(public_id: str, platform_order_id: str) -> Response:
     return answers.order(widget_shop(), signed_customer(), platform_order_id)

@@ -13,7 +13,16 @@ from tests.deliveries import fake30
 from .accessibility import axe_violations
 from .test_admin_members import JANE_ID, sign_in
 
-PAGES = ["/admin/", "/admin/settings", "/admin/rewards", "/admin/earn", "/admin/members", "member", "/admin/analytics"]
+PAGES = [
+    "/admin/",
+    "/admin/settings",
+    "/admin/rewards",
+    "/admin/earn",
+    "/admin/members",
+    "member",
+    "/admin/referrals",
+    "/admin/analytics",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

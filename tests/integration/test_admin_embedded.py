@@ -12,7 +12,7 @@ from .test_shopify_install import oauth_shop, session_token
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/settings", "/admin/rewards"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/settings", "/admin/rewards", "/admin/referrals"])
 def test_each_page_loads_embedded_with_the_session_token(app: Flask, client: FlaskClient, path: str) -> None:
     oauth_shop(app, expires_in=3600)
     response = client.get(path, query_string={"id_token": session_token(), "shop": "x", "host": "aG9zdA"})

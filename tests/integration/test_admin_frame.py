@@ -13,7 +13,7 @@ from sqlalchemy import select
 from integrator.admin import login_links
 from integrator.loyalty.models import SettingsChange
 
-NAV = ["/admin/", "/admin/settings", "/admin/rewards", "/admin/members", "/admin/analytics"]
+NAV = ["/admin/", "/admin/settings", "/admin/rewards", "/admin/members", "/admin/referrals", "/admin/analytics"]
 
 
 def sign_in(app: Flask, client: FlaskClient, shop_id: int) -> str:

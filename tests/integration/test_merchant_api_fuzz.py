@@ -17,9 +17,12 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import select
 
+from integrator.loyalty.models import Shop
+from integrator.loyalty.referrals import friend_code_of
 from tests.conftest import Api
-from tests.deliveries import fake30
+from tests.deliveries import fake30, with_changes
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 25  # per operation and mode: bounded, so the run stays well under a minute
@@ -48,23 +51,32 @@ def _exercise(
     run()
 
 
-def _existing_rows(api: Api, deliver: Any) -> dict[str, int]:
-    """A member, a reward and a data request, so generated requests also reach real rows."""
+def _existing_rows(app: Flask, api: Api, deliver: Any) -> dict[str, int]:
+    """A member, a reward, a data request and a referral in review, so generated requests also reach
+    real rows."""
     assert deliver("orders/paid", fake30()).status_code == 200
     member = api.get("/members").json["items"][0]
     reward = api.post("/rewards", {"name": "Tote", "points_cost": 100, "kind": "percentage", "value": "10"}).json
     request = api.post("/data-requests", {"kind": "data_request", "email": member["email"]}).json
     action = api.post("/actions", {"name": "product_review", "points": 5, "limit": 3}).json
+    api.patch("/settings", {"referrals": {"enabled": True}})
+    with app.extensions["setia_db"].session() as session:  # the code stays pending: no store is asked
+        shop = session.execute(select(Shop)).scalar_one()
+        link, _ = friend_code_of(session, shop, member["platform_customer_id"])
+    own = with_changes(fake30(), id=1, updated_at="2026-01-01T00:00:00Z", discount_codes=[{"code": link.code}])
+    deliver("orders/paid", own)  # the advocate's own code: in review
+    referral = api.get("/referrals", query_string={"status": "review"}).json["items"][0]
     return {
         "member_id": member["id"],
         "reward_id": reward["id"],
         "request_id": request["id"],
         "action_id": action["id"],
+        "referral_id": referral["id"],
     }
 
 
 def test_the_merchant_api_answers_every_generated_request_as_documented(app: Flask, api: Api, deliver: Any) -> None:
-    rows = _existing_rows(api, deliver)
+    rows = _existing_rows(app, api, deliver)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -30,6 +30,8 @@ def test_cron_config_schedules_every_periodic_job_on_the_queue():
         "integrator.analytics_jobs.refresh_recent": 300,
         "integrator.analytics_jobs.refresh_snapshots": 3600,
         "integrator.periodic.prune_webhook_bodies": 600,
+        "integrator.periodic.pay_referrals": 300,
+        "integrator.periodic.prune_referral_clicks": 3600,
     }
     assert len(SCHEDULE) == len(scheduled)
     enqueued = cron.enqueue_jobs()  # what the running scheduler does on each tick

@@ -17,7 +17,7 @@ import pytest
 from graphql import GraphQLError, parse, validate
 from graphql.validation import NoDeprecatedCustomRule
 
-from connectors.base import CouponSpec, UnboxingCardLink
+from connectors.base import CouponSpec, FriendCodeSpec, UnboxingCardLink
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
 from integrator.shopify.install import DEFAULT_SCOPES
@@ -131,6 +131,13 @@ def drive_coupons(fake: FakeShopify, client: ShopifyClient) -> None:
     node = {"id": "gid://shopify/DiscountCodeNode/1", "codeDiscount": mine}
     fake.answer("SetiaDiscountByCode", {"codeDiscountNodeByCode": node})
     client.create_coupon(coupon("percentage"))
+    # The friend codes: the first makes the shop's friend discount, the next are added to it.
+    fake.answer("SetiaDiscountCreate", {"discountCodeBasicCreate": created})
+    holder = client.create_friend_code(FriendCodeSpec("REF-ABCD-EFGH", "Setia friend discount", Decimal("15"), NOW))
+    bulk = {"bulkCreation": {"id": "gid://shopify/DiscountRedeemCodeBulkCreation/1"}, "userErrors": []}
+    fake.answer("SetiaRedeemCodesAdd", {"discountRedeemCodeBulkAdd": bulk})
+    spec = FriendCodeSpec("REF-HJKM-NPQR", "Setia friend discount", Decimal("15"), NOW, holder)
+    assert client.create_friend_code(spec) == holder
 
 
 def created_subscription(variables: dict[str, Any]) -> dict[str, Any]:

@@ -107,7 +107,12 @@
     };
 
     const load = async () => {
-      const answer = await ctx.api.call("/codes");
+      // A friend's code the shopper arrived with (Shopify keeps a link's code in the discount_code
+      // cookie; WooCommerce's link carries ?coupon=): listed with source "referral".
+      let got = (document.cookie.match(/(?:^|;\s*)discount_code=([^;]*)/) || [])[1] || new URLSearchParams(location.search).get("coupon") || "";
+      try { got = decodeURIComponent(got); } catch (error) { got = ""; }
+      const ref = /^REF-[A-Z0-9-]+$/i.test(got) ? "?received=" + encodeURIComponent(got) : "";
+      const answer = await ctx.api.call("/codes" + ref);
       if (answer.status !== 200) return;
       const shown = new Set([...codes.querySelectorAll(".code")].map((el) => el.textContent));
       codes.append(...(answer.body.items || []).filter((item) => !shown.has(item.code)).map(box));

@@ -136,8 +136,11 @@
       return ctx.loading;
     };
     let earn = null; // ways to earn (earn.js), loaded with the shopper's part
+    // A member of a shop with referrals on gets the share panel (refer.js), once.
+    let refer = null;
     const opened = () => {
       earn = earn || S.lazy("earn.js").then(() => S.earn(ctx, ways, say, reload), () => null);
+      if (ctx.api.signed && ctx.program && ctx.program.referrals && !refer) refer = S.lazy("refer.js").then(() => S.refer(ctx, extra), () => (refer = null));
       return more().then((ready) => ready.opened(), () => say(t("error")));
     };
     const show = (open, from) => {

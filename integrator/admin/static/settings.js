@@ -13,6 +13,7 @@
     if (type === "boolean") return input.checked;
     const text = input.value.trim();
     if (type === "integer") return /^-?\d+$/.test(text) ? Number.parseInt(text, 10) : text;
+    if (type === "choice") return text === "" ? null : Number.parseInt(text, 10); // a select of ids, or none
     return text; // decimals travel as strings, never as floats
   };
 

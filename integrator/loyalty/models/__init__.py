@@ -10,6 +10,7 @@ from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
 from .programme import ActionCredit, CustomAction, MemberBirthday
+from .referrals import BuyerKey, FriendCode, Referral, ReferralClick, ReferralProgram
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
 from .unboxing import ShopLogo, UnboxingCard, UnboxingScan
 
@@ -19,11 +20,13 @@ __all__ = [
     "AnalyticsSnapshot",
     "ApiKey",
     "Base",
+    "BuyerKey",
     "BigId",
     "Coupon",
     "CreditTransfer",
     "CustomAction",
     "DataRequest",
+    "FriendCode",
     "LedgerEntry",
     "MAX_ROW_ID",
     "Member",
@@ -34,6 +37,9 @@ __all__ = [
     "OrderRefund",
     "PendingConnect",
     "PeriodicMark",
+    "Referral",
+    "ReferralClick",
+    "ReferralProgram",
     "Reward",
     "SettingsChange",
     "Shop",
