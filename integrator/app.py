@@ -18,6 +18,7 @@ from integrator.db import Database
 from integrator.http_errors import JSON_PREFIXES, register_domain_errors
 from integrator.id_converter import RowIdConverter
 from integrator.platform_registry import register as register_platform
+from integrator.platform_registry import register_stand_in
 from integrator.secretbox import SecretBox
 from integrator.services import install as install_services
 from integrator.shop_cache import ShopSecrets, StoreSecrets
@@ -53,17 +54,23 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     db.configure(config.database_url)
     box = SecretBox(config.token_encryption_key, config.secret_key)
     install_services(app, db, config, box, ShopSecrets(), StoreSecrets())
+    from integrator.notify.jobs import kick
+
+    db.after_commit.append(kick)
 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
 
-    from integrator import admin, health, storefront_demo, unboxing_scan, widget_api, widget_assets
+    from integrator import admin, demo_store, health, storefront_demo, unboxing_scan, widget_api, widget_assets
+    from integrator.notify import views as notify_views
     from integrator.shopify.registration import PLATFORM as SHOPIFY
     from integrator.woocommerce.registration import PLATFORM as WOOCOMMERCE
 
     platforms = (SHOPIFY, WOOCOMMERCE)
     for platform in platforms:
         register_platform(platform)
+    # make run's demo shop only: its codes are made on the demo store.
+    register_stand_in(demo_store.INSTALL_KIND, demo_store.stand_in, demo_store.DemoStore.supports_store_credit)
     blueprints = (
         health.bp,
         *(platform.webhook_blueprint for platform in platforms),
@@ -73,6 +80,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
         widget_api.referral_links.bp,
         widget_assets.bp,
         storefront_demo.bp,
+        notify_views.bp,
         unboxing_scan.bp,
     )
     for blueprint in blueprints:

@@ -27,6 +27,9 @@ class Config:
     trusted_proxy_count: int = 0
     # Bodies of processed and ignored deliveries older than this are pruned (their rows stay).
     webhook_retention_days: int = 30
+    # Shopper emails: smtp://[user:pass@]host:port (STARTTLS) or smtps:// (TLS); None records them.
+    smtp_url: str | None = None
+    mail_from: str = "Setia <no-reply@localhost>"
 
 
 class ConfigError(ValueError):
@@ -54,6 +57,26 @@ def _secret_key(env: dict[str, str]) -> str:
     return path.read_text().strip()
 
 
+def _smtp_url(env: dict[str, str]) -> str | None:
+    raw = (env.get("SMTP_URL") or "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("smtp://", "smtps://")):
+        raise ConfigError("SMTP_URL must start with smtp:// (STARTTLS) or smtps:// (TLS)")
+    return raw
+
+
+def _mail_from(env: dict[str, str]) -> str:
+    from email.headerregistry import Address
+    from email.utils import parseaddr
+
+    raw = (env.get("MAIL_FROM") or "").strip() or "Setia <no-reply@localhost>"
+    name, address = parseaddr(raw)
+    if "\r" in raw or "\n" in raw or "@" not in address:
+        raise ConfigError(f"MAIL_FROM must be an address such as 'Shop <no-reply@example.com>', not {raw!r}")
+    return str(Address(name, addr_spec=address)) if name else address
+
+
 def load_config(env: dict[str, str] | None = None) -> Config:
     env = dict(os.environ if env is None else env)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'setia.db'}"
@@ -76,4 +99,6 @@ def load_config(env: dict[str, str] | None = None) -> Config:
         allow_private_store_urls=env.get("ALLOW_PRIVATE_STORE_URLS") == "1",
         trusted_proxy_count=_whole_number(env, "TRUSTED_PROXY_COUNT", 0, minimum=0),
         webhook_retention_days=_whole_number(env, "WEBHOOK_RETENTION_DAYS", 30, minimum=1),
+        smtp_url=_smtp_url(env),
+        mail_from=_mail_from(env),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,6 +31,9 @@ class Database:
     def __init__(self) -> None:
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        # Called with a session's `info` once its transaction has committed (the app delivers the
+        # domain events the transaction recorded: integrator/notify/jobs.py).
+        self.after_commit: list[Callable[[dict[str, Any]], None]] = []
 
     def configure(self, url: str) -> None:
         if self._engine is not None:
@@ -82,3 +85,5 @@ class Database:
             raise
         finally:
             session.close()
+        for hook in self.after_commit:
+            hook(session.info)

@@ -21,20 +21,21 @@ from sqlalchemy.orm import Session
 from integrator import analytics_jobs, jobs, periodic
 from integrator.admin import login_links
 from integrator.config import INSTANCE
+from integrator.demo_store import DOMAIN as DEMO_DOMAIN
+from integrator.demo_store import INSTALL_KIND, SARI, order_payload
 from integrator.inbox import Incoming, store_delivery
 from integrator.loyalty.models import LedgerEntry, Member
 from integrator.loyalty.rewards import create_reward, rewards_of
 from integrator.loyalty.settings import update_settings
 from integrator.loyalty.shops import connect_shop, find_shop, issue_api_key
 from integrator.services import services
-from integrator.storefront_demo import DEMO_DOMAIN
 
 demo_cli = AppGroup("demo", help="Demo data for local use.")
 
 DEMO_FILE = INSTANCE / "demo.json"
 TICK = 15  # seconds between looks at the schedule
 SHOPPERS = [
-    (7001, "sari@example.com", "Sari", "Wulandari"),
+    SARI,
     (7002, "budi@example.com", "Budi", "Santoso"),
     (7003, "dewi@example.com", "Dewi", "Lestari"),
 ]
@@ -71,32 +72,6 @@ MORE_ORDERS = [
 ]
 
 
-def _order_payload(
-    order_id: int, shopper: tuple[int, str, str, str] | None, subtotal: str, financial: str, updated: datetime
-) -> dict[str, Any]:
-    customer_id, email, first, last = shopper or (0, f"guest{order_id}@example.com", "", "")
-    money = {
-        "shop_money": {"amount": subtotal, "currency_code": "IDR"},
-        "presentment_money": {"amount": subtotal, "currency_code": "IDR"},
-    }
-    return {
-        "id": order_id,
-        "name": f"#{order_id}",
-        "email": email,
-        "currency": "IDR",
-        "test": False,
-        "financial_status": financial,
-        "cancelled_at": None,
-        "taxes_included": False,
-        "current_subtotal_price": subtotal,
-        "current_subtotal_price_set": money,
-        "processed_at": updated.isoformat(),
-        "updated_at": updated.isoformat(),
-        "refunds": [],
-        "customer": {"id": customer_id, "email": email, "first_name": first, "last_name": last} if shopper else None,
-    }
-
-
 def order_dates(now: datetime) -> dict[str, datetime]:
     """When each demo order was placed (its `processed_at`), by platform order id."""
     dates = {str(order_id): now - timedelta(days=3) for order_id, *_ in ORDERS}
@@ -107,7 +82,7 @@ def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
     out = []
     for order_id, who, subtotal, what in ORDERS:
         financial = "pending" if what == "pending" else "paid"
-        payload = _order_payload(order_id, SHOPPERS[who], subtotal, financial, order_dates(now)[str(order_id)])
+        payload = order_payload(order_id, SHOPPERS[who], subtotal, financial, order_dates(now)[str(order_id)])
         out.append(("orders/create", f"demo-{order_id}-create", payload))
         if what == "refunded_half":
             half = str(Decimal(subtotal) / 2)
@@ -120,7 +95,7 @@ def _deliveries(now: datetime) -> list[tuple[str, str, dict[str, Any]]]:
     shoppers = SHOPPERS + MORE_SHOPPERS
     for order_id, index, subtotal, _days_ago in MORE_ORDERS:
         shopper = shoppers[index] if index is not None else None
-        payload = _order_payload(order_id, shopper, subtotal, "paid", order_dates(now)[str(order_id)])
+        payload = order_payload(order_id, shopper, subtotal, "paid", order_dates(now)[str(order_id)])
         out.append(("orders/paid", f"demo-{order_id}-paid", payload))
     return out
 
@@ -151,7 +126,8 @@ def seed() -> None:
     with db.session() as session:
         shop = find_shop(session, "shopify", DEMO_DOMAIN)
         if shop is None:
-            shop, _ = connect_shop(session, box, "shopify", DEMO_DOMAIN, None, "demo-webhook-secret", "custom_app")
+            # Installed as `demo`: its platform calls reach the demo store (integrator/demo_store.py).
+            shop, _ = connect_shop(session, box, "shopify", DEMO_DOMAIN, None, "demo-webhook-secret", INSTALL_KIND)
             shop.name, shop.currency, shop.language = "Toko Setia (demo)", "IDR", "id"
             # Set like a merchant sets them, so the settings page's change log tells the truth from day one.
             session.flush()
@@ -161,8 +137,14 @@ def seed() -> None:
                 "unboxing": {"enabled": True},
                 "bonus": {"signup_points": 50, "birthday_points": 100, "social_points": 10},
                 "social": {"instagram_url": "https://www.instagram.com/tokosetia"},
+                "notifications": {"email": {"enabled": True}},  # recorded, not sent: /demo/emails shows them
             }
             update_settings(session, shop, demo_settings, "demo")
+        if shop.install_kind != INSTALL_KIND:
+            if shop.access_token_enc is not None:
+                click.echo(f"error: {DEMO_DOMAIN} is a shop connected to Shopify, not the demo shop", err=True)
+                sys.exit(1)
+            shop.install_kind = INSTALL_KIND  # a demo shop seeded before the demo store existed reaches it too
         if not rewards_of(session, shop.id):
             for reward in REWARDS:
                 create_reward(session, shop, reward)
@@ -239,6 +221,7 @@ def serve(port: int) -> None:
         click.echo(f"  merchant:      {base}/admin/login/{link}  (home, settings, rewards...; one use, 15 minutes;")
         click.echo(f"                 a new one: .venv/bin/flask --app wsgi shops login-link {DEMO_DOMAIN})")
     click.echo(f"  storefront:    {base}/demo  (the widget as the demo shopper Sari sees it; ?lang=id)")
+    click.echo(f"  emails:        {base}/demo/emails  (the shopper emails, recorded instead of sent without SMTP_URL)")
     if saved:
         click.echo(f"  cards:         {base}/admin/unboxing  (today's unboxing cards to print, once signed in)")
     click.echo(f"  widget:        {base}/widgets/loyalty.js\n")

@@ -77,6 +77,8 @@ TEMPLATES: dict[str, Any] = {
     "Lowercase letters, digits, _ and - (at most 40).": _l("Lowercase letters, digits, _ and - (at most 40)."),
     "An action with this name exists.": _l("An action with this name exists."),
     "At most {count} actions.": _l("At most {count} actions."),
+    "Must be a public http or https URL.": _l("Must be a public http or https URL."),
+    "A shop has at most {count} webhook endpoints.": _l("A shop has at most {count} webhook endpoints."),
     # DomainError messages (integrator/loyalty/, the widget API, the app proxy)
     "unknown shop": _l("unknown shop"),
     "shop not connected": _l("shop not connected"),
@@ -107,6 +109,9 @@ TEMPLATES: dict[str, Any] = {
     "no such referral": _l("no such referral"),
     "this referral is not waiting for review": _l("this referral is not waiting for review"),
     "unknown referral link": _l("unknown referral link"),
+    "invalid input": _l("invalid input"),
+    "no such webhook endpoint": _l("no such webhook endpoint"),
+    "no such delivery": _l("no such delivery"),
     # Unboxing cards (integrator/loyalty/unboxing.py, logos.py)
     "invalid logo": _l("invalid logo"),
     "Choose a PNG or JPEG file.": _l("Choose a PNG or JPEG file."),

@@ -23,8 +23,19 @@ from integrator.jobs import (
     reconcile_shop,
     transfer_cashback,
 )
-from integrator.loyalty import birthdays, coupons, expiry, orders, referral_orders, referrals, store_credit
+from integrator.loyalty import (
+    birthdays,
+    coupons,
+    expiry,
+    expiry_warnings,
+    notifications,
+    orders,
+    referral_orders,
+    referrals,
+    store_credit,
+)
 from integrator.loyalty.models import Shop, utcnow
+from integrator.notify.jobs import deliver_due
 from integrator.platform_registry import store_credit_platforms
 from integrator.queue import SWEEP_AFTER, enqueue, in_transaction, retry_due
 from integrator.services import services
@@ -93,9 +104,11 @@ def _expire(session: Session, due: expiry.Due, now: datetime) -> int:
 
 
 def expire_points() -> int:
-    """Expire the available points of members inactive for their shop's `points_expiry_days`, one
-    transaction per member. Returns how many members' points expired."""
+    """Warn members whose points expire in 30 or 7 days (points.expiring events), then expire the
+    available points of members inactive for their shop's `points_expiry_days`, one transaction per
+    member. Returns how many members' points expired."""
     now = utcnow()
+    in_transaction(lambda session: expiry_warnings.record_warnings(session, now))
     with services().db.session() as session:
         members = expiry.members_to_expire(session, now)
     expired = 0
@@ -206,6 +219,12 @@ def _prune_ignored(session: Session, platform: str, shop_key: str) -> int:
     return inbox.prune_ignored_beyond_cap(session, platform, shop_key, PRUNE_BATCH)
 
 
+def prune_notifications() -> int:
+    """Forget domain events and their deliveries older than 90 days (none pending), in batches."""
+    before = utcnow() - notifications.KEEP
+    return _in_batches(lambda session: notifications.prune(session, before, PRUNE_BATCH))
+
+
 # (job, seconds between runs). Every job is idempotent: a second scheduler does no harm.
 SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (beat, periodic_marks.BEAT_EVERY),
@@ -223,4 +242,6 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (prune_webhook_bodies, 600),
     (pay_referrals, 300),
     (prune_referral_clicks, 3600),
+    (deliver_due, 60),  # emails and webhooks: events never fanned out, retries whose time has come
+    (prune_notifications, 3600),
 ]

@@ -89,11 +89,21 @@ class Platform:
 
 
 _platforms: dict[str, Platform] = {}
+# Stores standing in for a platform, by the install kind of the shops they serve (make run's demo
+# store: install kind "demo"), with whether they keep store credit. A shop of any other kind always
+# reaches its platform.
+_stand_ins: dict[str, tuple[Callable[[Shop], Connector], bool]] = {}
 
 
 def register(platform: Platform) -> None:
     """Make `platform` known (create_app; registering the same name again replaces it)."""
     _platforms[platform.name] = platform
+
+
+def register_stand_in(install_kind: str, factory: Callable[[Shop], Connector], store_credit: bool) -> None:
+    """Shops installed as `install_kind` get `factory(shop)` as their connector (create_app);
+    `store_credit`: whether that store keeps store credit (its connector's supports_store_credit)."""
+    _stand_ins[install_kind] = (factory, store_credit)
 
 
 def registered() -> tuple[Platform, ...]:
@@ -120,6 +130,9 @@ def accepts(shop: Shop | None, platform_name: str, topic: str) -> bool:
 def connector_for(config: Config, box: SecretBox, shop: Shop) -> Connector:
     """The shop's connector (an OAuth shop's expiring token refreshed first); NotConnected when it
     has no usable credentials or its platform is not registered."""
+    stand_in = _stand_ins.get(shop.install_kind)
+    if stand_in is not None:
+        return stand_in[0](shop)
     found = _platforms.get(shop.platform)
     if found is None:
         raise NotConnected(f"no connector for {shop.platform}")
@@ -138,7 +151,8 @@ def apply_path(shop: Shop) -> str:
 
 
 def store_credit_supported(shop: Shop) -> bool:
-    return platform_of(shop).store_credit
+    stand_in = _stand_ins.get(shop.install_kind)
+    return stand_in[1] if stand_in is not None else platform_of(shop).store_credit
 
 
 def webhooks_to_restore(shop: Shop) -> WebhookTarget | None:
@@ -152,7 +166,9 @@ def store_credit_platforms() -> tuple[str, ...]:
 
 def has_credentials(shop: Shop) -> bool:
     """Installed, with the credentials its connector needs."""
-    return shop.uninstalled_at is None and platform_of(shop).has_credentials(shop)
+    if shop.uninstalled_at is not None:
+        return False
+    return shop.install_kind in _stand_ins or platform_of(shop).has_credentials(shop)
 
 
 def extra(name: str) -> Any | None:

@@ -4,110 +4,21 @@ and a requests session that checks every redirect hop (research/woocommerce.md ย
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import urllib.parse
 from typing import Any
 
 import requests
 
-from .transport import PinnedAdapter
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-# Cloud metadata endpoints, named for a clearer refusal (link-local or private anyway).
-METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
-# IPv6 ranges that carry an IPv4 address to a relay or translator (RFC 3056, 4380, 6052, 8215, 4291
-# ยง2.5.5.1): a connection there may end at any IPv4 host, loopback and private ones included, and
-# Python's own tables for them differ between versions. No store is reached only through one.
-TRANSITION = (
-    (ipaddress.ip_network("2002::/16"), "6to4"),
-    (ipaddress.ip_network("2001::/32"), "Teredo"),
-    (ipaddress.ip_network("64:ff9b::/96"), "NAT64"),
-    (ipaddress.ip_network("64:ff9b:1::/48"), "NAT64"),
-    (ipaddress.ip_network("::/96"), "IPv4-compatible"),
-)
+from connectors.url_guard import IPAddress, PinnedAdapter, UrlRefused, checked_url, pin_url
 
 
-class StoreUrlRefused(ValueError):
+class StoreUrlRefused(UrlRefused):
     """A store URL we will not call: not http(s), malformed, or reaching a non-public address."""
-
-
-def _refusal(address: IPAddress) -> str | None:
-    """Why an address is not a public one, or None when it is."""
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d to the kernel
-            return _refusal(address.ipv4_mapped)
-        for network, name in TRANSITION:
-            if address in network and address not in (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1")):
-                return f"a {name} address (IPv4 through a relay or translator)"
-    if address in METADATA:
-        return "a cloud metadata address"
-    checks = (
-        ("loopback", address.is_loopback),
-        ("private", address.is_private),
-        ("link-local", address.is_link_local),
-        ("multicast", address.is_multicast),
-        ("reserved", address.is_reserved),
-        ("unspecified", address.is_unspecified),
-        ("not global", not address.is_global),
-    )
-    for name, hit in checks:
-        if hit:
-            return f"a {name} address"
-    return None
-
-
-def _literal(host: str) -> IPAddress | None:
-    """The address a host names literally, in any form the C resolver accepts (2130706433,
-    0x7f000001, 0177.0.0.1, 127.1 all mean 127.0.0.1 to inet_aton)."""
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    try:
-        return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
-        return None
-
-
-def _resolve(host: str, port: int) -> list[IPAddress]:
-    literal = _literal(host)
-    if literal is not None:
-        return [literal]
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise StoreUrlRefused(f"cannot resolve {host}: {exc}") from exc
-    # Drop an IPv6 zone ("fe80::1%eth0") before parsing.
-    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 def _checked(url: str, allow_private: bool) -> tuple[str, str, list[IPAddress]]:
     """(normalised URL, host, the addresses it resolved to, all public), or StoreUrlRefused."""
-    try:
-        parts = urllib.parse.urlsplit((url or "").strip())
-        port = parts.port
-    except ValueError as exc:
-        raise StoreUrlRefused(f"not a URL: {url!r}") from exc
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").rstrip(".")
-    if scheme not in ("http", "https"):
-        raise StoreUrlRefused(f"store URLs must be http or https, not {scheme or 'nothing'!r}")
-    if not host:
-        raise StoreUrlRefused(f"no host in {url!r}")
-    if parts.username or parts.password:
-        raise StoreUrlRefused("store URLs must not carry a user name or password")
-    addresses: list[IPAddress] = []
-    if not allow_private:
-        addresses = _resolve(host, port or (443 if scheme == "https" else 80))
-        for address in addresses:
-            reason = _refusal(address)
-            if reason:
-                raise StoreUrlRefused(f"{host} resolves to {address}, {reason}")
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc = f"{netloc}:{port}"
-    return urllib.parse.urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", "")), host, addresses
+    return checked_url(url, allow_private, StoreUrlRefused, "store URLs")
 
 
 def check_store_url(url: str, allow_private: bool) -> str:
@@ -117,14 +28,8 @@ def check_store_url(url: str, allow_private: bool) -> str:
 
 
 def pin_store_url(url: str, allow_private: bool) -> tuple[str, dict[str, str]]:
-    """check_store_url, and the address to connect its host to: one of the addresses just checked
-    (IPv4 first), so that a second DNS answer cannot send the connection elsewhere
-    (transport.PinnedAdapter). No pin when `allow_private`: nothing was checked."""
-    normalised, host, addresses = _checked(url, allow_private)
-    if not addresses:
-        return normalised, {}
-    address = min(addresses, key=lambda candidate: candidate.version)
-    return normalised, {host: str(address)}
+    """check_store_url, and the address to connect its host to (url_guard.pin_url)."""
+    return pin_url(url, allow_private, StoreUrlRefused, "store URLs")
 
 
 def authorize_url(store_url: str, app_name: str, nonce: str, return_url: str, callback_url: str) -> str:

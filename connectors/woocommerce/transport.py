@@ -6,100 +6,24 @@ verification, so a pinned https store is verified exactly as an unpinned one."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
-import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
-from requests.structures import CaseInsensitiveDict
 from woocommerce import API
 
-from connectors.base import PlatformError
-
-if TYPE_CHECKING:  # types-requests' names for what the adapter hands urllib3
-    from requests.adapters import _HostParams, _PoolKwargs
-
+# The guard's transport (url_guard.py), named here too: the store client and its tests use it.
+from connectors.url_guard import AnswerRefused as AnswerRefused
+from connectors.url_guard import PinnedAdapter as PinnedAdapter
+from connectors.url_guard import pinned_session as pinned_session
+from connectors.url_guard import read_bounded
 
 # One answer from a store is read whole into memory: refuse one larger than this (a page of 100
 # orders is well under 2 MiB), or one still arriving after BODY_SECONDS (the read timeout only
 # bounds the wait for each next chunk, so a store dripping a byte at a time would never hit it).
 MAX_BODY_BYTES = 16 * 1024 * 1024
 BODY_SECONDS = 20.0
-CHUNK = 64 * 1024
-
-
-class AnswerRefused(PlatformError):
-    """A store's answer too large or too slow to read: the store misbehaves, trying again won't help."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, retryable=False)
-
-
-def read_bounded(response: requests.Response, max_bytes: int, seconds: float) -> None:
-    """Read a streamed response's body into it (as `response.content`), or AnswerRefused and the
-    connection closed once it passes `max_bytes` (decoded: a gzip bomb counts as what it inflates
-    to) or takes longer than `seconds`. read1 returns what has arrived, so a store dripping bytes
-    is timed between reads, not once a whole chunk has trickled in."""
-    deadline, body = time.monotonic() + seconds, bytearray()
-    try:
-        while chunk := response.raw.read1(CHUNK, decode_content=True):
-            body += chunk
-            problem = None
-            if len(body) > max_bytes:
-                problem = f"an answer over {max_bytes} bytes"
-            elif time.monotonic() > deadline:
-                problem = f"an answer still arriving after {seconds:g} s"
-            if problem:
-                response.close()
-                raise AnswerRefused(f"{response.url.split('?')[0]} sent {problem}")
-    except urllib3.exceptions.HTTPError as exc:  # what requests' own reading would raise as its error
-        response.close()
-        raise requests.exceptions.ConnectionError(exc, response=response) from exc
-    response._content = bytes(body)
-    response.raw.release_conn()
-
-
-class PinnedAdapter(HTTPAdapter):
-    """A requests transport adapter that connects each checked host name to its checked address
-    (`pins`: host → IP). A host it was not given is refused, not resolved."""
-
-    def __init__(self, pins: Mapping[str, str]) -> None:
-        self.pins = {host.lower(): address for host, address in pins.items()}
-        super().__init__()
-
-    def build_connection_pool_key_attributes(
-        self, request: requests.PreparedRequest, verify: Any, cert: Any = None
-    ) -> tuple[_HostParams, _PoolKwargs]:
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
-        tls = cast(dict[str, Any], pool_kwargs)
-        host, port = str(host_params.get("host") or ""), host_params.get("port")
-        address = self.pins.get(host.lower())
-        if address is None:
-            raise requests.exceptions.InvalidURL(f"{host or request.url} was not checked by the store URL guard")
-        # A copy: the caller's header mapping may be shared between requests.
-        request.headers = CaseInsensitiveDict(request.headers or {})
-        named = f"[{host}]" if ":" in host else host
-        request.headers["Host"] = f"{named}:{port}" if port is not None else named
-        if host_params.get("scheme") == "https":
-            tls["server_hostname"] = host  # SNI
-            tls["assert_hostname"] = host  # the certificate must name the host, not the address
-        host_params["host"] = f"[{address}]" if ":" in address else address
-        return host_params, pool_kwargs
-
-
-def pinned_session(pins: Mapping[str, str]) -> requests.Session:
-    """A session whose every connection goes to the pinned addresses. No proxies from the
-    environment: a proxy would resolve the host itself."""
-    session = requests.Session()
-    session.trust_env = False
-    adapter = PinnedAdapter(pins)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
 
 
 class StoreAPI(API):  # the woocommerce package has no type hints: API is Any to mypy

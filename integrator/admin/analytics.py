@@ -20,7 +20,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_sche
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_page, render_page
 from integrator.admin.analytics_charts import CHART_MAX_AGE, ChartRefused, line_chart_svg, read_range, sign_range
-from integrator.admin.i18n import language_of, use_shop_language
+from integrator.admin.i18n import page_language, use_shop_language
 from integrator.loyalty.analytics_report import (
     CSV_COLUMNS,
     MAX_RANGE_DAYS,
@@ -92,7 +92,7 @@ class Formats:
 
     def __init__(self, shop: Shop) -> None:
         self.currency = shop.currency
-        self.locale = language_of(shop.language)
+        self.locale = page_language(shop.language)
 
     def money(self, minor: int | None) -> str:
         return "—" if minor is None else display(minor, self.currency, self.locale)

@@ -19,6 +19,7 @@ from integrator.loyalty.api_keys import api_keys_of
 from integrator.loyalty.models import Shop
 from integrator.loyalty.onboarding import Connection, confirm_earning_rule, connection_of, onboarding_of
 from integrator.loyalty.settings import current_settings
+from integrator.loyalty.webhook_endpoints import disabled_endpoints
 from integrator.platform_registry import has_credentials
 from integrator.services import services
 
@@ -34,6 +35,7 @@ def home_page(merchant: Merchant, shop: Shop) -> str:
     with services().db.session() as session:
         onboarding = onboarding_of(session, shop, has_credentials(shop))
         active_keys = sum(1 for key in api_keys_of(session, shop.id) if key.revoked_at is None)
+        disabled = [endpoint.url for endpoint in disabled_endpoints(session, shop.id)]
     settings = current_settings(shop)
     return render_page(
         "admin/home.html",
@@ -46,6 +48,7 @@ def home_page(merchant: Merchant, shop: Shop) -> str:
         status=status_label(onboarding.connection),
         when=when,
         active_keys=active_keys,
+        disabled_endpoints=disabled,
         needs_write_orders=needs_write_orders(shop),
     )
 

@@ -4,7 +4,7 @@ the browser's preference. Catalogs live in integrator/translations/ (`make trans
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, refresh
 
 from integrator.config import ROOT
@@ -24,6 +24,12 @@ def chosen_language() -> str | None:
     """The language the merchant picked with the frame's switch, if any."""
     chosen = request.cookies.get(LANGUAGE_COOKIE, "")
     return chosen if chosen in LANGUAGES else None
+
+
+def page_language(shop_language: str | None) -> str:
+    """The language this page is written in (numbers and money too: one format per page)."""
+    chosen = g.get("setia_locale") if has_request_context() else None
+    return str(chosen) if chosen else language_of(shop_language)
 
 
 def use_shop_language(shop_language: str | None) -> None:

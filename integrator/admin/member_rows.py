@@ -10,7 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from marshmallow import post_dump
 
-from integrator.admin.i18n import language_of
+from integrator.admin.i18n import page_language
 from integrator.admin.ledger_words import reason_words, source_label
 from integrator.loyalty.models import Coupon, LedgerEntry, Member, Shop
 from integrator.loyalty.money import display, parse_amount, to_minor
@@ -34,7 +34,7 @@ COUPON_KINDS = {"unboxing": _l("Unboxing"), "reward": _l("Reward"), "cashback": 
 
 
 def locale_of_page(shop: Shop) -> str:
-    return language_of(shop.language)
+    return page_language(shop.language)
 
 
 def member_row(member: Member, shop: Shop, last_order_at: datetime | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, validate
 from integrator import jobs
 from integrator.admin import bp
 from integrator.admin.access import Merchant, merchant_action, merchant_page, render_page
+from integrator.admin.member_notices import member_notices
 from integrator.admin.member_rows import (
     CouponOnPage,
     entry_row,
@@ -183,6 +184,7 @@ def _render_member(
             "entries": [entry_row(entry, shop) for entry in entries],
             "has_more": bool(older),
             "coupons": CouponOnPage(shop).dump(coupons, many=True),
+            **member_notices(session, shop, member),
         }
     form = {"idempotency_key": secrets.token_urlsafe(18), **form}
     adjusted = request.args.get("adjusted", "")

@@ -46,12 +46,21 @@ LABELS: dict[str, Any] = {
     "social.instagram_url": _l("Instagram profile"),
     "social.tiktok_url": _l("TikTok profile"),
     "social.facebook_url": _l("Facebook profile"),
+    "notifications.email": _l("Emails to members"),
 }
 PENDING_FROM = {"paid": _l("payment"), "fulfilled": _l("fulfilment")}
 POSITIONS = {"bottom-right": _l("Bottom right"), "bottom-left": _l("Bottom left")}
 LANGUAGES = {"en": _l("English"), "id": _l("Indonesian")}
 TEXT_KEYS = {"title": _l("Title"), "join": _l("Invitation to join"), "rewards": _l("Rewards heading")}
 MAX_AMOUNT = 10**9
+
+
+def _label(key: str) -> str:
+    """A setting's label; a deeper key ("notifications.email.enabled") by its parent's, and its own name."""
+    parent, _, leaf = key.rpartition(".")
+    if key not in LABELS and parent in LABELS:
+        return f"{LABELS[parent]} ({leaf})"
+    return str(LABELS.get(key, key))
 
 
 def _language() -> str:
@@ -131,7 +140,7 @@ def audit_rows(changes: list[SettingsChange], currency: str) -> list[dict[str, s
         {
             "when": change.created_at.strftime("%Y-%m-%d %H:%M"),
             "who": _who(change.actor),
-            "setting": str(LABELS.get(key, key)),
+            "setting": _label(key),
             "from": shown_value(key, values.get("from"), currency),
             "to": shown_value(key, values.get("to"), currency),
         }

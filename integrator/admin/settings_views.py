@@ -20,6 +20,7 @@ from integrator.http_errors import json_error
 from integrator.loyalty.errors import InvalidSettings
 from integrator.loyalty.models import Shop
 from integrator.loyalty.settings import SettingsSchema, changes_of, current_settings, update_settings
+from integrator.platform_registry import store_credit_supported
 from integrator.services import services
 
 # The widget's built-in texts a merchant may replace (widgets/src/i18n.js; a test keeps them equal).
@@ -45,6 +46,7 @@ def _render(merchant: Merchant, shop: Shop, settings: dict[str, Any], errors: di
         has_expiry="points_expiry_days" in SettingsSchema().fields,
         builtin_texts=BUILTIN_TEXTS,
         preview_language=language_of(shop.language),
+        store_credit=store_credit_supported(shop),  # the platform keeps store credit (Shopify)
         rate_text=rate_in_words(current_settings(shop)["points_per_unit"], shop.currency),
         changes=changes,
         saved=request.args.get("saved") == "1",

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from integrator.admin.i18n import language_of
+from integrator.loyalty.card_settings import CARD_SIZES
 from integrator.loyalty.models import Shop
 from integrator.loyalty.money import display, to_minor
-from integrator.loyalty.settings import CARD_SIZES, current_settings
+from integrator.loyalty.settings import current_settings
 from integrator.loyalty.unboxing import BadRange, Card, shop_zone
 from integrator.loyalty.unboxing_qr import qr_svg
 

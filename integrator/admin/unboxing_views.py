@@ -38,8 +38,9 @@ from integrator.admin.unboxing_print import (
     size_of,
 )
 from integrator.error_texts import translated
+from integrator.loyalty.card_settings import CARD_SIZES
 from integrator.loyalty.models import Shop, utcnow
-from integrator.loyalty.settings import CARD_SIZES, current_settings
+from integrator.loyalty.settings import current_settings
 from integrator.loyalty.unboxing import MAX_CARDS, BadRange, cards_between, day_range, mark_printed, today_of
 from integrator.loyalty.unboxing_stats import weekly
 from integrator.services import services

@@ -164,8 +164,10 @@ from integrator.admin import (  # noqa: E402,F401  (the pages register themselve
     api_keys_views,
     earn_views,
     home_views,
+    notifications_views,
     rewards_views,
     settings_views,
     unboxing_logo,
     unboxing_views,
+    webhooks_views,
 )

@@ -125,7 +125,7 @@ def init_api(app: Flask) -> SetiaApi:
     )
     api = SetiaApi(app)
     api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
-    from . import actions, coupons, data_requests, members, referrals, rewards, settings, unboxing
+    from . import actions, coupons, data_requests, members, referrals, rewards, settings, unboxing, webhook_endpoints
 
     for blueprint in (
         members.blp,
@@ -136,6 +136,7 @@ def init_api(app: Flask) -> SetiaApi:
         actions.blp,
         referrals.blp,
         unboxing.blp,
+        webhook_endpoints.blp,
     ):
         blueprint.before_request(authenticate)
         blueprint.before_request(require_json_object)

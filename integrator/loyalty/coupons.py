@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from connectors.base import CouponSpec
 
+from . import domain_events
 from .ledger import Posting, lock_member, post
 from .models import Coupon, LedgerEntry, Member, Order, Reward, Shop, UnboxingCard, utcnow
 from .reasons import reason as coded_reason
@@ -100,7 +101,33 @@ def record_spent_code(session: Session, shop: Shop, member: Member, code: str, t
     )
     session.add(coupon)
     session.flush()
+    data: dict[str, object] = {"code": code, "kind": terms.kind, "reward_id": terms.source_id}
+    if terms.kind == "cashback":
+        data.update(points=0, cashback=terms.value, currency=shop.currency)
+    else:
+        data.update(points=-_spent_points(session, shop.id, code), cashback="0", currency=shop.currency)
+    key = f"{domain_events.POINTS_REDEEMED}:{code}"
+    domain_events.record(session, shop.id, domain_events.POINTS_REDEEMED, data, member_id=member.id, key=key)
     return coupon
+
+
+def _spent_points(session: Session, shop_id: int, code: str) -> int:
+    key = SPENT_KEYS["reward"].format(code=code)
+    query = select(LedgerEntry.amount).where(LedgerEntry.shop_id == shop_id, LedgerEntry.idempotency_key == key)
+    return int(session.execute(query).scalar_one_or_none() or 0)
+
+
+def coupon_data(coupon: Coupon) -> dict[str, object]:
+    """A coupon as events carry it (coupon.created)."""
+    return {
+        "code": coupon.code,
+        "kind": coupon.kind,
+        "value_type": coupon.value_type,
+        "value": coupon.value,
+        "min_order": coupon.min_order,
+        "expires_at": coupon.expires_at.isoformat() if coupon.expires_at else None,
+        "order_id": coupon.source_id if coupon.kind == "unboxing" else None,
+    }
 
 
 def coupon_title(coupon: Coupon) -> str:
@@ -162,6 +189,11 @@ def mark_active(session: Session, coupon_id: int, platform_id: str) -> None:
     coupon = session.get(Coupon, coupon_id)
     if coupon is not None and coupon.status == "pending":
         coupon.status, coupon.platform_id, coupon.last_error = "active", platform_id, None
+        key = f"{domain_events.COUPON_CREATED}:{coupon.id}"
+        data = coupon_data(coupon)
+        domain_events.record(
+            session, coupon.shop_id, domain_events.COUPON_CREATED, data, member_id=coupon.member_id, key=key
+        )
 
 
 def mark_failed(session: Session, coupon_id: int, reason: str) -> None:

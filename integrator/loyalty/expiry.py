@@ -7,7 +7,11 @@ becoming available (vest), so that points never expire sooner than N days after 
 spend them. Pending points, cashback and lifetime points are untouched. The expiry is one `expire`
 entry of the whole available balance, posted with the balance move in one transaction, under a key
 derived from the member's last ledger entry: running the job twice, or in two workers at once,
-expires once."""
+expires once.
+
+Turning expiry on, or shortening it, never expires anyone sooner than GRACE (30 days) after the
+change (read from the settings' change log): members are warned 30 and 7 days ahead
+(expiry_warnings.py), and a switch must not take points away overnight."""
 
 from __future__ import annotations
 
@@ -17,13 +21,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from . import domain_events
 from .errors import InsufficientPoints
 from .ledger import Posting, lock_member, spend
-from .models import LedgerEntry, Member, Shop
+from .models import LedgerEntry, Member, SettingsChange, Shop
 from .reasons import reason as coded_reason
 from .settings import current_settings
 
 ACTIVITY_KINDS = ("earn", "redeem", "adjust", "import", "vest")
+GRACE = timedelta(days=30)
 
 
 def _aware(moment: datetime, name: str) -> datetime:
@@ -54,6 +60,43 @@ def expiry_days(shop: Shop) -> int:
     return int(current_settings(shop).get("points_expiry_days") or 0)
 
 
+def _tightened(change: dict[str, object]) -> bool:
+    """A change of points_expiry_days that turns expiry on or shortens it."""
+    before, after = change.get("from"), change.get("to")
+    if not isinstance(after, int) or after <= 0:
+        return False
+    return not isinstance(before, int) or before <= 0 or after < before
+
+
+def grace_until(session: Session, shop_id: int) -> datetime | None:
+    """Nobody's points expire before this moment: GRACE after expiry was last turned on or shortened."""
+    query = (
+        select(SettingsChange.created_at, SettingsChange.changes)
+        .where(SettingsChange.shop_id == shop_id)
+        .order_by(SettingsChange.created_at.desc(), SettingsChange.id.desc())
+        .limit(200)
+    )
+    for created_at, changes in session.execute(query):
+        change = (changes or {}).get("points_expiry_days")
+        if isinstance(change, dict) and _tightened(change):
+            return _as_utc(created_at) + GRACE
+    return None
+
+
+def member_expires_at(session: Session, shop: Shop, member: Member) -> datetime | None:
+    """When the member's available points expire if nothing happens meanwhile (`me.points_expire_at`);
+    None when they never do, or there are none."""
+    days = expiry_days(shop)
+    if days == 0 or member.points_available <= 0 or member.erased_at is not None:
+        return None
+    since = last_activity(session, member.id)
+    moment = expires_at(_as_utc(since) if since is not None else _as_utc(member.created_at), days)
+    floor = grace_until(session, shop.id)
+    if moment is None:
+        return None
+    return max(moment, floor) if floor is not None else moment
+
+
 @dataclass(frozen=True)
 class Due:
     shop_id: int
@@ -66,6 +109,9 @@ def members_to_expire(session: Session, now: datetime, limit: int = 1000) -> lis
     windows = {shop.id: days for shop in shops if (days := expiry_days(shop)) > 0}
     due: list[Due] = []
     for shop_id, days in windows.items():
+        floor = grace_until(session, shop_id)
+        if floor is not None and _aware(now, "now") < floor:
+            continue  # expiry was just turned on or shortened: nobody expires before the grace ends
         recent = exists().where(
             LedgerEntry.member_id == Member.id,
             LedgerEntry.kind.in_(ACTIVITY_KINDS),
@@ -101,6 +147,9 @@ def expire_member(session: Session, shop: Shop, member_id: int, now: datetime) -
     since = last_activity(session, member.id)
     if since is not None and not is_expired(_as_utc(since), days, now):
         return 0
+    floor = grace_until(session, shop.id)
+    if floor is not None and now < floor:
+        return 0
     last_entry = session.execute(select(func.max(LedgerEntry.id)).where(LedgerEntry.member_id == member.id)).scalar()
     amount = member.points_available
     posting = Posting("points", "available", -amount, "expire", f"expire:{member.id}:{last_entry or 0}")
@@ -108,6 +157,8 @@ def expire_member(session: Session, shop: Shop, member_id: int, now: datetime) -
         spend(session, member, posting, "expiry", str(last_entry or 0), reason=coded_reason("no_activity", days))
     except InsufficientPoints:  # the member is locked: cannot happen, and never expire what is not there
         return 0
+    data = {"points": amount, "inactive_days": days}
+    domain_events.record(session, shop.id, domain_events.POINTS_EXPIRED, data, member_id=member.id, key=posting.key)
     return amount
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ def signed_display(account: str, amount: int, currency: str, locale: str) -> str
     """Points as "+181" / "-100"; cashback (minor units) as "+Rp 3.620" / "-$3.62"."""
     sign = "-" if amount < 0 else "+"
     if account == "points":
-        return f"{sign}{abs(amount)}"
+        return f"{sign}{format_decimal(abs(amount), locale=locale)}"
     return f"{sign}{display(abs(amount), currency, locale)}"
 
 

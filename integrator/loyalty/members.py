@@ -69,6 +69,10 @@ def enroll(session: Session, shop: Shop, customer: Customer) -> Member:
             key=f"{domain_events.MEMBER_ENROLLED}:{member.id}",
         )
     update_profile(member, customer)
+    if member.created_at == now:  # made by this very statement
+        data = {"platform_customer_id": member.platform_customer_id}
+        key = f"{domain_events.MEMBER_ENROLLED}:{member.id}"
+        domain_events.record(session, shop.id, domain_events.MEMBER_ENROLLED, data, member_id=member.id, key=key)
     return member
 
 
@@ -139,4 +143,7 @@ def adjust_points(
         entry = spend(session, locked, posting, "adjustment", reason=text)
     else:
         entry = post(session, locked, posting, "adjustment", reason=text)
+        data = {"points": points, "cashback": "0", "state": "available", "available_at": None, "source": "adjustment"}
+        event = domain_events.POINTS_EARNED
+        domain_events.record(session, member.shop_id, event, data, member_id=member.id, key=f"{event}:{key}")
     return entry, True

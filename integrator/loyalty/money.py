@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_DOWN, Decimal
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 # Numbers written as text take ASCII digits only: Decimal() and int() would also read "٣" (Arabic-
 # Indic three), "1_000" and surrounding whitespace, which no merchant or platform means.
@@ -72,9 +72,11 @@ def format_minor_string(minor: int, currency: str) -> str:
 
 
 def display(minor: int, currency: str, locale: str = "en") -> str:
-    """Local habit: Rupiah without decimals ("Rp 10.000"), others with their usual digits."""
+    """An amount for a reader of `locale`: the reader's language sets the separators, the currency
+    its symbol and digits (Babel's CLDR data, as the widget's Intl.NumberFormat: widgets/src/format.js
+    S.money). Rupiah is always written "Rp" without decimals: "Rp 10,000" in English, "Rp 10.000" in
+    Indonesian; others as CLDR has them: "$1,234.50" / "US$1.234,50"."""
     value = from_minor(minor, currency)
     if currency.upper() == "IDR":
-        whole = f"{int(value):,}".replace(",", ".")
-        return f"Rp {whole}"
+        return f"Rp {format_decimal(int(value), locale=locale)}"
     return format_currency(value, currency.upper(), locale=locale)

@@ -20,6 +20,7 @@ from .ledger import lock_member, post_many
 from .members import enroll
 from .models import Member, Order, OrderRefund, Shop, utcnow
 from .money import to_minor
+from .order_events import record_order_events
 from .postings import Balance, Holding, MemberBalances, OrderState, needs_vest_date, order_postings
 from .rows import insert_ignore, upsert_locked
 from .settings import current_settings, rates_of
@@ -173,6 +174,7 @@ def _post(session: Session, order: Order, member: Member, target: earning.Target
     plan = order_postings(_state_of(order), target, balances, now)
     moves = [(move.posting, move.available_at) for move in plan.moves]
     post_many(session, member, moves, "order", order.platform_order_id)
+    record_order_events(session, order, plan.moves)
     order.points_pending, order.points_held = plan.order.points.pending, plan.order.points.held
     order.cashback_pending, order.cashback_held = plan.order.cashback.pending, plan.order.cashback.held
     order.vests_at = plan.order.vests_at

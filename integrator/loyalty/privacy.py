@@ -23,6 +23,7 @@ from .models import (
     Coupon,
     CreditTransfer,
     DataRequest,
+    Delivery,
     LedgerEntry,
     Member,
     MemberBirthday,
@@ -155,6 +156,12 @@ def redact_customer(session: Session, shop: Shop, request: PrivacyRequest) -> Da
     member = find_member(session, shop.id, customer_id) if customer_id else None
     if member is not None:
         erase_member(member)
+        # The emails sent to the member: their address and text go too (the log keeps the states).
+        session.execute(
+            update(Delivery)
+            .where(Delivery.member_id == member.id, Delivery.channel == "email")
+            .values(recipient=None, body=None, subject=None)
+        )
     forget_buyer(session, shop.id, member.id if member else None, set(request.order_ids))
     if customer_id is not None:
         session.execute(

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import copy
-import re
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .card_settings import CARD_DEFAULTS, CARD_MESSAGE_MAX, CARD_SIZES
+from .card_settings import CARD_DEFAULTS
 from .earning import Rates
 from .errors import InvalidSettings
-from .input_fields import DecimalText, PlainText
 from .models import SettingsChange, Shop
+from .settings_schema import EMAIL_KINDS, SettingsSchema
+from .settings_schema import WIDGET_LANGUAGES as WIDGET_LANGUAGES  # where the pages and the widget API read it
+from .settings_schema import StrictBoolean as StrictBoolean  # used by other schemas of the domain
 
 DEFAULTS: dict[str, Any] = {
     "points_per_unit": "1",
@@ -42,169 +43,13 @@ DEFAULTS: dict[str, Any] = {
         "advocate_reward_id": None,  # a reward of the shop: the advocate gets its code instead of points
     },
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
+    # Shopper emails (integrator/notify): off until the merchant turns them on; one switch per email.
+    "notifications": {"email": {"enabled": False, **dict.fromkeys(EMAIL_KINDS, True)}},
 }
 
 # Shops in currencies with large numbers (1 USD ≈ 16,000 IDR) get a rate that gives a
 # comparable number of points: 1 point per Rp 1.000.
 CURRENCY_DEFAULTS: dict[str, dict[str, Any]] = {"IDR": {"points_per_unit": "0.001"}}
-
-
-class StrictBoolean(fields.Boolean):
-    """Only JSON true/false: "yes", 1 or "false" are errors, not guesses."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
-
-
-def _decimal(low: str, high: str, max_places: int) -> DecimalText:
-    """A bounded decimal setting. Orders copy the rates into varchar(32) columns and coupons the
-    discount percent: with these bounds every accepted value fits (at most 14 characters) and every
-    order up to 10^12 in the shop currency earns points within the ledger's 64-bit integers."""
-    return DecimalText(max_places=max_places, validate=validate.Range(min=Decimal(low), max=Decimal(high)))
-
-
-class UnboxingSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    enabled = StrictBoolean()
-    discount_percent = _decimal("0.01", "100", 2)
-    expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
-    card_size = PlainText(validate=validate.OneOf(CARD_SIZES))
-    card_accent = PlainText(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
-    card_message_en = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
-    card_message_id = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
-    order_note = StrictBoolean()
-
-    @post_load
-    def _lowercase_colour(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if "card_accent" in data:
-            data["card_accent"] = data["card_accent"].lower()
-        for language in ("en", "id"):
-            if f"card_message_{language}" in data:
-                data[f"card_message_{language}"] = data[f"card_message_{language}"].strip()
-        return data
-
-
-BONUS_POINTS = validate.Range(min=0, max=1_000_000)
-
-
-class BonusSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    signup_points = fields.Integer(strict=True, validate=BONUS_POINTS)
-    birthday_points = fields.Integer(strict=True, validate=BONUS_POINTS)
-    newsletter_points = fields.Integer(strict=True, validate=BONUS_POINTS)
-    social_points = fields.Integer(strict=True, validate=BONUS_POINTS)
-
-
-# The profile a widget click-through opens must be the shop's page on that network: an https URL on
-# the network's own host (never a redirect elsewhere).
-SOCIAL_HOSTS = {
-    "instagram": ("instagram.com", "www.instagram.com"),
-    "tiktok": ("tiktok.com", "www.tiktok.com"),
-    "facebook": ("facebook.com", "www.facebook.com", "m.facebook.com"),
-}
-
-
-def _profile_url(network: str) -> Any:
-    hosts = "|".join(re.escape(host) for host in SOCIAL_HOSTS[network])
-    pattern = rf"^https://(?:{hosts})/[A-Za-z0-9._@%/?=&-]{{1,150}}\Z"
-    return PlainText(
-        allow_none=True,
-        validate=validate.Regexp(pattern, error="An https address of the shop's profile on this network is expected."),
-    )
-
-
-class SocialSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    instagram_url = _profile_url("instagram")
-    tiktok_url = _profile_url("tiktok")
-    facebook_url = _profile_url("facebook")
-
-
-class ReferralsSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    enabled = StrictBoolean()
-    advocate_points = fields.Integer(strict=True, validate=validate.Range(min=0, max=1_000_000_000))
-    friend_discount_percent = _decimal("1", "100", 2)
-    hold_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
-    monthly_cap = fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000))
-    advocate_reward_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=2**63 - 1))
-
-
-WIDGET_LANGUAGES = ("en", "id")
-WIDGET_POSITIONS = ("bottom-right", "bottom-left")
-
-
-def _not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
-
-
-class WidgetTextsSchema(Schema):
-    """The merchant's own words for one language; a missing key keeps the widget's built-in text."""
-
-    class Meta:
-        unknown = RAISE
-
-    title = PlainText(validate=[validate.Length(min=1, max=80), _not_blank])
-    join = PlainText(validate=[validate.Length(min=1, max=80), _not_blank])
-    rewards = PlainText(validate=[validate.Length(min=1, max=80), _not_blank])
-
-
-class WidgetLanguagesSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    en = fields.Nested(WidgetTextsSchema)
-    id = fields.Nested(WidgetTextsSchema)
-
-    @post_load
-    def _every_language(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        # `texts` is replaced whole, so a language left out of a patch has no texts of its own.
-        return {language: data.get(language, {}) for language in WIDGET_LANGUAGES}
-
-
-class WidgetSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    # \Z, not $: "$" would let "#0f766e\n" through.
-    accent_color = PlainText(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
-    position = PlainText(validate=validate.OneOf(WIDGET_POSITIONS))
-    texts = fields.Nested(WidgetLanguagesSchema)
-
-    @post_load
-    def _lowercase_colour(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if "accent_color" in data:
-            data["accent_color"] = data["accent_color"].lower()
-        return data
-
-
-class SettingsSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    points_per_unit = _decimal("0", "1000000", 6)
-    cashback_percent = _decimal("0", "100", 4)
-    pending_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=365))
-    award_test_orders = StrictBoolean()
-    cashback_store_credit = StrictBoolean()
-    points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
-    unboxing = fields.Nested(UnboxingSchema)
-    referrals = fields.Nested(ReferralsSchema)
-    widget = fields.Nested(WidgetSchema)
-    pending_from = PlainText(validate=validate.OneOf(("paid", "fulfilled")))
-    bonus = fields.Nested(BonusSchema)
-    social = fields.Nested(SocialSchema)
 
 
 def defaults_for(currency: str) -> dict[str, Any]:
@@ -215,11 +60,15 @@ def defaults_for(currency: str) -> dict[str, Any]:
 
 def current_settings(shop: Shop) -> dict[str, Any]:
     """The shop's settings with defaults filled in, in the shape the API shows."""
-    merged = defaults_for(shop.currency)
-    stored = shop.settings or {}
+    return _merged(defaults_for(shop.currency), shop.settings or {})
+
+
+def _merged(base: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """`stored` over `base`, at every depth (a nested default missing from `stored` stays)."""
+    merged = dict(base)
     for key, value in stored.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key != "texts":
+            merged[key] = _merged(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -260,23 +109,29 @@ def update_settings(session: Session, shop: Shop, patch: Any, actor: str) -> dic
     before = current_settings(shop)
     stored = copy.deepcopy(shop.settings or {})
     changes: dict[str, Any] = {}
-    for key, value in _normalised(loaded).items():
-        if isinstance(value, dict):
-            merged = dict(stored.get(key, {}))
-            for sub, sub_value in value.items():
-                if not _same(before[key].get(sub), sub_value):
-                    changes[f"{key}.{sub}"] = {"from": before[key].get(sub), "to": sub_value}
-                    merged[sub] = sub_value
-            stored[key] = merged
-        else:
-            if not _same(before.get(key), value):
-                changes[key] = {"from": before.get(key), "to": value}
-                stored[key] = value
+    _apply(stored, before, _normalised(loaded), "", changes)
     if changes:
         shop.settings = stored
         session.add(SettingsChange(shop_id=shop.id, actor=actor, changes=changes))
         session.flush()
     return current_settings(shop)
+
+
+def _apply(
+    stored: dict[str, Any], before: dict[str, Any], patch: dict[str, Any], path: str, changes: dict[str, Any]
+) -> None:
+    """Write each changed leaf of `patch` into `stored`, noting it in `changes` as "a.b.c". A dict
+    is merged key by key, but `texts` (whose post_load fills every language) is one leaf per language."""
+    for key, value in patch.items():
+        name = f"{path}{key}"
+        old = before.get(key) if isinstance(before, dict) else None
+        if isinstance(value, dict) and isinstance(old, dict) and key != "texts":
+            if not isinstance(stored.get(key), dict):
+                stored[key] = {}
+            _apply(stored[key], old, value, f"{name}.", changes)
+        elif not _same(old, value):
+            changes[name] = {"from": old, "to": value}
+            stored[key] = value
 
 
 def changes_of(session: Session, shop_id: int, limit: int = 50) -> list[SettingsChange]:

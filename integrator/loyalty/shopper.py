@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
+from .expiry import member_expires_at
 from .members import find_member
-from .models import Coupon, Order, Shop, utcnow
+from .models import Coupon, Member, Order, Shop, utcnow
 from .money import display, format_minor_string
 from .pending import pending_of
 from .referrals import received_code
@@ -57,7 +58,14 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
         },
         "tier": None,  # no tiers yet; the widget shows tier and progress when this is an object
         "pending": pending_of(session, shop.id, member.id, currency) if member else [],
+        # The day the available points expire if nothing happens meanwhile (UTC), or None.
+        "points_expire_at": _expiry_date(session, shop, member),
     }
+
+
+def _expiry_date(session: Session, shop: Shop, member: Member | None) -> str | None:
+    moment = member_expires_at(session, shop, member) if member is not None else None
+    return moment.date().isoformat() if moment is not None else None
 
 
 def _theme(settings: dict[str, Any]) -> dict[str, Any]:
@@ -156,9 +164,10 @@ def codes_of(
     session: Session, shop: Shop, platform_customer_id: str, now: datetime | None = None, received: str | None = None
 ) -> dict[str, Any]:
     """The `codes` answer ("My codes"): the shopper's codes they can still use, newest first. Not a
-    code the store refused (`failed`) nor one past its expiry; `pending` ones are listed (the store is
-    making them). Setia does not learn when a code is spent at checkout, so a used one stays until
-    it expires."""
+    code the store refused (`failed`), one past its expiry, nor one an order of the shopper's has
+    used (each code is single-use; the order's webhook says which codes it used); `pending` ones are
+    listed (the store is making them). A code used on an order Setia has not heard of (a guest
+    checkout) stays until it expires."""
     member = find_member(session, shop.id, platform_customer_id)
     if member is None:
         return {"items": []}
@@ -168,8 +177,25 @@ def codes_of(
         .where(Coupon.shop_id == shop.id, Coupon.member_id == member.id, Coupon.status != "failed")
         .where((Coupon.expires_at.is_(None)) | (Coupon.expires_at > now))
         .order_by(Coupon.created_at.desc(), Coupon.id.desc())
-        .limit(MAX_CODES)
+        .limit(MAX_CODES_READ)
     )
-    items = SHOPPER_CODE.dump(rows.scalars(), many=True)
+    used = used_codes(session, shop.id, member.id)
+    usable = [coupon for coupon in rows.scalars() if coupon.code.upper() not in used][:MAX_CODES]
+    items = SHOPPER_CODE.dump(usable, many=True)
     friend = received_code(session, shop, member, received)  # a friend's code they arrived with
     return {"items": ([friend] if friend else []) + items}
+
+
+MAX_CODES_READ = 250  # codes read to find the MAX_CODES newest unused ones
+MAX_USED_LOOKED_AT = 200  # the member's orders read for the codes they used (newest first)
+
+
+def used_codes(session: Session, shop_id: int, member_id: int) -> set[str]:
+    """The codes the member's orders used, upper-cased (platforms compare codes without case)."""
+    rows = session.execute(
+        select(Order.discount_codes)
+        .where(Order.shop_id == shop_id, Order.member_id == member_id, Order.discount_codes.is_not(None))
+        .order_by(Order.id.desc())
+        .limit(MAX_USED_LOOKED_AT)
+    ).scalars()
+    return {str(code).upper() for codes in rows for code in (codes or [])}

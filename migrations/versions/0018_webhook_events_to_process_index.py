@@ -4,7 +4,7 @@ PostgreSQL (FOR UPDATE SKIP LOCKED) instead of a Redis list filled by every requ
 Built CONCURRENTLY on PostgreSQL: a large inbox keeps taking deliveries while it builds.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05 03:40:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,21 @@
 """The settings page in a real Chromium, as issue 14 asks: an `id` merchant's bad change is refused in
 Indonesian only; the preview's earning rate is word for word the storefront widget's (three rates
-in IDR and in USD); and without JavaScript the form still saves (a plain form post)."""
+in IDR and in USD, read in English and in Indonesian; the page's server-written rule says the same);
+the widget's money format is the server's; and without JavaScript the form still saves (a plain
+form post)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from integrator.admin import login_links
+from integrator.loyalty.money import display, to_minor
 from tests.conftest import Api
 
+from .english import english_left
 from .storefront import Storefront, script_tag, set_shop, shadow_text, shoot, storefront_fixture, wait_text  # noqa: F401
 from .test_settings_page import sign_in
 
@@ -33,6 +38,7 @@ def test_an_indonesian_merchants_bad_change_is_refused_in_indonesian_only(app, c
     assert "Perbaiki kolom yang ditandai" in page.locator("#settings-status").inner_text()
     whole = page.locator("body").inner_text()
     assert [word for word in ENGLISH if word in whole] == []
+    assert english_left(page) == []  # no text of the page is an English message of the catalog
     # The status line sits by the first marked field, which has the focus.
     beside = page.evaluate("document.getElementById('settings-status').previousElementSibling.dataset.errorFor")
     assert beside == "cashback_percent"
@@ -59,9 +65,27 @@ def test_an_indonesian_merchants_bad_change_is_refused_in_indonesian_only(app, c
             },
         ),
         (
+            "IDR",
+            "en",
+            {
+                "0.001": "1 point per Rp 1,000 spent",
+                "0.0025": "2.5 points per Rp 1,000 spent",
+                "2": "2 points per Rp 1 spent",
+            },
+        ),
+        (
             "USD",
             "en",
             {"1": "1 point per $1.00 spent", "0.05": "5 points per $100.00 spent", "2.5": "2.5 points per $1.00 spent"},
+        ),
+        (
+            "USD",
+            "id",
+            {
+                "1": "1 poin per belanja US$1,00",
+                "0.05": "5 poin per belanja US$100,00",
+                "2.5": "2,5 poin per belanja US$1,00",
+            },
         ),
     ],
 )
@@ -77,7 +101,7 @@ def test_the_preview_says_what_the_storefront_says(
     language: str,
     rates: dict[str, str],
 ):
-    shop = shops.make(domain=f"words-{currency.lower()}.myshopify.com", currency=currency)
+    shop = shops.make(domain=f"words-{currency.lower()}-{language}.myshopify.com", currency=currency)
     set_shop(app, shop["id"], language=language)
     storefront.pages["/"] = f"<html><body><h1>Toko</h1>{script_tag(app, shop, live_url)}</body></html>"
     sign_in(app, page, live_url, shop["id"], path="")
@@ -95,11 +119,34 @@ def test_the_preview_says_what_the_storefront_says(
         finally:
             shopper.close()
         assert preview == storefront_words == words, rate
+        # The page's own words for the saved rule (written by the server) are the same.
+        assert page.locator("#points_per_unit_hint").inner_text().endswith(words), rate
     # Invalid input is never put into words.
     page.goto(f"{live_url}/admin/settings")
     page.fill("[name=points_per_unit]", "<b>1e9</b>")
     assert page.locator("[data-preview=earn]").inner_text() == ""
     assert page.errors == []
+
+
+AMOUNTS = [("10000", "IDR"), ("1234567", "IDR"), ("0", "IDR"), ("1234.50", "USD"), ("0.05", "USD"), ("181.09", "EUR")]
+# One format per reader's language: the separators are the language's, Rupiah has no decimals.
+EXPECTED = {
+    ("10000", "IDR", "en"): "Rp 10,000",
+    ("10000", "IDR", "id"): "Rp 10.000",
+    ("1234.50", "USD", "en"): "$1,234.50",
+    ("1234.50", "USD", "id"): "US$1.234,50",
+}
+
+
+def test_the_widget_writes_money_as_the_server_does(app, shop, live_url, page):
+    sign_in(app, page, live_url, shop["id"])  # the settings page loads the widget's format.js (S.money)
+    page.wait_for_function("window.SetiaLoyalty && window.SetiaLoyalty.money")
+    for language in ("en", "id"):
+        for amount, currency in AMOUNTS:
+            widget = page.evaluate("([a, c, l]) => window.SetiaLoyalty.money(a, c, l)", [amount, currency, language])
+            server = display(to_minor(Decimal(amount), currency), currency, language)
+            assert widget == server, (amount, currency, language)
+            assert EXPECTED.get((amount, currency, language), widget) == widget
 
 
 def test_the_settings_form_saves_without_javascript(app, client, shop, live_url, browser: Any):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import Api
+from tests.conftest import Api, drain
 
+from .accessibility import axe_violations
 from .storefront import shadow_text, shoot, wait_text
 
 SARI = "7001"
@@ -50,4 +51,56 @@ def test_the_demo_storefront_shows_saris_balance_and_a_redeemed_code(
     assert code in client.get(f"/discount/{code}").get_data(as_text=True)
     assert api.member(SARI)["points_available"] == sari["points_available"] - 300
     assert "Free shipping" in shadow_text(page, ".issued")
+    assert page.errors == []
+
+
+def test_a_demo_shopper_redeems_reloads_finds_the_active_code_and_applies_it_in_the_demo_cart(
+    app, client, live_url, page, monkeypatch, tmp_path
+):
+    """The whole path of `make run`'s demo: redeem in the widget → after a reload the code is under
+    My codes, ready to use (the demo store made it) → its "apply at checkout" link opens the demo
+    cart with the discount → the order is placed → the same link now says the code was used."""
+    import integrator.demo
+
+    monkeypatch.setattr(integrator.demo, "DEMO_FILE", tmp_path / "demo.json")  # not the developer's instance/
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    api = Api(client, json.loads((tmp_path / "demo.json").read_text())["api_key"])
+    before = api.member(SARI)["points_available"]
+
+    page.goto(f"{live_url}/demo?lang=en")
+    wait_text(page, ".launcher", "Rewards")
+    assert axe_violations(page) == []  # the demo storefront itself
+    page.locator("#setia-loyalty .launcher").click()
+    page.get_by_role("button", name="Redeem: Potongan Rp 10.000").click()
+    assert wait_text(page, ".ask", "Spend").replace("\u00a0", " ").startswith("Spend 500 points on Rp 10,000 off?")
+    page.get_by_role("button", name="Yes, spend").click()
+    code = wait_text(page, ".msg", "SETIA-").removeprefix("Your code: ")
+    drain()  # with Redis, the worker makes the code on the demo store
+
+    page.reload()
+    page.locator("#setia-loyalty .launcher").click()
+    listed = wait_text(page, ".issued", code).replace("\u00a0", " ")
+    mine = next(box for box in listed.split("Potongan Rp 10.000 · ")[1:] if code in box)
+    assert mine.startswith("Rp 10,000 off, ready to use, valid until ")  # active: the demo store confirmed it
+    shoot(page, "demo-my-codes")
+    box = page.locator("#setia-loyalty .issued .box", has_text=code)
+    box.get_by_role("link", name="Apply at checkout").click()
+
+    page.wait_for_url(f"{live_url}/discount/{code}")
+    assert page.locator("#discount-status").inner_text() == f"Code {code} applied."
+    assert page.locator("tr.discount td").inner_text() == "−Rp 10,000"
+    assert page.locator("#cart-total").inner_text() == "Rp 191,000"  # Rp 181,000 + Rp 20,000 shipping − Rp 10,000
+    shoot(page, "demo-cart-code-applied")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Place the order").click()
+    assert "Order placed with the code" in page.locator("#discount-status").inner_text()
+    drain()
+    page.goto(f"{live_url}/discount/{code}?lang=en")
+    assert page.locator("#discount-status").inner_text() == f"The code {code} was already used on an order."
+    page.goto(f"{live_url}/discount/SETIA-NOPE?lang=id")
+    assert page.locator("#discount-status").inner_text() == "Toko tidak mengenal kode SETIA-NOPE."
+    shoot(page, "demo-cart-code-refused")
+    assert axe_violations(page) == []
+    # 500 points spent, 171 earned by the order (Rp 171.000 paid at 1 point per Rp 1.000).
+    assert api.member(SARI)["points_available"] == before - 500 + 171
     assert page.errors == []

@@ -13,7 +13,17 @@ from sqlalchemy import select
 from integrator.admin import login_links
 from integrator.loyalty.models import SettingsChange
 
-NAV = ["/admin/", "/admin/settings", "/admin/rewards", "/admin/members", "/admin/referrals", "/admin/analytics"]
+NAV = [
+    "/admin/",
+    "/admin/settings",
+    "/admin/rewards",
+    "/admin/earn",
+    "/admin/members",
+    "/admin/referrals",
+    "/admin/analytics",
+    "/admin/notifications",
+    "/admin/api-keys",
+]
 
 
 def sign_in(app: Flask, client: FlaskClient, shop_id: int) -> str:
@@ -63,6 +73,19 @@ def test_the_navigation_links_every_merchant_page(app: Flask, client: FlaskClien
         assert f'href="{path}"' in page
     assert re.search(r'<a href="/admin/settings" data-nav aria-current="page">Settings</a>', page)
     assert 'action="/admin/logout"' in page and "Log out" in page
+
+
+def test_the_api_keys_page_is_in_the_top_navigation_in_english_and_indonesian(
+    app: Flask, client: FlaskClient, shop: dict[str, Any]
+) -> None:
+    sign_in(app, client, shop["id"])
+    for language, name in (("en", "API keys"), ("id", "Kunci API")):
+        client.get(f"/admin/language/{language}")
+        home = client.get("/admin/").get_data(as_text=True)
+        nav = re.search(r'<nav class="nav"[^>]*>(.*?)</nav>', home, re.S)
+        assert nav and re.search(rf'<a href="/admin/api-keys" data-nav>{name}</a>', nav.group(1)), language
+        keys = client.get("/admin/api-keys").get_data(as_text=True)
+        assert re.search(rf'<a href="/admin/api-keys" data-nav aria-current="page">{name}</a>', keys), language
 
 
 def test_a_form_post_without_the_csrf_token_is_refused_with_400_and_changes_nothing(

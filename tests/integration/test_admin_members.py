@@ -137,6 +137,10 @@ def test_an_idr_shop_shows_rupiah_without_decimals(app: Flask, client: FlaskClie
     sign_in(app, client, shop["id"])
     text = client.get(f"/admin/members/{member['id']}").get_data(as_text=True)
     shown = re.search(r'data-balance="cashback_available">([^<]+)<', text)
+    assert shown and shown.group(1) == f"Rp {int(member['cashback_available']):,}"  # English separators
+    client.get("/admin/language/id")  # the merchant reads Indonesian: Indonesian separators
+    text = client.get(f"/admin/members/{member['id']}").get_data(as_text=True)
+    shown = re.search(r'data-balance="cashback_available">([^<]+)<', text)
     assert shown and shown.group(1) == f"Rp {int(member['cashback_available']):,}".replace(",", ".")
 
 

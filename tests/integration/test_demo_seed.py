@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from integrator import demo
 from integrator.loyalty.models import AnalyticsDay, LedgerEntry, Member, Order
-from tests.conftest import Api
+from tests.conftest import Api, drain
 
 
 def test_the_demo_enrolls_members_and_earns_points_on_their_orders_dates(
@@ -59,3 +59,14 @@ def test_the_demo_pages_hint_names_the_launcher_where_the_widget_puts_it(
     widget = {"position": "bottom-left", "texts": {"en": {"title": "Perks"}, "id": {"title": "Poin Saya"}}}
     assert api.patch("/settings", {"widget": widget}).status_code == 200
     assert hint("en") == ("Perks", "bottom left") and hint("id") == ("Poin Saya", "kiri bawah")
+
+
+def test_the_demo_shows_its_recorded_shopper_emails(app: Flask, client: Any, monkeypatch: Any, tmp_path: Any) -> None:
+    monkeypatch.setattr(demo, "DEMO_FILE", tmp_path / "demo.json")
+    assert client.get("/demo/emails").status_code == 404  # no demo shop yet
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    drain()  # with Redis the emails are a worker's job (make run has none: inline)
+    page = client.get("/demo/emails").get_data(as_text=True)
+    # The demo shop speaks Indonesian; without SMTP_URL its emails are recorded, not sent.
+    assert 'data-email-status="recorded"' in page and "Anda mendapat" in page
+    assert "<iframe sandbox=" in page

@@ -51,9 +51,16 @@ def _exercise(
     run()
 
 
-def _existing_rows(app: Flask, api: Api, deliver: Any) -> dict[str, int]:
-    """A member, a reward, a data request and a referral in review, so generated requests also reach
-    real rows."""
+def _existing_rows(app: Flask, shop_id: int, api: Api, deliver: Any) -> dict[str, int]:
+    """A member, a reward, a data request, a referral in review, a webhook endpoint and one of its
+    deliveries, so generated requests also reach real rows. The endpoint is on a documentation
+    address (192.0.2.1): the guard refuses every delivery there without a packet sent."""
+    from integrator.loyalty.models import Delivery
+    from integrator.loyalty.webhook_endpoints import create_endpoint
+
+    with app.extensions["setia_db"].session() as session:
+        secret = app.extensions["setia_box"].encrypt("whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")
+        endpoint_id = create_endpoint(session, shop_id, "https://192.0.2.1/hook", ["points.earned"], secret).id
     assert deliver("orders/paid", fake30()).status_code == 200
     member = api.get("/members").json["items"][0]
     reward = api.post("/rewards", {"name": "Tote", "points_cost": 100, "kind": "percentage", "value": "10"}).json
@@ -66,17 +73,23 @@ def _existing_rows(app: Flask, api: Api, deliver: Any) -> dict[str, int]:
     own = with_changes(fake30(), id=1, updated_at="2026-01-01T00:00:00Z", discount_codes=[{"code": link.code}])
     deliver("orders/paid", own)  # the advocate's own code: in review
     referral = api.get("/referrals", query_string={"status": "review"}).json["items"][0]
+    with app.extensions["setia_db"].session() as session:
+        delivery_id = session.execute(select(Delivery.id).order_by(Delivery.id).limit(1)).scalar_one()
     return {
         "member_id": member["id"],
         "reward_id": reward["id"],
         "request_id": request["id"],
         "action_id": action["id"],
         "referral_id": referral["id"],
+        "endpoint_id": endpoint_id,
+        "delivery_id": delivery_id,
     }
 
 
-def test_the_merchant_api_answers_every_generated_request_as_documented(app: Flask, api: Api, deliver: Any) -> None:
-    rows = _existing_rows(app, api, deliver)
+def test_the_merchant_api_answers_every_generated_request_as_documented(
+    app: Flask, shop: dict[str, Any], api: Api, deliver: Any
+) -> None:
+    rows = _existing_rows(app, shop["id"], api, deliver)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]

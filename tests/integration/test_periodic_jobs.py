@@ -28,6 +28,8 @@ def test_cron_config_schedules_every_periodic_job_on_the_queue():
         "integrator.periodic.expire_points": 3600,
         "integrator.periodic.forget_pending_connects": 3600,
         "integrator.analytics_jobs.refresh_recent": 300,
+        "integrator.notify.jobs.deliver_due": 60,
+        "integrator.periodic.prune_notifications": 3600,
         "integrator.analytics_jobs.refresh_snapshots": 3600,
         "integrator.periodic.prune_webhook_bodies": 600,
         "integrator.periodic.pay_referrals": 300,

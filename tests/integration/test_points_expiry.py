@@ -1,5 +1,6 @@
 """Points expiry (setting points_expiry_days): a member's available points expire when the member
-has had no earning or spending activity for that many days; run by the scheduled job, once."""
+has had no earning or spending activity for that many days; run by the scheduled job, once; never
+sooner than 30 days after expiry was turned on or shortened; members are warned 30 and 7 days ahead."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from flask import Flask
 from sqlalchemy import select, update
 
-from integrator.loyalty.models import LedgerEntry, utcnow
+from integrator.loyalty.models import LedgerEntry, SettingsChange, utcnow
 from integrator.periodic import SCHEDULE
 from tests.conftest import requires_postgres
 from tests.deliveries import fake30
@@ -28,9 +30,11 @@ def scheduled(name: str) -> Any:
 
 
 def age_ledger(app: Flask, days: int) -> None:
-    """Pretend everything in the ledger happened `days` ago."""
+    """Pretend everything in the ledger happened `days` ago, and the settings changes too (turning
+    expiry on starts a 30-day grace of its own: test_turning_expiry_on_expires_nobody_for_30_days)."""
     with app.extensions["setia_db"].session() as session:
         session.execute(update(LedgerEntry).values(created_at=utcnow() - timedelta(days=days)))
+        session.execute(update(SettingsChange).values(created_at=utcnow() - timedelta(days=days)))
 
 
 def expiries(app: Flask) -> list[tuple[int, str | None]]:
@@ -120,3 +124,108 @@ def test_parallel_runs_expire_once(app, api, jane):
     assert sorted(results) == [0] * 5 + [1]
     assert expiries(app) == [(-181, "no_activity: 30")]
     assert api.member(JANE)["points_available"] == 0
+
+
+# --- the 30-day grace after turning expiry on or shortening it ---------------------------------------
+
+
+def age_ledger_only(app: Flask, days: int) -> None:
+    with app.extensions["setia_db"].session() as session:
+        session.execute(update(LedgerEntry).values(created_at=utcnow() - timedelta(days=days)))
+
+
+def test_turning_expiry_on_expires_nobody_for_30_days(app, api, deliver):
+    deliver("orders/paid", fake30())
+    age_ledger_only(app, 400)  # inactive for over a year
+    switched_on = utcnow()
+    assert api.patch("/settings", {"points_expiry_days": 30}).status_code == 200
+    assert scheduled("expire_points")() == 0
+    with time_machine.travel(switched_on + timedelta(days=29, hours=23), tick=True):
+        assert scheduled("expire_points")() == 0
+        assert api.member(JANE)["points_available"] == 181
+    with time_machine.travel(switched_on + timedelta(days=30, minutes=1), tick=True):
+        assert scheduled("expire_points")() == 1
+    assert api.member(JANE)["points_available"] == 0
+
+
+def test_shortening_expiry_expires_nobody_for_30_days(app, api, deliver):
+    assert api.patch("/settings", {"points_expiry_days": 365}).status_code == 200
+    deliver("orders/paid", fake30())
+    age_ledger(app, 100)  # a year's expiry, set long ago; the member inactive for 100 days
+    changed = utcnow()
+    assert api.patch("/settings", {"points_expiry_days": 60}).status_code == 200
+    assert scheduled("expire_points")() == 0
+    with time_machine.travel(changed + timedelta(days=29), tick=True):
+        assert scheduled("expire_points")() == 0
+    with time_machine.travel(changed + timedelta(days=30, minutes=1), tick=True):
+        assert scheduled("expire_points")() == 1
+
+
+def test_lengthening_expiry_keeps_no_grace(app, api, deliver):
+    assert api.patch("/settings", {"points_expiry_days": 30}).status_code == 200
+    deliver("orders/paid", fake30())
+    age_ledger(app, 100)
+    assert api.patch("/settings", {"points_expiry_days": 60}).status_code == 200  # longer: no new grace
+    assert scheduled("expire_points")() == 1
+
+
+# --- the date the widget shows, and the warnings --------------------------------------------------
+
+
+def test_me_shows_the_day_the_points_expire(app, client, shop, api, jane):
+    from tests.integration.test_widget_api import me, signed
+
+    secret = app.extensions["setia_box"].decrypt(_shop_row(app, shop["id"]).widget_secret_enc)
+    answer = me(client, shop, signed(JANE, secret)).json
+    # Earned today, 30 days' expiry, switched on today: 30 days from now either way.
+    assert answer["points_expire_at"] == (utcnow() + timedelta(days=30)).date().isoformat()
+    age_ledger(app, 10)
+    answer = me(client, shop, signed(JANE, secret)).json
+    assert answer["points_expire_at"] == (utcnow() + timedelta(days=20)).date().isoformat()
+
+
+def _shop_row(app: Flask, shop_id: int) -> Any:
+    from integrator.loyalty.models import Shop
+
+    with app.extensions["setia_db"].session() as session:
+        row = session.get(Shop, shop_id)
+        session.expunge(row)
+        return row
+
+
+def expiring(app: Flask) -> list[tuple[int, str]]:
+    from integrator.loyalty.models import DomainEvent
+
+    with app.extensions["setia_db"].session() as session:
+        rows = session.execute(select(DomainEvent.data).where(DomainEvent.type == "points.expiring")).scalars()
+        return [(data["days_before"], data["expires_at"][:10]) for data in rows]
+
+
+def test_a_short_expiry_period_gets_the_7_day_warning_only(app, api, jane):
+    expires = utcnow() + timedelta(days=30)
+    assert scheduled("expire_points")() == 0
+    assert expiring(app) == []  # the 30-day warning would fall at the last activity: skipped
+    with time_machine.travel(expires - timedelta(days=7, minutes=-1), tick=True):
+        scheduled("expire_points")()
+        scheduled("expire_points")()  # once, however often the job runs
+    assert expiring(app) == [(7, expires.date().isoformat())]
+
+
+def test_a_long_expiry_period_warns_30_and_7_days_ahead_and_activity_starts_over(app, api, deliver):
+    assert api.patch("/settings", {"points_expiry_days": 365}).status_code == 200
+    deliver("orders/paid", fake30())
+    age_ledger(app, 300)  # 65 days to go
+    assert scheduled("expire_points")() == 0 and expiring(app) == []
+    age_ledger(app, 340)  # 25 days to go: the 30-day warning
+    scheduled("expire_points")()
+    expires = (utcnow() + timedelta(days=25)).date().isoformat()
+    assert expiring(app) == [(30, expires)]
+    age_ledger(app, 360)  # 5 days to go: the 7-day warning
+    scheduled("expire_points")()
+    later = (utcnow() + timedelta(days=5)).date().isoformat()
+    assert sorted(expiring(app)) == sorted([(30, expires), (7, later)])
+    member = api.member(JANE)
+    adjustment = {"points": 1, "reason": "came back", "idempotency_key": "back-2"}
+    assert api.post(f"/members/{member['id']}/adjustments", adjustment).status_code == 201
+    scheduled("expire_points")()
+    assert len(expiring(app)) == 2  # active again: nothing more until the next time comes

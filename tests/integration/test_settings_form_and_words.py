@@ -34,9 +34,9 @@ def _text(html: str) -> str:
 @pytest.mark.parametrize(
     ("currency", "rate", "language", "words"),
     [
-        ("IDR", "0.001", "en", "1 point per Rp 1.000 spent"),
+        ("IDR", "0.001", "en", "1 point per Rp 1,000 spent"),
         ("IDR", "0.001", "id", "1 poin per belanja Rp 1.000"),
-        ("IDR", "0.0025", "en", "2.5 points per Rp 1.000 spent"),
+        ("IDR", "0.0025", "en", "2.5 points per Rp 1,000 spent"),
         ("USD", "1", "en", "1 point per $1.00 spent"),
         ("USD", "0.05", "en", "5 points per $100.00 spent"),
     ],

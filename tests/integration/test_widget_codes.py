@@ -16,7 +16,7 @@ from sqlalchemy import update
 from integrator.loyalty.models import Coupon
 from integrator.widget_api.limits import Limit
 from tests.conftest import Shops, drain
-from tests.deliveries import OTHER_DOMAIN, fake30
+from tests.deliveries import OTHER_DOMAIN, fake30, with_changes
 from tests.integration.test_shopify_proxy_routes import proxied
 from tests.integration.test_widget_api import JANE_ID, widget_secret
 from tests.integration.test_widget_shopper_answers import CREATED, UNBOXING, ask, signed
@@ -84,6 +84,28 @@ def test_refused_and_expired_codes_are_not_listed(
         session.commit()
     listed = ask(client, shop, "codes", signed(JANE_ID, secret)).json["items"]
     assert [item["code"] for item in listed] == [codes[2]]
+
+
+def test_a_code_an_order_of_the_shopper_used_is_not_listed(
+    client: FlaskClient, app: Flask, shops: Shops, deliver: Any, api: Any, shopify: Any
+) -> None:
+    shopify.answer("SetiaDiscountCreate", CREATED, always=True)
+    shop = shops.make(settings={"points_per_unit": "1", "cashback_percent": "2"})
+    secret = widget_secret(app, shop["id"])
+    assert deliver("orders/paid", fake30()).status_code == 200
+    reward_id = api.post("/rewards", {**VOUCHER, "points_cost": 50}).json["id"]
+    codes = [redeem(client, shop, secret, reward_id)["code"] for _ in range(2)]
+    drain()
+    # Jane's next order used the first code (Shopify's discount_codes, written in lower case here).
+    used = with_changes(fake30(), id=1073459999, name="#1099", discount_codes=[{"code": codes[0].lower()}])
+    assert deliver("orders/paid", used).status_code == 200
+    listed = ask(client, shop, "codes", signed(JANE_ID, secret)).json["items"]
+    assert [item["code"] for item in listed] == [codes[1]]
+    # Another shopper's order with the second code does not make it Jane's used code.
+    someone = with_changes(fake30(), id=1073459998, name="#1098", discount_codes=[{"code": codes[1]}])
+    someone["customer"] = {**someone["customer"], "id": 555000111, "email": "someone@example.com"}
+    assert deliver("orders/paid", someone).status_code == 200
+    assert [item["code"] for item in ask(client, shop, "codes", signed(JANE_ID, secret)).json["items"]] == [codes[1]]
 
 
 def test_no_one_elses_codes(

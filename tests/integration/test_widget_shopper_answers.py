@@ -117,7 +117,7 @@ def test_history_in_rupiah(client: FlaskClient, app: Flask, shops: Shops, delive
     order = with_changes(fake30(), currency="IDR", current_subtotal_price_set=money_set("181000", "IDR"))
     assert deliver("orders/paid", order).status_code == 200
     items = ask(client, shop, "history", signed(JANE_ID, widget_secret(app, shop["id"]))).json["items"]
-    assert {item["display"] for item in items} == {"+181", "+Rp 3.620"}
+    assert {item["display"] for item in items} == {"+181", "+Rp 3,620"}
 
 
 def test_history_holds_no_one_elses_entries(

@@ -58,5 +58,9 @@ def test_amounts_parse_exactly_and_format_by_local_habit():
     assert to_minor(Decimal("3.629"), "USD") == 362
     assert format_minor_string(362, "USD") == "3.62"
     assert format_minor_string(10000, "IDR") == "10000"
-    assert display(10000, "IDR") == "Rp 10.000"
+    # The reader's language sets the separators; Rupiah is "Rp" without decimals in both.
+    assert display(10000, "IDR") == "Rp 10,000"
+    assert display(10000, "IDR", "id") == "Rp 10.000"
+    assert display(123450, "USD", "id") == "US$1.234,50"
+    assert display(123450, "USD", "en") == "$1,234.50"
     assert display(362, "USD") == "$3.62"

@@ -19,7 +19,9 @@ from integrator.loyalty.models import LedgerEntry
         ("cashback", 362, "USD", "en", "+$3.62"),
         ("cashback", -362, "USD", "en", "-$3.62"),
         ("cashback", 3620, "IDR", "id", "+Rp 3.620"),
-        ("cashback", -1000000, "IDR", "en", "-Rp 1.000.000"),
+        ("cashback", -1000000, "IDR", "en", "-Rp 1,000,000"),
+        ("points", 12500, "IDR", "id", "+12.500"),
+        ("points", -12500, "USD", "en", "-12,500"),
         ("cashback", 362, "USD", "id", "+US$3,62"),
     ],
 )

@@ -60,6 +60,16 @@
       say(t("code") + ": " + coupon.code);
     };
 
+    // "+181", "-Rp 10,000": formatted here in the widget's language (the server's `display` is in the shop's).
+    const currency = (ctx.program && ctx.program.currency) || "USD";
+    let digits = 2;
+    try { digits = new Intl.NumberFormat("en", {style: "currency", currency}).resolvedOptions().maximumFractionDigits; } catch (error) { /* unknown to Intl */ }
+    const signed = (item) => {
+      const n = Math.abs(Number(item.amount));
+      if (!Number.isFinite(n)) return item.display || "";
+      return (item.amount < 0 ? "-" : "+") + (item.account === "points" ? S.number(n, ctx.language) : ctx.money(n / 10 ** digits));
+    };
+
     const history = async () => {
       more.disabled = true;
       const answer = await ctx.api.call(`/history?page=${page + 1}&page_size=${PAGE_SIZE}`);
@@ -68,7 +78,7 @@
       page += 1;
       for (const item of answer.body.items || []) {
         const what = S.date(item.created_at, ctx.language) + " · " + (item.description || t.kind(item.kind));
-        list.append(h("li", {}, h("span", {}, what), h("span", {}, item.display)));
+        list.append(h("li", {}, h("span", {}, what), h("span", {}, signed(item))));
       }
       if (!list.children.length) list.append(h("li", {}, t("empty")));
       hasMore = Boolean(answer.body.has_more);

@@ -1,13 +1,14 @@
-/* Numbers as the server shows them (integrator/loyalty/money.py display): Rupiah without decimals
-   ("Rp 10.000") in any language, other currencies by Intl for the language ("$181.09"). What a cart
-   earns is the server's figure (cart.js asks GET .../estimate), never computed here. */
+/* Numbers as the server shows them (integrator/loyalty/money.py display): the reader's language sets
+   the separators; Rupiah as "Rp" without decimals ("Rp 10,000" in English, "Rp 10.000" in Indonesian),
+   other currencies by Intl for the language ("$181.09", "US$181,09"). What a cart earns is the
+   server's figure (cart.js asks GET .../estimate), never computed here. */
 (function (S) {
   "use strict";
 
   S.money = (amount, currency, language) => {
     const value = Number(amount);
     if (!Number.isFinite(value)) return "";
-    if (currency === "IDR") return "Rp " + new Intl.NumberFormat("id").format(Math.trunc(value));
+    if (currency === "IDR") return "Rp " + S.number(Math.trunc(value), language);
     try {
       return new Intl.NumberFormat(language, {style: "currency", currency}).format(value);
     } catch (error) {

@@ -7,7 +7,7 @@
   const TEXTS = {
     en: {
       title: "Rewards", close: "Close", points: "{n} points", point: "{n} point", pending: "{n} pending",
-      cashback: "Cashback: {v}", tier: "Tier: {t}", earn: "Ways to earn", rate: "{p} per {a} spent",
+      expires: "points expire on {d}", cashback: "Cashback: {v}", tier: "Tier: {t}", earn: "Ways to earn", rate: "{p} per {a} spent",
       rate_cashback: "{p}% cashback on every order", rate_days: "Points are yours {d} days after the order",
       rewards: "Spend your points", none: "No rewards yet.", redeem: "Redeem", low: "Not enough points yet.",
       code: "Your code", copy: "Copy", copied: "Copied", apply: "Apply at checkout",
@@ -25,7 +25,7 @@
     },
     id: {
       title: "Hadiah", close: "Tutup", points: "{n} poin", point: "{n} poin", pending: "{n} tertunda",
-      cashback: "Cashback: {v}", tier: "Level: {t}", earn: "Cara mendapatkan poin", rate: "{p} per belanja {a}",
+      expires: "poin hangus pada {d}", cashback: "Cashback: {v}", tier: "Level: {t}", earn: "Cara mendapatkan poin", rate: "{p} per belanja {a}",
       rate_cashback: "Cashback {p}% untuk setiap pesanan", rate_days: "Poin menjadi milik Anda {d} hari setelah pesanan",
       rewards: "Tukar poin Anda", none: "Belum ada hadiah.", redeem: "Tukar", low: "Poin belum cukup.",
       code: "Kode Anda", copy: "Salin", copied: "Tersalin", apply: "Pakai saat checkout",

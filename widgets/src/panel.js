@@ -41,6 +41,8 @@
     if (!me) return [];
     const b = me.balances;
     const sub = [t("pending", {n: S.number(b.points_pending, ctx.language)})];
+    // A date without a time: noon UTC is that same day from UTC-11 to UTC+11.
+    if (me.points_expire_at) sub.push(t("expires", {d: S.date(me.points_expire_at + "T12:00Z", ctx.language)}));
     if (Number(b.cashback_available) > 0 || Number(ctx.program && ctx.program.earning.cashback_percent) > 0) {
       sub.push(t("cashback", {v: ctx.money(b.cashback_available)}));
     }
@@ -54,11 +56,12 @@
     return [h("p", {class: "big"}, ctx.pts(b.points_available)), h("p", {class: "sub"}, sub.join(" · ")), ...tier];
   };
 
-  // "Rp 10.000 off" in a reward's line unless its name says it already (no repeated description).
+  // "Rp 10.000 off" in a reward's line unless its name says it already (no repeated description),
+  // whatever separators the name was written with ("Potongan Rp 10.000" read in English).
   const reward = (ctx, item, redeem) => {
     const worth = S.worth(ctx, item.kind, item.value);
-    const bare = (text) => text.toLowerCase().replace(/\s/g, "");
-    const amount = item.kind === "free_shipping" ? worth : item.kind === "percentage" ? item.value + "%" : ctx.money(item.value);
+    const bare = (text) => text.toLowerCase().replace(/[\s.,]/g, "");
+    const amount = item.kind === "free_shipping" ? worth : item.kind === "percentage" ? S.number(Number(item.value), ctx.language) + "%" : ctx.money(item.value);
     const details = bare(item.name).includes(bare(amount)) ? [] : [worth];
     if (item.min_order) details.push(ctx.t("min", {v: ctx.money(item.min_order)}));
     const name = [h("span", {}, S.nb(item.name)), ...(details.length ? [h("br"), h("span", {class: "sub"}, S.nb(details.join(", ")))] : [])];

@@ -9,6 +9,7 @@ from .base import MAX_ROW_ID, NAMING, Base, BigId, UTCDateTime, utcnow
 from .coupons import Coupon, Reward
 from .inbox import DataRequest, PeriodicMark, WebhookEvent
 from .ledger import CreditTransfer, LedgerEntry, Member, MemberImport, Order, OrderRefund
+from .notify import Delivery, DomainEvent, EmailOptOut, WebhookEndpoint, WhatsAppAccount
 from .programme import ActionCredit, CustomAction, MemberBirthday
 from .referrals import BuyerKey, FriendCode, Referral, ReferralClick, ReferralProgram
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
@@ -27,6 +28,9 @@ __all__ = [
     "CustomAction",
     "DataRequest",
     "FriendCode",
+    "Delivery",
+    "DomainEvent",
+    "EmailOptOut",
     "LedgerEntry",
     "MAX_ROW_ID",
     "Member",
@@ -48,6 +52,8 @@ __all__ = [
     "UnboxingCard",
     "UnboxingScan",
     "UsedLoginLink",
+    "WebhookEndpoint",
     "WebhookEvent",
+    "WhatsAppAccount",
     "utcnow",
 ]
