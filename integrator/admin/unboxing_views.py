@@ -30,6 +30,7 @@ from integrator.admin.unboxing_logo import logo_url
 from integrator.admin.unboxing_print import (
     PER_SHEET,
     SIZE_NAMES,
+    card_language,
     card_row,
     card_words,
     print_link_shop,
@@ -150,6 +151,7 @@ def unboxing_print() -> ResponseReturnValue:
         first=first.isoformat(),
         last=last.isoformat(),
         logo_url=logo_url(shop),
+        card_lang=card_language(shop),
     )
     response = Response(page, 200, content_type="text/html; charset=utf-8")
     # The page's own policy: the card colour is one inline rule (a checked #rrggbb) under a nonce.
