@@ -35,6 +35,7 @@ import psycopg
 from redis import Redis
 
 from bench import dashboard, payloads, profile, unboxing_cards, widget_size
+from bench import tiers as bench_tiers
 from bench.procs import (
     CpuWatch,
     Processes,
@@ -51,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-DB_NAME = "bench"
+DB_NAME = os.environ.get("BENCH_DB", "bench")  # another name lets two benches share a server
 TARGET_RATIO = 0.70  # acknowledgement throughput, app / baseline, with no worker and with one worker
 TARGET_P99_MS = 25.0  # acknowledgement latency at --concurrency (16) connections
 TARGET_ORDERS_PER_S = 700  # end to end with TARGET_WORKERS workers
@@ -88,6 +89,7 @@ class Bench:
             "PYTHONPATH": str(ROOT),
         }
         self.next_first = 0
+        self.points_multiplier = 1  # bench/tiers.py: a running campaign multiplies every order's points
         self.shop_id: int | None = None
         self.widget: dict[str, str] = {}  # the bench shop's public_id and widget secret
         self.app_master: subprocess.Popen[bytes] | None = None
@@ -442,7 +444,8 @@ class Bench:
             str(payloads.Order(first + i, self.args.customers).order_id): payloads.Order(first + i, self.args.customers)
             for i in range(count)
         }
-        points = sum(o.points for o in expected.values())
+        m = self.points_multiplier
+        points = sum(o.points_times(m) for o in expected.values())
         cashback = sum(o.cashback for o in expected.values())
         problems: list[str] = []
         with psycopg.connect(self.pg_url) as conn:
@@ -469,7 +472,7 @@ class Bench:
             ).fetchone()
         if statuses.get("processed", 0) != count or len(statuses) != 1:
             problems.append(f"webhook_events by status {statuses}, expected {count} processed")
-        wrong = [oid for oid, order in expected.items() if held.get(oid) != (order.points, order.cashback)]
+        wrong = [oid for oid, order in expected.items() if held.get(oid) != (order.points_times(m), order.cashback)]
         if wrong or len(held) != count:
             problems.append(f"{len(wrong)} order(s) hold the wrong amount, {len(held)} orders for {count}")
         for account, total in (("points", points), ("cashback", cashback)):
@@ -858,6 +861,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     parser.add_argument("--skip-dashboard", action="store_true", help="leave out the dashboard benchmark")
     parser.add_argument(
+        "--tiers-only",
+        action="store_true",
+        help="only the tiers-and-campaigns comparison (bench/tiers.py), into its part of --output",
+    )
+    parser.add_argument(
         "--dashboard-only", action="store_true", help="only the dashboard benchmark (updates its part of --output)"
     )
     args = parser.parse_args(argv)
@@ -876,12 +884,28 @@ def dashboard_only(args: argparse.Namespace) -> int:
     return 0 if results["dashboard"]["numbers_match"] else 1
 
 
+def tiers_only(args: argparse.Namespace) -> int:
+    """`--tiers-only`: the on/off comparison of bench/tiers.py alone; replaces its part of --output."""
+    results = json.loads(args.output.read_text()) if args.output.exists() else {}
+    with Processes() as procs:
+        bench = Bench(args, procs)
+        bench.setup()
+        app_port, _ = bench.start_servers()
+        results["tiers_and_campaigns"] = bench_tiers.compare(bench, app_port, args.orders)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(bench_tiers.table(results["tiers_and_campaigns"]))
+    part = results["tiers_and_campaigns"]
+    return 0 if part["off"]["ledger_ok"] and part["on"]["ledger_ok"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the finally below runs
     RESULTS.mkdir(parents=True, exist_ok=True)
     if args.dashboard_only:
         return dashboard_only(args)
+    if args.tiers_only:
+        return tiers_only(args)
     started = time.monotonic()
     results: dict[str, Any] = {
         "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -972,6 +996,8 @@ def main(argv: list[str] | None = None) -> int:
         results["end_to_end_orders_per_s"] = best
         # after the end-to-end runs: the shoppers are members with balances, as on a live storefront
         results["widget_api"] = {route: bench.widget_api(app_port, route) for route in ("me", "program")}
+        log("tiers and campaigns: the worker's cost per order, on against off (bench/tiers.py)")
+        results["tiers_and_campaigns"] = bench_tiers.compare(bench, app_port, args.orders)
         if args.profile:
             results["profiles"] = {
                 "web": bench.profile_web(),
@@ -987,7 +1013,9 @@ def main(argv: list[str] | None = None) -> int:
         "ack_p99_ms": {"target": TARGET_P99_MS, "met": http["app"]["p99_ms"] <= TARGET_P99_MS},
         "ack_with_worker_p99_ms": {"target": TARGET_P99_MS, "met": http["app_with_worker"]["p99_ms"] <= TARGET_P99_MS},
         "end_to_end_orders_per_s": {"target": TARGET_ORDERS_PER_S, "met": (best or 0) >= TARGET_ORDERS_PER_S},
-        "ledger_ok": all(r["ledger_ok"] for r in results["end_to_end"].values()),
+        "ledger_ok": all(r["ledger_ok"] for r in results["end_to_end"].values())
+        and all(results["tiers_and_campaigns"][k]["ledger_ok"] for k in ("off", "on")),
+        "tiers_cpu_ratio": {"target": 1.2, "met": results["tiers_and_campaigns"]["met"]},
     }
     for route, measured in results["widget_api"].items():
         results["targets"][f"widget_{route}_p99_ms"] = {
@@ -1014,6 +1042,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
+    print(bench_tiers.table(results["tiers_and_campaigns"]))
     print("\n" + widget_size.table(results["widget"]))
     print("\n" + unboxing_cards.table(results["unboxing_cards"]))
     if "dashboard" in results:

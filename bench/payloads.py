@@ -71,6 +71,9 @@ class Order:
     def points(self) -> int:
         return self.cents * POINTS_PER_UNIT // 100  # floor(basis × points_per_unit)
 
+    def points_times(self, multiplier: int) -> int:
+        return self.cents * POINTS_PER_UNIT * multiplier // 100  # floor(basis × points_per_unit × m)
+
     @property
     def cashback(self) -> int:
         return self.cents * CASHBACK_PERCENT // 100  # basis × 2 / 100 in cents, rounded down

@@ -79,6 +79,16 @@ TEMPLATES: dict[str, Any] = {
     "At most {count} actions.": _l("At most {count} actions."),
     "Must be a public http or https URL.": _l("Must be a public http or https URL."),
     "A shop has at most {count} webhook endpoints.": _l("A shop has at most {count} webhook endpoints."),
+    "another tier has this name": _l("another tier has this name"),
+    "another tier has this threshold": _l("another tier has this threshold"),
+    "a whole number of points": _l("a whole number of points"),
+    "at most the minor unit of {currency} (like {example})": _l(
+        "at most the minor unit of {currency} (like {example})"
+    ),
+    "ends_at must be after starts_at": _l("ends_at must be after starts_at"),
+    "a campaign gives a multiplier above 1 or bonus points": _l(
+        "a campaign gives a multiplier above 1 or bonus points"
+    ),
     # DomainError messages (integrator/loyalty/, the widget API, the app proxy)
     "unknown shop": _l("unknown shop"),
     "shop not connected": _l("shop not connected"),
@@ -93,6 +103,11 @@ TEMPLATES: dict[str, Any] = {
     ),
     "no such member": _l("no such member"),
     "no such reward": _l("no such reward"),
+    "no such tier": _l("no such tier"),
+    "no such campaign": _l("no such campaign"),
+    "invalid tier": _l("invalid tier"),
+    "invalid campaign": _l("invalid campaign"),
+    "a shop has at most 5 tiers": _l("a shop has at most 5 tiers"),
     "no such import": _l("no such import"),
     "no such data request": _l("no such data request"),
     "no such API key": _l("no such API key"),

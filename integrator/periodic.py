@@ -33,6 +33,7 @@ from integrator.loyalty import (
     referral_orders,
     referrals,
     store_credit,
+    tiers,
 )
 from integrator.loyalty.models import Shop, utcnow
 from integrator.notify.jobs import deliver_due
@@ -132,6 +133,22 @@ def credit_birthdays() -> int:
     with services().db.session() as session:
         shop_ids = birthdays.shops_with_birthday_bonus(session)
     return sum(in_transaction(partial(_credit_birthdays, shop_id=shop_id, now=now)) for shop_id in shop_ids)
+
+
+def recalculate_tiers() -> int:
+    """Every hour: each member of a shop with tiers is placed again (tier_status.py): up when what
+    counts reaches a higher tier, down when the tier's window has passed or refunds took what it
+    counted below the threshold. One transaction per batch of members. Returns how many changed."""
+    now, after, changed = utcnow(), 0, 0
+    while True:
+        moved, last = in_transaction(partial(tiers.recalculate_batch, after_member_id=after, now=now))
+        changed += moved
+        if last is None:
+            break
+        after = last
+    if changed:
+        log.info("tiers recalculated: %d members changed tier", changed)
+    return changed
 
 
 def reconcile_shops() -> int:
@@ -237,6 +254,7 @@ SCHEDULE: list[tuple[Callable[[], int], int]] = [
     (forget_pending_connects, 3600),
     (expire_points, 3600),
     (credit_birthdays, 3600),
+    (recalculate_tiers, 3600),
     (analytics_jobs.refresh_recent, 300),
     (analytics_jobs.refresh_snapshots, 3600),
     (prune_webhook_bodies, 600),

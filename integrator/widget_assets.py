@@ -29,7 +29,7 @@ WIDGETS = ROOT / "widgets"
 MODULES = ("dom.js", "i18n.js", "format.js", "api.js", "codes.js", "panel.js", "elements.js", "main.js")
 # Loaded when the panel needs them (S.lazy(name), URLs in S.more), after the bundle: each adds to the
 # same global and is served apart, under its name, within its own budget (tests/unit/test_widget_size.py).
-LAZY_MODULES = ("account.js", "cart.js", "earn.js", "refer.js")
+LAZY_MODULES = ("account.js", "cart.js", "earn.js", "refer.js", "tiers.js")
 VERSION_MARK = "%VERSION%"
 LOADER_CACHE = "public, max-age=300"  # a release reaches storefronts within five minutes
 BUNDLE_CACHE = "public, max-age=31536000, immutable"

@@ -22,6 +22,7 @@ from connectors.base import (
     ShopInfo,
     UnboxingCardLink,
     WebhookRegistration,
+    to_text,
 )
 
 from . import discounts
@@ -159,7 +160,7 @@ class ShopifyClient:
             currency=shop.get("currencyCode") or "USD",
             language=self._primary_language(),
             email=shop.get("email"),
-            timezone=shop.get("ianaTimezone") or None,
+            timezone=to_text(shop.get("ianaTimezone"), 64),
         )
 
     def _primary_language(self) -> str | None:

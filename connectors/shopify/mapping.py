@@ -14,6 +14,7 @@ from connectors.base import (
     PrivacyRequest,
     Refund,
     bounded,
+    line_product_ids,
     to_amount,
     to_key,
     to_text,
@@ -159,6 +160,7 @@ def to_order(payload: Any) -> Order:
         discount_codes=_discount_codes(payload.get("discount_codes")),
         fulfilled_at=_fulfilled_at(payload),
         buyer=_buyer(payload, customer),
+        product_ids=line_product_ids(payload.get("line_items")),
     )
 
 

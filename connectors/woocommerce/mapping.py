@@ -7,7 +7,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Buyer, Customer, Order, PayloadError, bounded, to_amount, to_key, to_text, to_time
+from connectors.base import (
+    Buyer,
+    Customer,
+    Order,
+    PayloadError,
+    bounded,
+    line_product_ids,
+    to_amount,
+    to_key,
+    to_text,
+    to_time,
+)
 
 # wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
 # `processing` before any money is collected, so a `cod` order is paid only once `completed`.
@@ -172,13 +183,14 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
         name=to_text(f"#{number}", 64) if isinstance(number, str | int) and str(number) else None,
         customer=_order_customer(order),
         updated_at=_gmt(order.get("date_modified_gmt"), "date_modified_gmt"),
-        paid_at=_gmt(order.get("date_paid_gmt"), "date_paid_gmt"),
+        paid_at=_paid_at(order),
         refund_ids=refund_ids(order),
         discount_codes=_coupon_codes(order.get("coupon_lines")),
         fulfilled_at=_gmt(order.get("date_completed_gmt"), "date_completed_gmt")
         if order.get("status") == "completed"
         else None,
         buyer=_buyer(order),
+        product_ids=line_product_ids(order.get("line_items")),
     )
 
 
@@ -210,6 +222,16 @@ def _buyer(order: dict[str, Any]) -> Buyer:
         shipping_address=lines if len(lines) > 1 else (),
         ip=_text(order.get("customer_ip_address")),
     )
+
+
+def _paid_at(order: dict[str, Any]) -> datetime | None:
+    """The paid time (CONTRACT.md): `date_paid_gmt`, but `date_completed_gmt` for cash on delivery
+    (paid when completed), and for a completed order without a payment date."""
+    paid = _gmt(order.get("date_paid_gmt"), "date_paid_gmt")
+    if order.get("payment_method") == CASH_ON_DELIVERY or paid is None:
+        completed = _gmt(order.get("date_completed_gmt"), "date_completed_gmt")
+        return completed or (paid if order.get("payment_method") != CASH_ON_DELIVERY else None)
+    return paid
 
 
 def _coupon_codes(lines: Any) -> tuple[str, ...] | None:

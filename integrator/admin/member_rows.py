@@ -47,6 +47,7 @@ def member_row(member: Member, shop: Shop, last_order_at: datetime | None = None
         "points_available": format_decimal(member.points_available),
         "cashback_available": display(member.cashback_available, shop.currency, locale_of_page(shop)),
         "last_order": format_date(last_order_at, "medium") if last_order_at else None,
+        "tier": member.tier.name if member.tier is not None else None,
     }
 
 

@@ -29,6 +29,7 @@ from integrator.loyalty.member_search import LAST_ORDER_FILTERS, SORTS, MemberFi
 from integrator.loyalty.members import adjust_points, get_member, ledger_of
 from integrator.loyalty.models import Shop
 from integrator.loyalty.money import integer_from_text
+from integrator.loyalty.tier_status import tiers_of
 from integrator.services import services
 
 PAGE_SIZE = 50
@@ -114,6 +115,7 @@ def _list_filter() -> MemberFilter:
         sort=sort if sort in SORTS else "newest",
         min_points=min(int(min_points), 10**12) if min_points.isascii() and min_points.isdigit() else None,
         last_order=last_order if last_order in LAST_ORDER_FILTERS else "",
+        tier=request.args.get("tier", "").strip()[:20],
     )
 
 
@@ -126,11 +128,13 @@ def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
         found = search(session, shop.id, how, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
         total = count(session, shop.id, how)
         rows = [member_row(row.member, shop, row.last_order_at) for row in found[:PAGE_SIZE]]
+        tiers = [(str(tier.id), tier.name) for tier in tiers_of(session, shop.id)]
     query: dict[str, Any] = {
         "q": how.text or None,
         "sort": how.sort if how.sort != "newest" else None,
         "last_order": how.last_order or None,
         "min_points": how.min_points,
+        "tier": how.tier or None,
     }
     return render_page(
         "admin/members.html",
@@ -146,6 +150,7 @@ def members_page(merchant: Merchant, shop: Shop) -> ResponseReturnValue:
         has_more=len(found) > PAGE_SIZE,
         sorts=SORT_LABELS,
         last_orders=LAST_ORDER_LABELS,
+        tiers=tiers,
     )
 
 

@@ -35,6 +35,8 @@ LABELS: dict[str, Any] = {
     "referrals.hold_days": _l("Referral hold (days)"),
     "referrals.monthly_cap": _l("Referrals per member in 30 days"),
     "referrals.advocate_reward_id": _l("Referral reward code"),
+    "tiers.basis": _l("Tier thresholds count"),
+    "tiers.window": _l("Tier thresholds over"),
     "widget.accent_color": _l("Widget accent colour"),
     "widget.position": _l("Widget position"),
     "widget.texts": _l("Widget texts"),
@@ -50,6 +52,13 @@ LABELS: dict[str, Any] = {
 }
 PENDING_FROM = {"paid": _l("payment"), "fulfilled": _l("fulfilment")}
 POSITIONS = {"bottom-right": _l("Bottom right"), "bottom-left": _l("Bottom left")}
+TIER_WORDS = {
+    "spend": _l("spend"),
+    "points": _l("points earned"),
+    "lifetime": _l("the member's lifetime"),
+    "rolling_year": _l("the last 12 months"),
+    "calendar_year": _l("the calendar year"),
+}
 LANGUAGES = {"en": _l("English"), "id": _l("Indonesian")}
 TEXT_KEYS = {"title": _l("Title"), "join": _l("Invitation to join"), "rewards": _l("Rewards heading")}
 MAX_AMOUNT = 10**9
@@ -119,6 +128,8 @@ def shown_value(key: str, value: Any, currency: str) -> str:
         return str(POSITIONS.get(value, value))
     if key == "pending_from":
         return str(PENDING_FROM.get(value, value))
+    if key in ("tiers.basis", "tiers.window"):
+        return str(TIER_WORDS.get(value, value))
     if key == "widget.texts" and isinstance(value, dict):
         return _texts(value)
     return str(value)

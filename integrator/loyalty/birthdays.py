@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from .bonuses import bonus_key, bonus_points, credit
+from .boost import birthday_multiplier
 from .errors import BirthdayLocked, InvalidBirthday
 from .models import Member, MemberBirthday, Shop, utcnow
 from .shop_time import local_date
@@ -108,7 +110,9 @@ def credit_birthdays(session: Session, shop: Shop, now: datetime | None = None) 
         if day < local_date(shop, birthday.set_at):
             continue  # given after the day: this year's is gone
         key = bonus_key("birthday", member.id, str(day.year))
-        if credit(session, member, points, key, f"birthday:{day.year}", "birthday_bonus", str(day.year)) is not None:
+        # A tier's birthday multiplier (boost.py), rounded down.
+        boosted = int((Decimal(points) * birthday_multiplier(session, member)).to_integral_value(ROUND_DOWN))
+        if credit(session, member, boosted, key, f"birthday:{day.year}", "birthday_bonus", str(day.year)) is not None:
             credited += 1
     return credited
 

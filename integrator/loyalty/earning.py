@@ -27,12 +27,15 @@ def basis_after_refunds(snapshot_basis: int, unseen_refunds: list[int]) -> int:
     return max(0, snapshot_basis - sum(unseen_refunds))
 
 
-def target_for(basis_minor: int, currency: str, status: str, rates: Rates) -> Target:
-    """Points = floor(basis × points_per_unit); cashback = basis × percent / 100, rounded down."""
+def target_for(
+    basis_minor: int, currency: str, status: str, rates: Rates, multiplier: Decimal = Decimal(1), bonus: int = 0
+) -> Target:
+    """Points = floor(basis × points_per_unit × multiplier) + bonus (tier and campaigns: boost.py);
+    cashback = basis × percent / 100, rounded down (multipliers are for points only)."""
     if status not in EARNING_STATUSES or basis_minor <= 0:
         return Target(0, 0)
     basis = from_minor(basis_minor, currency)
-    points = int((basis * rates.points_per_unit).to_integral_value(rounding=ROUND_DOWN))
+    points = int((basis * rates.points_per_unit * multiplier).to_integral_value(rounding=ROUND_DOWN)) + bonus
     cashback_major = basis * rates.cashback_percent / Decimal(100)
     cashback = to_minor(cashback_major.quantize(Decimal(1).scaleb(-exponent(currency)), ROUND_DOWN), currency)
     return Target(points=points, cashback=cashback)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from . import earning
+from .boost import boost_for
 from .models import Member, Shop
 from .money import display, format_minor_string, to_minor
 from .settings import rates_of
@@ -29,11 +30,15 @@ class Estimate:
 def estimate(session: Session, shop: Shop, member: Member | None, basis: Decimal, at: datetime) -> Estimate:
     """What an order of `basis` (the earning basis in the shop currency: subtotal after discounts,
     before shipping and taxes) paid at `at` by `member` (None: a guest, or a shopper not enrolled
-    yet) earns. `session`, `member` and `at` are where the earning rules that depend on who buys and
-    when (a tier's multiplier, a running campaign) come in; the award passes the same values."""
+    yet) earns, with the member's tier multiplier and the campaigns running at `at` (bonus points
+    included), as the award computes them."""
     rates = rates_of(shop)
-    basis_minor = to_minor(min(max(basis, Decimal(0)), MAX_BASIS), shop.currency)
-    target = earning.target_for(basis_minor, shop.currency, "paid", rates)
+    basis = min(max(basis, Decimal(0)), MAX_BASIS)
+    basis_minor = to_minor(basis, shop.currency)
+    # The member's tier and the campaigns running at `at`, as the order's first earning fixes them
+    # (boost.py). The cart's products are not known here: a campaign limited to products is left out.
+    boost = boost_for(session, shop.id, member, at, basis)
+    target = earning.target_for(basis_minor, shop.currency, "paid", rates, boost.multiplier, boost.bonus_points)
     return Estimate(points=target.points, cashback=target.cashback, currency=shop.currency)
 
 

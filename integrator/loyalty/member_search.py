@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from .members import email_key
-from .models import Member, Order, utcnow
+from .models import MAX_ROW_ID, Member, Order, utcnow
 
 SORTS = ("newest", "points", "cashback", "last_order", "name")
 LAST_ORDER_FILTERS = ("30", "90", "over90", "never")  # within 30 / 90 days, none for 90 days, none ever
@@ -23,6 +23,7 @@ class MemberFilter:
     sort: str = "newest"
     min_points: int | None = None
     last_order: str = ""  # one of LAST_ORDER_FILTERS, or "" for any
+    tier: str = ""  # a tier id (digits), "none" for members without a tier, or "" for any
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ def _filtered(shop_id: int, how: MemberFilter, now: datetime) -> tuple[Any, Any]
         query = query.where(_text_condition(how.text.strip()))
     if how.min_points is not None:
         query = query.where(Member.points_available >= how.min_points)
+    if how.tier == "none":
+        query = query.where(Member.tier_id.is_(None))
+    elif how.tier.isascii() and how.tier.isdigit() and int(how.tier) <= MAX_ROW_ID:
+        query = query.where(Member.tier_id == int(how.tier))
     if how.last_order in ("30", "90"):
         query = query.where(last.c.at >= now - timedelta(days=int(how.last_order)))
     elif how.last_order == "over90":

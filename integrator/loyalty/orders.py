@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from connectors.base import Customer, Refund
 from connectors.base import Order as OrderSnapshot
 
-from . import earning, referral_orders
+from . import earning, referral_orders, tier_status
 from .bonuses import take_customer
+from .boost import boost_for
 from .coupons import issue_unboxing_coupon
 from .ledger import lock_member, post_many
 from .members import enroll
 from .models import Member, Order, OrderRefund, Shop, utcnow
-from .money import to_minor
+from .money import from_minor, to_minor
 from .order_events import record_order_events
 from .postings import Balance, Holding, MemberBalances, OrderState, needs_vest_date, order_postings
 from .rows import insert_ignore, upsert_locked
@@ -87,6 +88,8 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
     if snapshot.discount_codes is not None:
         order.discount_codes = list(snapshot.discount_codes) or None
         note_redemptions(session, shop, order)
+    if snapshot.product_ids is not None and order.points_per_unit is None:
+        order.product_ids = sorted(set(snapshot.product_ids)) or None
     newly_paid = status == "paid" and order.paid_at is None
     if newly_paid:
         order.paid_at = snapshot.paid_at or utcnow()
@@ -131,7 +134,9 @@ def _unseen_refunds(session: Session, order: Order) -> list[int]:
     return [basis for refund_id, basis in refunds if refund_id not in seen]
 
 
-def _fix_rates(shop: Shop, order: Order) -> earning.Rates:
+def _fix_rates(session: Session, shop: Shop, order: Order, basis: int) -> earning.Rates:
+    """At the first earning, fix on the order the shop's rates and what its member's tier and the
+    running campaigns add (boost.py), under the member's lock: later changes rewrite no history."""
     if order.points_per_unit is None or order.cashback_percent is None:
         rates = rates_of(shop)
         order.points_per_unit = format(rates.points_per_unit, "f")
@@ -139,14 +144,25 @@ def _fix_rates(shop: Shop, order: Order) -> earning.Rates:
         settings = current_settings(shop)
         order.pending_days = int(settings["pending_days"])
         order.pending_from = str(settings["pending_from"])
+        member = lock_member(session, order.member_id) if order.member_id is not None else None
+        at = order.paid_at or utcnow()
+        boost = boost_for(session, shop.id, member, at, from_minor(basis, order.currency), order.product_ids)
+        order.multiplier = format(boost.multiplier, "f")
+        order.bonus_points = boost.bonus_points
+        order.tier_id = boost.tier_id
+        order.campaign_ids = list(boost.campaign_ids) or None
     return earning.Rates(Decimal(order.points_per_unit), Decimal(order.cashback_percent))
 
 
 def target_of(session: Session, shop: Shop, order: Order) -> earning.Target:
     basis = earning.basis_after_refunds(order.basis_minor, _unseen_refunds(session, order))
-    if order.status not in earning.EARNING_STATUSES or basis <= 0:
+    earns = order.status in earning.EARNING_STATUSES and basis > 0
+    order.qualifying_minor = basis if earns else 0
+    if not earns:
         return earning.Target(0, 0)
-    return earning.target_for(basis, order.currency, order.status, _fix_rates(shop, order))
+    rates = _fix_rates(session, shop, order, basis)
+    multiplier = Decimal(order.multiplier) if order.multiplier is not None else Decimal(1)
+    return earning.target_for(basis, order.currency, order.status, rates, multiplier, order.bonus_points or 0)
 
 
 def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
@@ -161,6 +177,9 @@ def reconcile(session: Session, shop: Shop, order: Order) -> Outcome:
     member = lock_member(session, order.member_id)
     order.revision += 1
     _post(session, order, member, target, utcnow())
+    # The order that crosses a threshold moves its member up for the orders after it (drops wait
+    # for the periodic recalculation: tier_status.py).
+    tier_status.promote(session, shop, member)
     return Outcome(order.id, delta_points, delta_cashback)
 
 

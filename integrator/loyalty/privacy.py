@@ -32,6 +32,7 @@ from .models import (
     Referral,
     SettingsChange,
     Shop,
+    TierChange,
     WebhookEvent,
     utcnow,
 )
@@ -74,6 +75,7 @@ def build_export(session: Session, shop: Shop, member: Member | None, order_ids:
         "store_credit_transfers": [],
         "birthday": None,
         "custom_actions": [],
+        "tier_changes": [],
         "orders": [_order_part(o) for o in _rows(session, Order, Order.shop_id == shop.id, order_match)],
     }
     if member is None:
@@ -91,6 +93,10 @@ def build_export(session: Session, shop: Shop, member: Member | None, order_ids:
     export["store_credit_transfers"] = [
         {"amount": format_minor_string(t.amount, t.currency), "currency": t.currency, "status": t.status}
         for t in _rows(session, CreditTransfer, CreditTransfer.member_id == member.id)
+    ]
+    export["tier_changes"] = [
+        {"from": c.from_tier, "to": c.to_tier, "reason": c.reason, "at": c.created_at.isoformat()}
+        for c in _rows(session, TierChange, TierChange.member_id == member.id)
     ]
     return export
 

@@ -16,7 +16,7 @@ from .errors import InsufficientPoints, InvalidSettings, NotFound
 from .input_fields import DecimalText, PlainText
 from .ledger import Posting, spend
 from .members import find_member
-from .models import MAX_ROW_ID, Coupon, Reward, Shop, utcnow
+from .models import MAX_ROW_ID, Coupon, Reward, Shop, Tier, utcnow
 from .money import from_minor, places_of, to_minor
 from .settings import StrictBoolean
 from .shapes import REWARD
@@ -24,7 +24,7 @@ from .shapes import REWARD
 KINDS = ("fixed_amount", "percentage", "free_shipping")
 DEFAULT_EXPIRES_DAYS = 90  # a redeemed coupon stays usable this long unless the reward says otherwise
 PERCENT_PLACES = 2  # like the unboxing discount: 12.5 %, not 12.3456789 %
-EDITABLE = ("name", "points_cost", "kind", "value", "min_order", "expires_days", "active")
+EDITABLE = ("name", "points_cost", "kind", "value", "min_order", "expires_days", "active", "tier_id")
 
 
 class RewardSchema(Schema):
@@ -55,6 +55,9 @@ class RewardSchema(Schema):
         metadata={"description": "days the issued code stays usable"},
     )
     active = StrictBoolean(load_default=True, metadata={"description": "offered to members"})
+    tier_id = fields.Integer(
+        strict=True, allow_none=True, load_default=None, metadata={"description": "offered only to this tier's members"}
+    )
 
     # Runs even when other fields are wrong, so one answer lists every field error at once (the
     # fields that failed are absent from `data` and checked no further).
@@ -107,11 +110,25 @@ def _apply(reward: Reward, data: dict[str, Any]) -> None:
     reward.min_order = None if data["min_order"] is None else format(data["min_order"], "f")
     reward.expires_days = data["expires_days"]
     reward.active = data["active"]
+    reward.tier_id = data["tier_id"]
+
+
+def _check_tier(session: Session, shop: Shop, data: dict[str, Any]) -> None:
+    tier_id = data["tier_id"]
+    if tier_id is None:
+        return
+    found = (
+        0 < tier_id <= MAX_ROW_ID
+        and session.execute(select(Tier.id).where(Tier.id == tier_id, Tier.shop_id == shop.id)).first()
+    )
+    if not found:
+        raise InvalidSettings("invalid reward", {"tier_id": ["no such tier"]})
 
 
 def create_reward(session: Session, shop: Shop, payload: Any) -> Reward:
     """Validate and add a reward; InvalidSettings (422) with field errors and nothing stored."""
     data = _load(payload, shop.currency)
+    _check_tier(session, shop, data)
     reward = Reward(shop_id=shop.id, created_at=utcnow())
     _apply(reward, data)
     session.add(reward)
@@ -136,7 +153,9 @@ def update_reward(session: Session, shop: Shop, reward_id: int, payload: Any) ->
         raise InvalidSettings("invalid reward", {"_schema": ["Invalid input type."]})
     current = REWARD.dump(reward)
     merged = {name: current[name] for name in EDITABLE} | payload
-    _apply(reward, _load(merged, shop.currency))
+    data = _load(merged, shop.currency)
+    _check_tier(session, shop, data)
+    _apply(reward, data)
     session.flush()
     return reward
 
@@ -170,6 +189,8 @@ def redeem(session: Session, shop: Shop, platform_customer_id: str, reward_id: i
     if reward is None:
         raise NotFound("no such reward")
     member = find_member(session, shop.id, platform_customer_id)
+    if reward.tier_id is not None and (member is None or member.tier_id != reward.tier_id):
+        raise NotFound("no such reward")  # offered to that tier's members only
     if member is None or member.erased_at is not None:
         raise InsufficientPoints("not enough points available")
     code = generate_code()

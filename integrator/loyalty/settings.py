@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
         "monthly_cap": 0,
         "advocate_reward_id": None,  # a reward of the shop: the advocate gets its code instead of points
     },
+    # What a tier threshold counts (spend: earning bases; points: points earned) and over which window.
+    "tiers": {"basis": "spend", "window": "lifetime"},
     "widget": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
     # Shopper emails (integrator/notify): off until the merchant turns them on; one switch per email.
     "notifications": {"email": {"enabled": False, **dict.fromkeys(EMAIL_KINDS, True)}},

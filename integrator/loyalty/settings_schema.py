@@ -115,6 +115,14 @@ class ReferralsSchema(Schema):
     advocate_reward_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=2**63 - 1))
 
 
+class TiersSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    basis = PlainText(validate=validate.OneOf(("spend", "points")))
+    window = PlainText(validate=validate.OneOf(("lifetime", "rolling_year", "calendar_year")))
+
+
 WIDGET_LANGUAGES = ("en", "id")
 WIDGET_POSITIONS = ("bottom-right", "bottom-left")
 
@@ -193,6 +201,7 @@ class SettingsSchema(Schema):
     cashback_store_credit = StrictBoolean()
     points_expiry_days = fields.Integer(strict=True, validate=validate.Range(min=0, max=3650))
     unboxing = fields.Nested(UnboxingSchema)
+    tiers = fields.Nested(TiersSchema)
     referrals = fields.Nested(ReferralsSchema)
     widget = fields.Nested(WidgetSchema)
     pending_from = PlainText(validate=validate.OneOf(("paid", "fulfilled")))

@@ -77,6 +77,7 @@ class RewardOut(Schema):
     )
     expires_days = fields.Integer(metadata={"description": "days the issued code stays usable"})
     active = fields.Boolean(metadata={"description": "offered to members (inactive rewards are kept, not offered)"})
+    tier_id = fields.Integer(allow_none=True, metadata={"description": "offered only to this tier's members"})
 
 
 REWARD = RewardOut()
@@ -120,7 +121,7 @@ def member_values(member: Member, currency: str) -> dict[str, Any]:
         "cashback_pending": format_minor_string(member.cashback_pending, currency),
         "cashback_owed": format_minor_string(member.cashback_debt, currency),
         "currency": currency,
-        "tier": None,
+        "tier": member.tier.name if member.tier is not None else None,
         "created_at": member.created_at,
     }
 

@@ -21,6 +21,8 @@ from .referrals import received_code
 from .rewards import rewards_of
 from .settings import WIDGET_LANGUAGES, current_settings
 from .shapes import OFFERED_REWARD, SHOPPER_CODE, UNBOXING_COUPON
+from .tier_public import programme_tiers
+from .tier_status import tier_view
 from .ways_to_earn import ways_of
 
 # Where a code is applied on the storefront: Shopify's own discount link, and the WordPress
@@ -56,11 +58,19 @@ def balances_of(session: Session, shop: Shop, platform_customer_id: str) -> dict
             "cashback_available": display(cashback[0], currency, locale),
             "cashback_pending": display(cashback[1], currency, locale),
         },
-        "tier": None,  # no tiers yet; the widget shows tier and progress when this is an object
+        "tier": tier_view(session, shop, member),  # the widget's tiers.js shows it, with progress
         "pending": pending_of(session, shop.id, member.id, currency) if member else [],
         # The day the available points expire if nothing happens meanwhile (UTC), or None.
         "points_expire_at": _expiry_date(session, shop, member),
-    }
+    } | _tier_rewards(session, shop, member)
+
+
+def _tier_rewards(session: Session, shop: Shop, member: Member | None) -> dict[str, Any]:
+    """`tier_rewards`, only for a member whose tier has rewards of its own: offered beside the public ones."""
+    if member is None or member.tier_id is None:
+        return {}
+    own = [reward for reward in rewards_of(session, shop.id) if reward.tier_id == member.tier_id]
+    return {"tier_rewards": OFFERED_REWARD.dump(own, many=True)} if own else {}
 
 
 def _expiry_date(session: Session, shop: Shop, member: Member | None) -> str | None:
@@ -91,11 +101,13 @@ def programme_of(session: Session, shop: Shop, apply_path: str) -> dict[str, Any
             "cashback_percent": str(settings["cashback_percent"]),
             "pending_days": int(settings["pending_days"]),
         },
-        "rewards": OFFERED_REWARD.dump(rewards_of(session, shop.id), many=True),
+        # Rewards for one tier are offered to its members only (rewards.redeem checks).
+        "rewards": OFFERED_REWARD.dump([r for r in rewards_of(session, shop.id) if r.tier_id is None], many=True),
         "ways_to_earn": ways_of(session, shop),  # sign-up, birthday, newsletter, social, custom actions
         "theme": _theme(settings),
         "apply_path": apply_path,
         "referrals": _referrals(shop, settings["referrals"]),
+        **programme_tiers(session, shop, utcnow()),
     }
 
 

@@ -1,7 +1,8 @@
 """axe-core on every merchant page, signed in with a login link: the home page, settings, rewards,
-members, a member, the import form and an import's report, analytics, notifications, webhooks and API
-keys, in English and in Indonesian, and the sign-in notice, show no WCAG 2.1 A/AA violation. A page
-added to the merchant pages without being added here fails test_every_merchant_page_is_checked."""
+tiers and campaigns, ways to earn, members, a member, the import form and an import's report,
+referrals, analytics, notifications, webhooks and API keys, in English and in Indonesian, and the
+sign-in notice, show no WCAG 2.1 A/AA violation. A page added to the merchant pages without being
+added here fails test_every_merchant_page_is_checked."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ PAGES = [
     "/admin/",
     "/admin/settings",
     "/admin/rewards",
+    "/admin/tiers",
     "/admin/earn",
     "/admin/members",
     "member",
@@ -76,6 +78,10 @@ def test_axe_finds_no_wcag_violation_on_the_merchant_page(
     deliver("orders/paid", fake30())
     reward = {"name": "Rp 10.000 off", "points_cost": 100, "kind": "fixed_amount", "value": "5.00"}
     assert api.post("/rewards", reward).status_code == 201
+    if path == "/admin/tiers":  # a tier and a campaign, so that its lists and tables are there too
+        assert api.post("/tiers", {"name": "Gold", "threshold": "100", "multiplier": "2"}).status_code == 201
+        window = {"starts_at": "2026-11-21T00:00:00+07:00", "ends_at": "2026-11-23T00:00:00+07:00"}
+        assert api.post("/campaigns", {"name": "Weekend", "multiplier": "2", **window}).status_code == 201
     if path == "member":
         path = f"/admin/members/{api.member(JANE_ID)['id']}"
     if path == "webhook-log":  # an endpoint's delivery log (on a documentation address: never reached)

@@ -120,6 +120,14 @@ def test_add_shopify_prints_the_new_shops_identity(app: Flask, shopify: CliShop)
         assert session.get(Shop, printed["shop_id"]).timezone == "Asia/Jakarta"
 
 
+def test_add_shopify_keeps_the_shops_time_zone(app: Flask, shopify: CliShop) -> None:
+    result = add_shopify(app, "--api-secret", CUSTOM_SECRET)
+    assert result.exit_code == 0, result.output
+    with app.extensions["setia_db"].session() as session:
+        stored = session.get(Shop, json.loads(result.stdout)["shop_id"])
+        assert stored is not None and stored.timezone == "Asia/Jakarta"  # campaigns and calendar years
+
+
 def test_add_shopify_sends_the_access_token_on_every_call(app: Flask, shopify: CliShop) -> None:
     assert add_shopify(app).exit_code == 0
 

@@ -53,8 +53,8 @@ def _exercise(
 
 def _existing_rows(app: Flask, shop_id: int, api: Api, deliver: Any) -> dict[str, int]:
     """A member, a reward, a data request, a referral in review, a webhook endpoint and one of its
-    deliveries, so generated requests also reach real rows. The endpoint is on a documentation
-    address (192.0.2.1): the guard refuses every delivery there without a packet sent."""
+    deliveries, a tier and a campaign, so generated requests also reach real rows. The endpoint is on
+    a documentation address (192.0.2.1): the guard refuses every delivery there without a packet sent."""
     from integrator.loyalty.models import Delivery
     from integrator.loyalty.webhook_endpoints import create_endpoint
 
@@ -75,6 +75,9 @@ def _existing_rows(app: Flask, shop_id: int, api: Api, deliver: Any) -> dict[str
     referral = api.get("/referrals", query_string={"status": "review"}).json["items"][0]
     with app.extensions["setia_db"].session() as session:
         delivery_id = session.execute(select(Delivery.id).order_by(Delivery.id).limit(1)).scalar_one()
+    tier = api.post("/tiers", {"name": "Gold", "threshold": "1000", "multiplier": "2"}).json
+    window = {"starts_at": "2026-11-01T00:00:00+07:00", "ends_at": "2026-11-03T00:00:00+07:00"}
+    campaign = api.post("/campaigns", {"name": "Double", "multiplier": "2", **window}).json
     return {
         "member_id": member["id"],
         "reward_id": reward["id"],
@@ -83,6 +86,8 @@ def _existing_rows(app: Flask, shop_id: int, api: Api, deliver: Any) -> dict[str
         "referral_id": referral["id"],
         "endpoint_id": endpoint_id,
         "delivery_id": delivery_id,
+        "tier_id": tier["id"],
+        "campaign_id": campaign["id"],
     }
 
 

@@ -46,7 +46,14 @@ def redeem(client, app, shop, reward_id: Any, identity: dict[str, str] | None = 
 def test_the_merchant_adds_a_reward_and_the_storefront_lists_it(client, api, shop):
     response = api.post("/rewards", VOUCHER)
     assert response.status_code == 201 and response.json["id"]
-    listed = {**VOUCHER, "id": response.json["id"], "min_order": None, "expires_days": 90, "active": True}
+    listed = {
+        **VOUCHER,
+        "id": response.json["id"],
+        "min_order": None,
+        "expires_days": 90,
+        "active": True,
+        "tier_id": None,
+    }
     assert api.get("/rewards").json["items"] == [listed]
     assert api.get(f"/rewards/{listed['id']}").json == listed
     program = client.get(f"/widget/v1/{shop['public_id']}/program").json
@@ -167,6 +174,7 @@ def test_a_reward_is_changed_in_part_and_switched_off(client, api, shop):
         "min_order": None,
         "expires_days": 30,
         "active": True,
+        "tier_id": None,
     }
     assert api.patch(f"/rewards/{reward_id}", {"active": False}).json["active"] is False
     assert api.get("/rewards").json["items"] == []

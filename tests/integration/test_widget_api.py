@@ -220,6 +220,9 @@ def test_program_is_public_and_holds_no_personal_data(client: FlaskClient, shop:
         "theme": {"accent_color": "#0f766e", "position": "bottom-right", "texts": {"en": {}, "id": {}}},
         "apply_path": "/discount/{code}",
         "referrals": None,  # off
+        "tiers_basis": "spend",
+        "tiers": [],
+        "campaigns": [],
     }
     assert response.headers["Cache-Control"] == "public, max-age=60"
     assert "Origin" in response.headers["Vary"]

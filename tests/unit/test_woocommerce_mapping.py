@@ -197,3 +197,23 @@ def test_ping_is_the_unsigned_form_body_only():
     assert not is_ping(b"webhook_id=16", {"X-WC-Webhook-Signature": "abc"})
     assert not is_ping(b'{"webhook_id": 16}', {})
     assert not is_ping(b"webhook_id=16&x=1", {})
+
+
+def test_an_order_carries_its_line_items_product_ids_for_campaigns():
+    assert to_order(fixture("order.created__processing_customer_coupon")).product_ids == ("52", "234")
+    ids = [7, 0, 7, None, True]  # a deleted product (0) and a custom line (null) have none
+    lines = [{"product_id": value, "total": "1.00"} for value in ids]
+    assert to_order(coupon_order(line_items=lines)).product_ids == ("7",)
+    without = coupon_order()
+    del without["line_items"]
+    assert to_order(without).product_ids is None  # the payload does not say
+
+
+def test_the_paid_time_is_date_paid_or_for_cash_on_delivery_date_completed():
+    paid = fixture("order.created__processing_customer_coupon")
+    assert to_order(paid).paid_at == datetime(2018, 4, 3, 23, 5, 14, tzinfo=UTC)
+    cod = coupon_order(payment_method="cod", status="completed", date_completed_gmt="2018-04-05T10:00:00")
+    assert to_order(cod).paid_at == datetime(2018, 4, 5, 10, 0, tzinfo=UTC)
+    assert to_order(coupon_order(payment_method="cod", date_completed_gmt=None)).paid_at is None
+    completed = fixture("order.updated__completed_partially_refunded")  # no date_paid_gmt
+    assert to_order(completed).paid_at == datetime(2017, 3, 21, 19, 54, 51, tzinfo=UTC)

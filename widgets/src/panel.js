@@ -91,9 +91,10 @@
     const list = h("ul", {class: "rewards"});
     const extra = h("div", {class: "extra"});
     const ways = h("div");
+    const levels = h("div", {class: "tiers"});
     const message = h("p", {class: "msg", role: "status", "aria-live": "polite"});
     const panel = h("section", {class: inline ? "panel inline" : "panel", id: "setia-panel", role: inline ? "region" : "dialog", "aria-labelledby": "setia-title", hidden: !inline},
-      h("div", {class: "head"}, h("div", {class: "top"}, title, close), me), earning(ctx), ways, ctx.program && h("h3", {}, t("rewards")), list, extra, message);
+      h("div", {class: "head"}, h("div", {class: "top"}, title, close), me), levels, earning(ctx), ways, ctx.program && h("h3", {}, t("rewards")), list, extra, message);
     box.append(panel);
     if (!inline) {
       box.prepend(launcher);
@@ -111,9 +112,11 @@
       count.textContent = ctx.me ? " · " + S.number(points, ctx.language) : "";
       // Its name says what the number is: "Rewards · 181 points".
       if (ctx.me) launcher.setAttribute("aria-label", ctx.label + " · " + ctx.pts(points));
-      const rewards = (ctx.program && ctx.program.rewards) || [];
+      const rewards = [...((ctx.program && ctx.program.rewards) || []), ...((ctx.me && ctx.me.tier_rewards) || [])];
       list.replaceChildren(...(ctx.program && !rewards.length ? [h("li", {}, t("none"))] : rewards.map((item) => reward(ctx, item, redeem))));
       if (account) account.render();
+      const p = ctx.program || {};
+      if ((p.tiers || []).length + (p.campaigns || []).length) S.lazy("tiers.js").then(() => S.tierView(ctx, levels), () => 0);
     };
     ctx.renders.push(render);
     const redeem = async (item, button) => {

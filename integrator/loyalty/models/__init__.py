@@ -13,6 +13,7 @@ from .notify import Delivery, DomainEvent, EmailOptOut, WebhookEndpoint, WhatsAp
 from .programme import ActionCredit, CustomAction, MemberBirthday
 from .referrals import BuyerKey, FriendCode, Referral, ReferralClick, ReferralProgram
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
+from .tiers import Campaign, Tier, TierChange
 from .unboxing import ShopLogo, UnboxingCard, UnboxingScan
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Base",
     "BuyerKey",
     "BigId",
+    "Campaign",
     "Coupon",
     "CreditTransfer",
     "CustomAction",
@@ -47,6 +49,8 @@ __all__ = [
     "Reward",
     "SettingsChange",
     "Shop",
+    "Tier",
+    "TierChange",
     "ShopLogo",
     "UTCDateTime",
     "UnboxingCard",

@@ -33,6 +33,8 @@ class Reward(Base):
     # The order subtotal the issued code needs (decimal string in shop currency); None = no minimum.
     min_order: Mapped[str | None] = mapped_column(String(32), nullable=True)
     expires_days: Mapped[int] = mapped_column(Integer, default=90)  # the issued code's lifetime
+    # Offered only to members of this tier (absent from the public programme); None: to everyone.
+    tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

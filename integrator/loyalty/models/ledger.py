@@ -4,7 +4,7 @@ balance imports: everything `ledger.verify` and the order reconciliation read.""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -16,9 +16,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, utcnow
+
+if TYPE_CHECKING:
+    from .tiers import Tier
 
 
 class Member(Base):
@@ -39,6 +42,11 @@ class Member(Base):
     cashback_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     cashback_debt: Mapped[int] = mapped_column(BigInteger, default=0)
     erased_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The member's tier, and when it last qualified for it (it keeps it for the window after).
+    tier_id: Mapped[int | None] = mapped_column(ForeignKey("tiers.id", ondelete="SET NULL"), nullable=True)
+    tier_qualified_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Loaded when read (by primary key: from the session's identity map after the first member).
+    tier: Mapped[Tier | None] = relationship(lazy="select", viewonly=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     __table_args__ = (
         UniqueConstraint("shop_id", "platform_customer_id"),
@@ -95,6 +103,16 @@ class Order(Base):
     # Where the pending days count from, fixed with the rates: "paid" or "fulfilled" (NULL: paid).
     pending_from: Mapped[str | None] = mapped_column(String(10), nullable=True)
     fulfilled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Fixed with the rates (integrator/loyalty/boost.py): the points multiplier (tier × campaign),
+    # the campaigns' bonus points, the tier the member held and the campaigns that applied.
+    multiplier: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bonus_points: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    tier_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    campaign_ids: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    # The products on the order (line items' product ids), for campaigns limited to products.
+    product_ids: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    # The basis this order earns on now (0 when it earns nothing): what tier spend adds up.
+    qualifying_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # What this order's entries hold now, per account and state.
     points_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     points_held: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -111,6 +129,7 @@ class Order(Base):
         UniqueConstraint("shop_id", "platform_order_id"),
         Index("ix_orders_shop_paid_at", "shop_id", "paid_at"),
         Index("ux_orders_shop_id_id", "shop_id", "id", unique=True),  # as for ledger_entries
+        Index("ix_orders_member_paid_at", "member_id", "paid_at"),
     )
 
 
