@@ -6,6 +6,7 @@
    worker --burst` processes drain the queue; orders/s, and the ledger is checked order by order.
 3. The storefront widget (bench/widget_size.py): bytes against the 10 KB budget and the previous
    widget, time to the launcher in Chromium against the host page's first paint.
+4. Unboxing cards (bench/unboxing_cards.py): the print page of 500 cards, and Chromium's PDF of it.
 
 Everything else runs against a dedicated PostgreSQL database `bench` (dropped and created again) and
 Redis database 9 (flushed), on 127.0.0.1 only. Results: a table on stdout, bench/results/latest.json.
@@ -33,7 +34,7 @@ from typing import Any
 import psycopg
 from redis import Redis
 
-from bench import dashboard, payloads, profile, widget_size
+from bench import dashboard, payloads, profile, unboxing_cards, widget_size
 from bench import tiers as bench_tiers
 from bench.procs import (
     CpuWatch,
@@ -1031,12 +1032,19 @@ def main(argv: list[str] | None = None) -> int:
     log("storefront widget: sizes, and Chromium on a storefront page (bench/widget_size.py)")
     results["widget"] = widget_size.measure()
     results["targets"]["widget_within_budget"] = results["widget"]["sizes"]["within_budget"]
+    log("unboxing cards: a 500-card print page (bench/unboxing_cards.py)")
+    results["unboxing_cards"] = unboxing_cards.measure(rounds=2 if args.quick else unboxing_cards.ROUNDS)
+    results["targets"]["unboxing_cards_ms"] = {
+        "target": unboxing_cards.TARGET_SECONDS * 1000,
+        "met": results["unboxing_cards"]["target_met"],
+    }
     results["bench_seconds"] = round(time.monotonic() - started, 1)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
     print(bench_tiers.table(results["tiers_and_campaigns"]))
     print("\n" + widget_size.table(results["widget"]))
+    print("\n" + unboxing_cards.table(results["unboxing_cards"]))
     if "dashboard" in results:
         print(dashboard.table(results["dashboard"]))
     print(

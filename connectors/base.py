@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
+from connectors.card_link import UnboxingCardLink  # noqa: F401  (re-exported: the Connector protocol names it)
 from connectors.payload_values import (
     AMOUNT_LIMIT as AMOUNT_LIMIT,
 )
@@ -223,10 +224,8 @@ class Connector(Protocol):
         together)."""
         ...
 
-    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
-        """Show an unboxing code with the order it was made for, where the platform shows it from the
-        order itself; nothing where it does not."""
-        ...
+    def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
+        """Show an unboxing code and its card's scan link on the order, where the platform can."""
 
     def order_snapshot(self, payload: Any) -> Order:
         """An order delivery as a snapshot, with what the platform must be asked besides."""

@@ -61,7 +61,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_url
     migrate.init_app(app, db=None, directory=str(ROOT / "migrations"))
 
-    from integrator import admin, demo_store, health, storefront_demo, widget_api, widget_assets
+    from integrator import admin, demo_store, health, storefront_demo, unboxing_scan, widget_api, widget_assets
     from integrator.notify import views as notify_views
     from integrator.shopify.registration import PLATFORM as SHOPIFY
     from integrator.woocommerce.registration import PLATFORM as WOOCOMMERCE
@@ -81,6 +81,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
         widget_assets.bp,
         storefront_demo.bp,
         notify_views.bp,
+        unboxing_scan.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -92,6 +93,7 @@ def create_app(config: Config | None = None, overrides: dict[str, Any] | None = 
     for platform in platforms:
         if platform.rate_limits is not None:
             platform.rate_limits(limiter)
+    unboxing_scan.register_limits(limiter)
     init_api(app)
     init_i18n(app)
     _json_errors(app)

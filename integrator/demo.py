@@ -222,6 +222,8 @@ def serve(port: int) -> None:
         click.echo(f"                 a new one: .venv/bin/flask --app wsgi shops login-link {DEMO_DOMAIN})")
     click.echo(f"  storefront:    {base}/demo  (the widget as the demo shopper Sari sees it; ?lang=id)")
     click.echo(f"  emails:        {base}/demo/emails  (the shopper emails, recorded instead of sent without SMTP_URL)")
+    if saved:
+        click.echo(f"  cards:         {base}/admin/unboxing  (today's unboxing cards to print, once signed in)")
     click.echo(f"  widget:        {base}/widgets/loyalty.js\n")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()

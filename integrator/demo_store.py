@@ -25,6 +25,7 @@ from connectors.base import (
     Order,
     PlatformError,
     ShopInfo,
+    UnboxingCardLink,
     WebhookRegistration,
 )
 from integrator.loyalty.models import Coupon, Shop
@@ -68,7 +69,7 @@ class DemoStore:
             raise PlatformError("the demo store cannot make an empty friend code", retryable=False)
         return spec.holder_id or PLATFORM_ID_PREFIX + "friends"
 
-    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
+    def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
         return None  # the demo's thank-you element shows the unboxing code through the widget
 
     def order_snapshot(self, payload: Any) -> Order:

@@ -127,6 +127,18 @@ TEMPLATES: dict[str, Any] = {
     "invalid input": _l("invalid input"),
     "no such webhook endpoint": _l("no such webhook endpoint"),
     "no such delivery": _l("no such delivery"),
+    # Unboxing cards (integrator/loyalty/unboxing.py, logos.py)
+    "invalid logo": _l("invalid logo"),
+    "Choose a PNG or JPEG file.": _l("Choose a PNG or JPEG file."),
+    "The logo must be at most 1 MB.": _l("The logo must be at most 1 MB."),
+    "The logo must be a PNG or JPEG image.": _l("The logo must be a PNG or JPEG image."),
+    "The logo is too large (at most 4096 × 4096 pixels).": _l("The logo is too large (at most 4096 × 4096 pixels)."),
+    "not a day (YYYY-MM-DD): {text}": _l("not a day (YYYY-MM-DD): {text}"),
+    "`to` is before `from`": _l("`to` is before `from`"),
+    "at most {days} days at once": _l("at most {days} days at once"),
+    "size must be one of {sizes}": _l("size must be one of {sizes}"),
+    "the body must be a JSON object": _l("the body must be a JSON object"),
+    "card must be a list of at most 1000 scan tokens": _l("card must be a list of at most 1000 scan tokens"),
 }
 
 

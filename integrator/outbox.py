@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from connectors.base import Connector, PlatformError
+from connectors.base import Connector, PlatformError, UnboxingCardLink
 from integrator.config import Config
 from integrator.db import Database
 from integrator.loyalty import coupons, referrals, store_credit
@@ -68,18 +68,24 @@ def push_coupon(reach: Reach, coupon_id: int) -> str:
         reach.transact(lambda s: coupons.mark_failed(s, coupon_id, reason))
         return "failed"
     reach.transact(lambda s: coupons.mark_active(s, coupon_id, platform_id))
-    _attach_to_order(client, pending)
+    _attach_to_order(client, pending, reach.config.app_url)
     return "active"
 
 
-def _attach_to_order(client: Connector, pending: coupons.PendingCoupon) -> None:
+def _attach_to_order(client: Connector, pending: coupons.PendingCoupon, app_url: str) -> None:
     """Where the platform shows an order's unboxing code from the order itself (WooCommerce: the
-    plugin reads the order meta on the thank-you page, in emails and on the packing slip), put it
-    there. The coupon exists either way: a failure here is logged, not retried."""
+    plugin reads the order meta on the thank-you page, in emails and on the packing slip; Shopify:
+    order metafields, and the order note if the merchant opted in), put it there with its card's
+    scan link. The coupon exists either way: a failure here (a Shopify shop that has not granted
+    write_orders) is logged, not retried."""
     if pending.order_id is None:
         return
+    card = None
+    if pending.scan_token:
+        scan_url = f"{app_url}/u/{pending.scan_token}"
+        card = UnboxingCardLink(scan_url, f"{scan_url}/qr.png", pending.order_note)
     try:
-        client.attach_coupon_to_order(pending.order_id, pending.spec.code)
+        client.attach_coupon_to_order(pending.order_id, pending.spec.code, card)
     except PlatformError as exc:
         log.warning("coupon %s made, but not shown on order %s: %s", pending.coupon_id, pending.order_id, exc)
 

@@ -24,6 +24,7 @@ import responses
 from graphql import execute, parse
 
 from tests.deliveries import SHOP_DOMAIN
+from tests.fake_shopify_orders import ShopState
 from tests.shopify_admin_schema import Refused, admin_schema, app_scopes, check_request, parse_scopes
 
 API_PATH = "/admin/api/2026-07/graphql.json"
@@ -63,6 +64,10 @@ class FakeShopify:
         self.failing: int | None = None  # every request answered with this status (401, 503)
         self._answers: dict[str, list[tuple[int, Any, dict[str, str]]]] = defaultdict(list)
         self._always: dict[str, tuple[int, Any, dict[str, str]]] = {}
+        # What the shop holds of Setia's own writes, for the operations the fake answers by itself as
+        # Shopify does (tests/fake_shopify_orders.py): order metafields, notes and note attributes,
+        # metafield definitions. A queued answer still wins.
+        self.store = ShopState()
         mock.add_callback(responses.POST, url or f"https://{domain}{API_PATH}", callback=self._answer)
 
     def grant(self, scopes: str | None = None) -> None:
@@ -143,6 +148,8 @@ class FakeShopify:
             return queued.pop(0)
         if operation in self._always:
             return self._always[operation]
+        if operation in self.store.operations:
+            return 200, self.store.operations[operation], {}  # called with the request's variables
         self.unexpected.append(operation)
         return 200, {"errors": [{"message": f"fake Shopify has no answer for {operation}"}]}, {}
 

@@ -136,6 +136,7 @@ def check_request(query: str, variables: dict[str, Any] | None, granted: frozens
     if isinstance(coerced, list):
         raise Refused(_graphql_errors(coerced, "INVALID_VARIABLE"))
     denied = access_denials(document, granted) + topic_denials(operation, coerced.coerced, granted)
+    denied += owner_denials(query, coerced.coerced, granted)
     if denied:
         raise Refused(denied)
     cost = requested_cost(document, coerced)
@@ -206,6 +207,22 @@ def topic_denials(
             message = f"Access denied for {value}: requires one of {', '.join(sorted(required))}"
             errors.append({"message": message, "extensions": {"code": "ACCESS_DENIED", "documentation": ACCESS_DOCS}})
     return errors
+
+
+# metafieldsSet needs "the same access level needed to mutate the owner resource" (its
+# requiredAccess names no scope): an order's metafields need write_orders, as orderUpdate does.
+OWNER_SCOPES = {"gid://shopify/Order/": frozenset({"write_orders", "write_marketplace_orders", "write_quick_sale"})}
+
+
+def owner_denials(query: str, variables: dict[str, Any], granted: frozenset[str]) -> list[dict[str, Any]]:
+    if "metafieldsSet" not in query:
+        return []
+    owners = [str(item.get("ownerId", "")) for item in variables.get("metafields") or [] if isinstance(item, dict)]
+    for prefix, required in OWNER_SCOPES.items():
+        if any(owner.startswith(prefix) for owner in owners) and not covers(granted, required):
+            message = f"Access denied for metafieldsSet: the owner needs one of {', '.join(sorted(required))}"
+            return [{"message": message, "extensions": {"code": "ACCESS_DENIED", "documentation": ACCESS_DOCS}}]
+    return []
 
 
 def get_named_type_name(node: Any) -> str:

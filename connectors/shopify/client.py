@@ -20,6 +20,7 @@ from connectors.base import (
     PayloadError,
     PlatformError,
     ShopInfo,
+    UnboxingCardLink,
     WebhookRegistration,
     to_text,
 )
@@ -35,6 +36,7 @@ from .documents import (
     WEBHOOKS_QUERY,
 )
 from .mapping import graphql_to_order, to_order
+from .order_card import create_definitions, write_card
 
 log = logging.getLogger(__name__)
 OPERATION = re.compile(r"\b(?:query|mutation)\s+(\w+)")
@@ -219,8 +221,12 @@ class ShopifyClient:
             raise CreditRejected(f"Shopify refused the store credit: {errors or 'no transaction returned'}")
         return str(transaction["id"])
 
-    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
-        """Nothing to do: the checkout extension shows the code from Setia's own answer."""
+    def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
+        """The code and scan link as order metafields (and the note, if asked): order_card.py."""
+        write_card(self.graphql, order_id, code, card.scan_url if card else None, bool(card and card.order_note))
+
+    def create_metafield_definitions(self) -> list[str]:
+        return create_definitions(self.graphql)
 
     def order_snapshot(self, payload: Any) -> Order:
         return to_order(payload)

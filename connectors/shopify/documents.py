@@ -100,3 +100,40 @@ query SetiaOrders($query: String!, $after: String) {
   }
 }
 """
+
+# The unboxing card on the order (docs/unboxing.md): its code and scan link as order metafields
+# (namespace `setia`; Order Printer and notification emails read `order.metafields.setia.*`), and
+# when the merchant opts in, a note attribute and a line appended to the order note (the native
+# packing slip prints `order.note`). Both need `write_orders`.
+ORDER_METAFIELDS_SET = """
+mutation SetiaOrderMetafields($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { key namespace value }
+    userErrors { field code message }
+  }
+}
+"""
+
+METAFIELD_DEFINITION_CREATE = """
+mutation SetiaMetafieldDefinition($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) {
+    createdDefinition { id }
+    userErrors { field code message }
+  }
+}
+"""
+
+ORDER_NOTE_QUERY = """
+query SetiaOrderNote($id: ID!) {
+  order(id: $id) { id note customAttributes { key value } }
+}
+"""
+
+ORDER_UPDATE = """
+mutation SetiaOrderUpdate($input: OrderInput!) {
+  orderUpdate(input: $input) {
+    order { id }
+    userErrors { field message }
+  }
+}
+"""

@@ -23,6 +23,7 @@ from connectors.base import (
     PayloadError,
     PlatformError,
     ShopInfo,
+    UnboxingCardLink,
     WebhookRegistration,
 )
 
@@ -261,10 +262,16 @@ class WooCommerceClient:
                 raise
             return self._existing_coupon(spec)
 
-    def attach_coupon_to_order(self, order_id: str, code: str) -> None:
-        """Record the unboxing code on the order (meta `_setia_unboxing_coupon`, which the Setia
-        WordPress plugin shows on the thank-you page, in the order emails and on the packing slip)."""
-        meta = {"meta_data": [{"key": "_setia_unboxing_coupon", "value": code}]}
+    def attach_coupon_to_order(self, order_id: str, code: str, card: UnboxingCardLink | None = None) -> None:
+        """Record the unboxing code on the order (meta `_setia_unboxing_coupon`) with its card's scan
+        link and QR image (`_setia_unboxing_url`, `_setia_unboxing_qr`), which the Setia WordPress
+        plugin shows on the thank-you page, in the order emails, on the admin order screen and on the
+        PDF packing slip."""
+        entries = [{"key": "_setia_unboxing_coupon", "value": code}]
+        if card is not None:
+            entries += [{"key": "_setia_unboxing_url", "value": card.scan_url}]
+            entries += [{"key": "_setia_unboxing_qr", "value": card.qr_url}]
+        meta = {"meta_data": entries}
         self.call("PUT", f"orders/{urllib.parse.quote(order_id)}", meta)
 
     def _existing_coupon(self, spec: CouponSpec | FriendCodeSpec) -> str:

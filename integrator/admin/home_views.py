@@ -49,7 +49,16 @@ def home_page(merchant: Merchant, shop: Shop) -> str:
         when=when,
         active_keys=active_keys,
         disabled_endpoints=disabled,
+        needs_write_orders=needs_write_orders(shop),
     )
+
+
+def needs_write_orders(shop: Shop) -> bool:
+    """A Shopify shop whose recorded grant lacks write_orders (the unboxing code on its orders:
+    docs/unboxing.md). A custom app's grant is not recorded: its merchant follows the README."""
+    if shop.platform != "shopify" or not shop.scopes:
+        return False
+    return "write_orders" not in {scope.strip() for scope in shop.scopes.split(",")}
 
 
 def status_label(connection: Connection) -> str:

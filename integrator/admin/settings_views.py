@@ -14,6 +14,7 @@ from integrator.admin.access import Merchant, merchant_action, merchant_page, re
 from integrator.admin.i18n import language_of
 from integrator.admin.settings_form import flat_errors, patch_from_form, shown_after_refusal
 from integrator.admin.settings_text import audit_rows, rate_in_words
+from integrator.admin.unboxing_print import designer_context
 from integrator.error_texts import translated_details
 from integrator.http_errors import json_error
 from integrator.loyalty.errors import InvalidSettings
@@ -50,6 +51,7 @@ def _render(merchant: Merchant, shop: Shop, settings: dict[str, Any], errors: di
         changes=changes,
         saved=request.args.get("saved") == "1",
         plugin=_plugin_settings(shop, services().config.app_url),
+        **designer_context(shop, services().config.app_url),
     )
 
 

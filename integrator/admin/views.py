@@ -168,5 +168,7 @@ from integrator.admin import (  # noqa: E402,F401  (the pages register themselve
     rewards_views,
     settings_views,
     tiers_views,
+    unboxing_logo,
+    unboxing_views,
     webhooks_views,
 )

@@ -125,7 +125,18 @@ def init_api(app: Flask) -> SetiaApi:
     )
     api = SetiaApi(app)
     api.ma_plugin.converter.add_attribute_function(decimal_text_properties)
-    from . import actions, coupons, data_requests, members, referrals, rewards, settings, tiers, webhook_endpoints
+    from . import (
+        actions,
+        coupons,
+        data_requests,
+        members,
+        referrals,
+        rewards,
+        settings,
+        tiers,
+        unboxing,
+        webhook_endpoints,
+    )
 
     for blueprint in (
         members.blp,
@@ -135,6 +146,7 @@ def init_api(app: Flask) -> SetiaApi:
         rewards.blp,
         actions.blp,
         referrals.blp,
+        unboxing.blp,
         webhook_endpoints.blp,
         tiers.blp,
     ):

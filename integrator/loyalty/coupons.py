@@ -17,10 +17,11 @@ from connectors.base import CouponSpec
 
 from . import domain_events
 from .ledger import Posting, lock_member, post
-from .models import Coupon, LedgerEntry, Member, Order, Reward, Shop, utcnow
+from .models import Coupon, LedgerEntry, Member, Order, Reward, Shop, UnboxingCard, utcnow
 from .reasons import reason as coded_reason
 from .rows import insert_ignore
 from .settings import current_settings
+from .unboxing import ensure_card
 
 # No 0/O, 1/I/L: a code read aloud or copied from a receipt comes out right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -59,6 +60,8 @@ def issue_unboxing_coupon(session: Session, shop: Shop, order: Order) -> int | N
     }
     # A clash on the random code (never in practice) raises and the transaction is retried afresh.
     inserted: int | None = insert_ignore(session, Coupon, values, ["shop_id", "idempotency_key"])
+    if inserted is not None:
+        ensure_card(session, shop.id, inserted)  # its printed card and scan link
     return inserted
 
 
@@ -140,6 +143,8 @@ class PendingCoupon:
     attempts: int
     spec: CouponSpec
     order_id: str | None = None  # the platform order an unboxing coupon belongs to
+    scan_token: str | None = None  # its printed card's scan token (integrator/loyalty/unboxing.py)
+    order_note: bool = False  # the merchant wants the code in the order note too
 
 
 def pending_coupon(session: Session, coupon_id: int) -> PendingCoupon | None:
@@ -161,8 +166,12 @@ def pending_coupon(session: Session, coupon_id: int) -> PendingCoupon | None:
         customer_email=member.email,
         min_subtotal=Decimal(coupon.min_order) if coupon.min_order else None,
     )
-    order_id = coupon.source_id if coupon.kind == "unboxing" else None
-    return PendingCoupon(coupon.id, coupon.shop_id, coupon.attempts, spec, order_id)
+    if coupon.kind != "unboxing":
+        return PendingCoupon(coupon.id, coupon.shop_id, coupon.attempts, spec)
+    token = session.execute(select(UnboxingCard.token).where(UnboxingCard.coupon_id == coupon.id)).scalar()
+    shop = session.get(Shop, coupon.shop_id)
+    note = bool(shop is not None and current_settings(shop)["unboxing"]["order_note"])
+    return PendingCoupon(coupon.id, coupon.shop_id, coupon.attempts, spec, coupon.source_id, token, note)
 
 
 def claim_attempt(session: Session, coupon_id: int, seen_attempts: int) -> bool:

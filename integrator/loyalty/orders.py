@@ -25,6 +25,7 @@ from .order_events import record_order_events
 from .postings import Balance, Holding, MemberBalances, OrderState, needs_vest_date, order_postings
 from .rows import insert_ignore, upsert_locked
 from .settings import current_settings, rates_of
+from .unboxing import note_redemptions
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def record_order(session: Session, shop: Shop, snapshot: OrderSnapshot) -> Outco
     order.name = snapshot.name or order.name
     if snapshot.discount_codes is not None:
         order.discount_codes = list(snapshot.discount_codes) or None
+        note_redemptions(session, shop, order)
     if snapshot.product_ids is not None and order.points_per_unit is None:
         order.product_ids = sorted(set(snapshot.product_ids)) or None
     newly_paid = status == "paid" and order.paid_at is None

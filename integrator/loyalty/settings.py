@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .card_settings import CARD_DEFAULTS
 from .earning import Rates
 from .errors import InvalidSettings
 from .models import SettingsChange, Shop
@@ -24,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "award_test_orders": False,
     "cashback_store_credit": False,
     "points_expiry_days": 0,  # 0 = points never expire (integrator/loyalty/expiry.py has the rule)
-    "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30},
+    "unboxing": {"enabled": False, "discount_percent": "10", "expires_days": 30, **CARD_DEFAULTS},
     # Where an order's pending days count from: "paid", or "fulfilled" (pending until fulfilment).
     "pending_from": "paid",
     # Ways to earn besides buying (integrator/loyalty/bonuses.py); 0 = off.

@@ -9,6 +9,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
+from .card_settings import CARD_MESSAGE_MAX, CARD_SIZES
 from .input_fields import DecimalText, PlainText
 
 # The shopper emails, each with its own switch under notifications.email (integrator/notify/texts.py).
@@ -46,6 +47,20 @@ class UnboxingSchema(Schema):
     enabled = StrictBoolean()
     discount_percent = _decimal("0.01", "100", 2)
     expires_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
+    card_size = PlainText(validate=validate.OneOf(CARD_SIZES))
+    card_accent = PlainText(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A #RRGGBB colour is expected."))
+    card_message_en = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
+    card_message_id = PlainText(validate=validate.Length(max=CARD_MESSAGE_MAX))
+    order_note = StrictBoolean()
+
+    @post_load
+    def _lowercase_colour(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "card_accent" in data:
+            data["card_accent"] = data["card_accent"].lower()
+        for language in ("en", "id"):
+            if f"card_message_{language}" in data:
+                data[f"card_message_{language}"] = data[f"card_message_{language}"].strip()
+        return data
 
 
 BONUS_POINTS = validate.Range(min=0, max=1_000_000)

@@ -61,4 +61,8 @@ def add_shopify(domain: str, access_token: str, api_secret: str | None) -> None:
         client.register_webhooks(config.app_url + PATH, SUBSCRIBED_TOPICS)
     except PlatformError as exc:
         click.echo(f"warning: webhooks not registered yet ({exc}); run add-shopify again to retry", err=True)
+    try:
+        client.create_metafield_definitions()
+    except PlatformError as exc:
+        click.echo(f"warning: order metafield definitions not created ({exc}); they need write_orders", err=True)
     click.echo(json.dumps(result))

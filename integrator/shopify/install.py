@@ -23,7 +23,8 @@ bp = Blueprint("shopify_app", __name__)
 
 # What the app asks for when SHOPIFY_SCOPES is unset; the same list as shopify.app.toml.
 DEFAULT_SCOPES = (
-    "read_orders,read_customers,read_locales,write_discounts,write_store_credit_account_transactions,write_app_proxy"
+    "read_orders,write_orders,read_customers,read_locales,write_discounts,write_store_credit_account_transactions,"
+    "write_app_proxy"
 )
 STATE_COOKIE = "setia_oauth_state"
 STATE_MAX_AGE = 600
@@ -124,6 +125,7 @@ def callback() -> Response:
 
 def _store(config: Config, shop: str, grant: auth.TokenGrant) -> None:
     info = tokens.shop_info(config, shop, grant.access_token)
+    tokens.create_order_definitions(config, shop, grant.access_token)
     with services().db.session() as session:
         tokens.install_shop(session, services().box, shop, grant, info)
     services().shop_secrets.forget(shop)  # its webhooks are now signed with the app secret

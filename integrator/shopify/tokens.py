@@ -151,6 +151,17 @@ def shop_info(config: Config, domain: str, access_token: str) -> ShopInfo | None
         return None
 
 
+def create_order_definitions(config: Config, domain: str, access_token: str) -> None:
+    """The `setia` order metafield definitions (the unboxing code and scan link shown in the admin,
+    Order Printer and emails: docs/unboxing.md); best effort, a shop without write_orders is asked
+    for it on the home page's checklist and the definitions come with the next registration."""
+    client = ShopifyClient(domain, access_token, base_url=config.shopify_api_base_url, sleep=lambda _seconds: None)
+    try:
+        client.create_metafield_definitions()
+    except PlatformError as exc:
+        log.warning("could not create the order metafield definitions of %s: %s", domain, exc)
+
+
 def install_shop(session: Session, box: Box, domain: str, grant: auth.TokenGrant, info: ShopInfo | None) -> Shop:
     """An OAuth or managed install (or a reinstall): the shop connected with the app's token. Its
     webhooks come from shopify.app.toml, so none are registered here (they would arrive twice)."""
@@ -187,5 +198,6 @@ def install_with_session_token(db: Database, config: Config, box: Box, token: au
         token.shop, raw, config.shopify_api_key, config.shopify_api_secret, config.shopify_api_base_url
     )
     info = shop_info(config, token.shop, grant.access_token)
+    create_order_definitions(config, token.shop, grant.access_token)
     with db.session() as session:
         return install_shop(session, box, token.shop, grant, info).id

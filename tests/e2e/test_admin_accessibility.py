@@ -34,6 +34,8 @@ PAGES = [
     "/admin/webhooks",
     "webhook-log",
     "/admin/api-keys",
+    "/admin/unboxing",
+    "/admin/unboxing/print",
 ]
 # What is not a page of its own: files, images, JSON, redirects, and the sign-in link itself.
 NOT_PAGES = {

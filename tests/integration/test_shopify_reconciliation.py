@@ -193,6 +193,7 @@ def test_a_refused_pull_leaves_the_window_where_it_was(shop, app, shopify):
     with app.extensions["setia_db"].session() as session:
         session.execute(update(Shop).values(reconciled_at=earlier))
     shopify.revoke("read_orders")
+    shopify.revoke("write_orders")  # which includes read_orders
     with pytest.raises(PlatformError):
         jobs.reconcile_shop(shop["id"])
     assert shop_row(app, shop["id"]).reconciled_at == earlier

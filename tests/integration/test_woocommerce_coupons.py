@@ -18,6 +18,7 @@ from integrator.loyalty.models import Coupon, Shop, utcnow
 from tests.conftest import Api, drain
 from tests.fake_woocommerce import FakeWooCommerce, fake_woocommerce
 from tests.integration.test_rewards_and_redemptions import signed
+from tests.unboxing_orders import cards_of
 from tests.woocommerce_deliveries import STORE_API, connected_store, deliver_to, fixture
 
 pytestmark = pytest.mark.usefixtures("ledger_checked")
@@ -39,7 +40,7 @@ def woo() -> Iterator[FakeWooCommerce]:
         yield store
 
 
-def test_a_paid_order_gets_one_coupon_limited_to_the_billing_email(client, store, woo):
+def test_a_paid_order_gets_one_coupon_limited_to_the_billing_email(app, client, store, woo):
     order = fixture("order.created__processing_customer_coupon")
     deliver_to(client, "order.created", order, "d1")
     deliver_to(client, "order.created", order, "d2")  # the same state again, another delivery
@@ -59,7 +60,15 @@ def test_a_paid_order_gets_one_coupon_limited_to_the_billing_email(client, store
     [coupon] = api.get(f"/members/{member['id']}/coupons").json["items"]
     assert (coupon["code"], coupon["status"], coupon["kind"]) == (body["code"], "active", "unboxing")
     # The code is recorded on the order, where the WordPress plugin shows it (thank-you page, emails).
-    assert woo.order_meta == {str(order["id"]): [{"key": "_setia_unboxing_coupon", "value": body["code"]}]}
+    [(_, _, token)] = cards_of(app)
+    scan_url = f"{app.extensions['setia_config'].app_url}/u/{token}"
+    assert woo.order_meta == {
+        str(order["id"]): [
+            {"key": "_setia_unboxing_coupon", "value": body["code"]},
+            {"key": "_setia_unboxing_url", "value": scan_url},
+            {"key": "_setia_unboxing_qr", "value": f"{scan_url}/qr.png"},
+        ]
+    }
 
 
 def test_an_unpaid_or_guest_order_gets_no_coupon(client, store, woo):

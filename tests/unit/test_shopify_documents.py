@@ -17,7 +17,7 @@ import pytest
 from graphql import GraphQLError, parse, validate
 from graphql.validation import NoDeprecatedCustomRule
 
-from connectors.base import CouponSpec, FriendCodeSpec
+from connectors.base import CouponSpec, FriendCodeSpec, UnboxingCardLink
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.webhooks import SUBSCRIBED_TOPICS
 from integrator.shopify.install import DEFAULT_SCOPES
@@ -101,6 +101,19 @@ def drive_every_call(fake: FakeShopify) -> None:
     fake.answer("SetiaOrders", {"orders": {"nodes": [], "pageInfo": NEXT_PAGE}})
     fake.answer("SetiaOrders", {"orders": {"nodes": [], "pageInfo": LAST_PAGE}})
     list(client.orders_updated_since(NOW))
+    drive_order_card(fake, client)
+
+
+def drive_order_card(fake: FakeShopify, client: ShopifyClient) -> None:
+    """The unboxing code on an order: metafields, their definitions, the note attribute and note."""
+    fake.answer("SetiaOrderMetafields", {"metafieldsSet": {"metafields": [], "userErrors": []}})
+    fake.answer("SetiaOrderNote", {"order": {"id": "gid://shopify/Order/1", "note": "Fragile", "customAttributes": []}})
+    fake.answer("SetiaOrderUpdate", {"orderUpdate": {"order": {"id": "gid://shopify/Order/1"}, "userErrors": []}})
+    card = UnboxingCardLink("https://setia.test/u/abcdefghijkl", "https://setia.test/u/abcdefghijkl/qr.png", True)
+    client.attach_coupon_to_order("1", "SETIA-ABCD-EFGH", card)
+    definition = {"createdDefinition": {"id": "gid://shopify/MetafieldDefinition/1"}, "userErrors": []}
+    fake.answer("SetiaMetafieldDefinition", {"metafieldDefinitionCreate": definition}, always=True)
+    client.create_metafield_definitions()
 
 
 def drive_coupons(fake: FakeShopify, client: ShopifyClient) -> None:

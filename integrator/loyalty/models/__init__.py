@@ -14,6 +14,7 @@ from .programme import ActionCredit, CustomAction, MemberBirthday
 from .referrals import BuyerKey, FriendCode, Referral, ReferralClick, ReferralProgram
 from .shops import ApiKey, PendingConnect, SettingsChange, Shop, UsedLoginLink
 from .tiers import Campaign, Tier, TierChange
+from .unboxing import ShopLogo, UnboxingCard, UnboxingScan
 
 __all__ = [
     "ActionCredit",
@@ -50,7 +51,10 @@ __all__ = [
     "Shop",
     "Tier",
     "TierChange",
+    "ShopLogo",
     "UTCDateTime",
+    "UnboxingCard",
+    "UnboxingScan",
     "UsedLoginLink",
     "WebhookEndpoint",
     "WebhookEvent",
