@@ -1,7 +1,7 @@
 """unboxing cards: scan tokens, scans, printing; the card logo
 
 Revision ID: 0013
-Revises: 0019
+Revises: 0012
 Create Date: 2026-12-05 03:30:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0019'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

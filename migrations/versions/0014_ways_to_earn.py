@@ -1,7 +1,7 @@
 """ways to earn: birthdays, custom actions and their credits; pending from fulfilment; shop time zone
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-05 03:40:00
 
 Bonus entries themselves are ledger entries keyed per member, action and period (no table).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
