@@ -119,15 +119,14 @@ def demo_emails() -> str:
 @bp.get("/discount/<code>")
 def discount(code: str) -> str | Response:
     shop, _ = _demo_shop()
-    applied = _applied(shop, code)
     back = request.args.get("redirect", "")
-    # Only back to the demo page, as Shopify follows only its own paths; a code the store would not
-    # apply gets the cart with the reason instead.
-    if back.startswith("/demo") and applied.verdict == "applied":
+    if back.startswith("/demo"):  # only back to the demo page, as Shopify follows only its own paths
+        # As Shopify does: the code goes with the cart (the demo page's cart shows it), checked at
+        # checkout; a code the store has not made yet (pending, a worker away) is still carried.
         response = redirect(back)
         response.set_cookie(DISCOUNT_COOKIE, code[:64], httponly=True, samesite="Lax")
         return response
-    return _cart(shop, code, applied, placed=request.args.get("placed") == "1")
+    return _cart(shop, code, _applied(shop, code), placed=request.args.get("placed") == "1")
 
 
 @bp.post("/discount/<code>")

@@ -39,8 +39,9 @@ def test_a_merchant_previews_fixes_and_creates_a_tier_and_a_campaign(
     campaign.locator("[name=ends_at]").fill("2026-11-23T00:00")
     campaign.locator("[name=bonus_points]").fill("5")
     assert campaign.locator("[data-preview]").inner_text() == "An order of $100.00 earns 205 points."
-    campaign.get_by_role("button", name="Create campaign").click()
-    page.wait_for_url("**/admin/tiers?saved=created")
+    # The page is already at ?saved=created (the tier): wait for the navigation the save makes.
+    with page.expect_navigation(url="**/admin/tiers?saved=created"):
+        campaign.get_by_role("button", name="Create campaign").click()
     [stored] = Api(client, shop["api_key"]).get("/campaigns").json["items"]
     assert stored["starts_at"] == "2026-11-20T17:00:00+00:00"  # midnight in Jakarta
     assert "Weekend double" in page.locator("#campaign-list").inner_text()
