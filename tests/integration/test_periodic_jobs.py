@@ -26,6 +26,7 @@ def test_cron_config_schedules_every_periodic_job_on_the_queue():
         "integrator.periodic.refresh_expiring_tokens": 300,
         "integrator.periodic.check_woocommerce_webhooks": 900,
         "integrator.periodic.expire_points": 3600,
+        "integrator.periodic.credit_birthdays": 3600,
         "integrator.periodic.recalculate_tiers": 3600,
         "integrator.periodic.forget_pending_connects": 3600,
         "integrator.analytics_jobs.refresh_recent": 300,
