@@ -76,7 +76,18 @@ def _empty_tables(app: Flask) -> None:
             for name in names:
                 conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (our own table names)
         else:
-            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            # TRUNCATE costs per table (new files on disk) whether it holds rows or not: only the
+            # tables a test wrote to, found in one round trip; then every sequence starts again at 1.
+            probe = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in names)  # noqa: S608
+            written = [row[0] for row in conn.execute(text(probe))]
+            if written:
+                conn.execute(text(f"TRUNCATE {', '.join(written)} CASCADE"))
+            conn.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                )
+            )
 
 
 @pytest.fixture(autouse=True)
