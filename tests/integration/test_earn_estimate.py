@@ -5,6 +5,7 @@ delivered as a paid order earns exactly the promised points and cashback."""
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -132,3 +133,32 @@ def test_the_estimate_counts_against_the_clients_allowance(app: Flask, client, s
     assert [estimate(client, shop, str(n)).status_code for n in range(4)] == [200, 200, 200, 429]
     refused = estimate(client, shop, "5")
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+
+
+def test_the_estimate_applies_the_members_tier_and_the_running_campaign_as_the_award_does(
+    app, client, shop, api, deliver
+):
+    # Silver (1.5x) from a spend of 100: the fake30 order (181.09) puts Jane in it.
+    assert api.post("/tiers", {"name": "Silver", "threshold": "100", "multiplier": "1.5"}).status_code == 201
+    assert deliver("orders/paid", fake30()).status_code == 200
+    jane = signed(JANE_ID, widget_secret(app, shop["id"]))
+    assert estimate(client, shop, "100.00", **jane).json["points"] == 150  # floor(100 × 1 × 1.5)
+    assert estimate(client, shop, "100.00").json["points"] == 100  # a guest has no tier
+    # A running 2x campaign with 5 bonus points: the highest campaign multiplier times the tier's.
+    now = datetime.now(UTC)
+    window = {"starts_at": (now - timedelta(hours=1)).isoformat(), "ends_at": (now + timedelta(days=1)).isoformat()}
+    body = {"name": "Double", "multiplier": "2", "bonus_points": 5, **window}
+    assert api.post("/campaigns", body).status_code == 201
+    promised = estimate(client, shop, "100.00", **jane).json["points"]
+    assert promised == 305  # floor(100 × 1.5 × 2) + 5
+    # The oracle is the award: the same basis delivered as Jane's next paid order earns that much.
+    before = api.member(JANE_ID)["points_available"]
+    order = with_changes(  # paid now (Shopify's processed_at is the paid time): inside the campaign
+        fake30(),
+        id=820000001,
+        processed_at=now.isoformat(),
+        current_subtotal_price="100.00",
+        current_subtotal_price_set=money_set("100.00", "USD"),
+    )
+    assert deliver("orders/paid", order).status_code == 200
+    assert api.member(JANE_ID)["points_available"] - before == promised
