@@ -141,3 +141,18 @@ def to_time(value: Any, field: str, naive_is_utc: bool = False) -> datetime | No
     except OverflowError as exc:
         raise PayloadError(f"{field}: out of range: {value!r}") from exc
     return in_utc if naive_is_utc else parsed
+
+
+def first_text(*values: Any) -> str | None:
+    """The first value that is a non-blank text (at most 255 characters), stripped; None if none."""
+    for value in values:
+        text = to_text(value, 255)
+        if text and text.strip():
+            return text.strip()
+    return None
+
+
+def sub_object(payload: dict[str, Any], key: str) -> dict[str, Any]:
+    """payload[key] when it is an object, else an empty one (a platform may send null or a list)."""
+    value = payload.get(key)
+    return value if isinstance(value, dict) else {}

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.base import Buyer, Customer, to_text
+from connectors.base import Buyer, Customer
+from connectors.payload_values import first_text as _first_text
+from connectors.payload_values import sub_object as _part
 
 ADDRESS_FIELDS = ("address1", "address2", "city", "zip", "country_code")
-
-
-def _first_text(*values: Any) -> str | None:
-    for value in values:
-        text = to_text(value, 255)
-        if text and text.strip():
-            return text.strip()
-    return None
-
-
-def _part(payload: dict[str, Any], key: str) -> dict[str, Any]:
-    value = payload.get(key)
-    return value if isinstance(value, dict) else {}
 
 
 def buyer_of(payload: dict[str, Any], customer: Customer | None) -> Buyer:

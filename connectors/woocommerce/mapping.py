@@ -19,6 +19,8 @@ from connectors.base import (
     to_text,
     to_time,
 )
+from connectors.payload_values import first_text as _text
+from connectors.payload_values import sub_object as _part
 
 # wc_get_is_paid_statuses() (research/woocommerce.md §3.1). Cash on delivery puts an order in
 # `processing` before any money is collected, so a `cod` order is paid only once `completed`.
@@ -195,16 +197,6 @@ def to_order(payload: Any, refunds: list[dict[str, Any]] | None = None) -> Order
 
 
 ADDRESS_FIELDS = ("address_1", "address_2", "city", "postcode", "country")
-
-
-def _text(value: Any) -> str | None:
-    text = to_text(value, 255)
-    return text.strip() if text and text.strip() else None
-
-
-def _part(payload: dict[str, Any], key: str) -> dict[str, Any]:
-    value = payload.get(key)
-    return value if isinstance(value, dict) else {}
 
 
 def _buyer(order: dict[str, Any]) -> Buyer:
